@@ -1,0 +1,73 @@
+//! Command-line interface: argument definitions, logging set-up, exit codes.
+//!
+//! Exit codes: 0 success; 1 the command ran but failed (bad input, unreadable file, write
+//! error); 2 usage error (unknown flag, missing argument, contradictory options).
+
+mod args;
+mod calibrate;
+mod info;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command, LogFormat};
+
+use crate::error::Error;
+
+/// Parses the command line, runs the command and maps the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_logging(cli.log_format, cli.quiet);
+    crate::io::init_gdal();
+    let result = match &cli.command {
+        Command::Info(a) => info::run(a),
+        Command::Calibrate(a) => calibrate::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err}");
+            if cli.log_format == LogFormat::Text {
+                eprintln!("error: {err}");
+            }
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
+fn exit_code(err: &Error) -> u8 {
+    match err {
+        Error::Usage(_) => 2,
+        _ => 1,
+    }
+}
+
+fn init_logging(format: LogFormat, quiet: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = if quiet { "error" } else { "warn,seamfire=info" };
+    let filter = EnvFilter::try_from_env("SEAMFIRE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        // Errors are printed once by `main`; text logs show warnings and progress.
+        LogFormat::Text => builder.without_time().try_init(),
+    };
+}
+
+/// Writes `value` as pretty JSON to stdout.
+fn print_json(value: &impl serde::Serialize) -> crate::error::Result<()> {
+    let s = serde_json::to_string_pretty(value).map_err(|e| Error::Usage(e.to_string()))?;
+    println!("{s}");
+    Ok(())
+}

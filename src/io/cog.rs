@@ -1,0 +1,109 @@
+//! Cloud Optimized GeoTIFF writer.
+//!
+//! The COG driver is CreateCopy-only, so the bands are assembled in a `MEM` dataset and copied
+//! with `COMPRESS=DEFLATE, PREDICTOR=YES, BLOCKSIZE=256, OVERVIEWS=AUTO`. The copy goes to a
+//! staging name in the destination directory and is renamed only once GDAL has closed it
+//! without error (see [`crate::io::Staged`]).
+
+use std::ffi::CString;
+use std::path::Path;
+
+use gdal::raster::{Buffer, GdalType, RasterCreationOptions};
+use gdal::{Dataset, DriverManager};
+use ndarray::Array2;
+
+use super::atomic::{Staged, staging_path};
+use crate::error::{Error, Result};
+use crate::raster::{Georef, Raster, Unit};
+
+/// How to write a COG.
+#[derive(Debug, Clone)]
+pub struct CogOptions {
+    /// Overview resampling: `AVERAGE` for continuous values, `NEAREST` for classes.
+    pub resampling: &'static str,
+    /// Band description (shown by QGIS and gdalinfo).
+    pub description: Option<String>,
+}
+
+impl Default for CogOptions {
+    fn default() -> Self {
+        Self {
+            resampling: "AVERAGE",
+            description: None,
+        }
+    }
+}
+
+/// Writes a single-band raster as a COG at `dest`, atomically.
+pub fn write_cog<T: GdalType + Copy>(raster: &Raster<T>, dest: &Path, opts: &CogOptions) -> Result<()> {
+    stage_cog(raster, dest, opts)?.commit().map(|_| ())
+}
+
+/// Writes a COG under its staging name and returns the pending rename, so several products can be
+/// committed together once all of them were written.
+pub fn stage_cog<T: GdalType + Copy>(
+    raster: &Raster<T>,
+    dest: &Path,
+    opts: &CogOptions,
+) -> Result<Staged> {
+    let mem = build_mem(&[&raster.data], &raster.georef, raster.nodata, &raster.unit, opts)
+        .map_err(|e| Error::gdal(dest, format!("cannot assemble raster in memory: {e}")))?;
+    let tmp = staging_path(dest);
+    let staged = Staged::new(tmp.clone(), dest.to_path_buf());
+    copy_to_cog(&mem, &tmp, opts).map_err(|e| Error::gdal(dest, format!("cannot write COG: {e}")))?;
+    Ok(staged)
+}
+
+fn build_mem<T: GdalType + Copy>(
+    bands: &[&Array2<T>],
+    georef: &Georef,
+    nodata: Option<f64>,
+    unit: &Unit,
+    opts: &CogOptions,
+) -> gdal::errors::Result<Dataset> {
+    let (rows, cols) = bands[0].dim();
+    let driver = DriverManager::get_driver_by_name("MEM")?;
+    let mut ds = driver.create_with_band_type::<T, _>("", cols, rows, bands.len())?;
+    ds.set_geo_transform(&georef.transform.0)?;
+    if !georef.crs_wkt.is_empty() {
+        ds.set_projection(&georef.crs_wkt)?;
+    }
+    for (i, data) in bands.iter().enumerate() {
+        let mut band = ds.rasterband(i + 1)?;
+        let values: Vec<T> = data.iter().copied().collect();
+        let mut buf = Buffer::new((cols, rows), values);
+        band.write((0, 0), (cols, rows), &mut buf)?;
+        band.set_no_data_value(nodata)?;
+        set_unit(&band, unit.gdal_name());
+        if let Some(d) = &opts.description {
+            use gdal::Metadata;
+            band.set_description(d)?;
+        }
+    }
+    Ok(ds)
+}
+
+fn set_unit(band: &gdal::raster::RasterBand<'_>, unit: &str) {
+    if unit.is_empty() {
+        return;
+    }
+    if let Ok(c) = CString::new(unit) {
+        // SAFETY: the band handle is valid for the borrow; GDAL copies the string.
+        unsafe {
+            gdal_sys::GDALSetRasterUnitType(band.c_rasterband(), c.as_ptr());
+        }
+    }
+}
+
+fn copy_to_cog(mem: &Dataset, tmp: &Path, opts: &CogOptions) -> gdal::errors::Result<()> {
+    let driver = DriverManager::get_driver_by_name("COG")?;
+    let mut co = RasterCreationOptions::new();
+    co.set_name_value("COMPRESS", "DEFLATE")?;
+    co.set_name_value("PREDICTOR", "YES")?;
+    co.set_name_value("BLOCKSIZE", "256")?;
+    co.set_name_value("OVERVIEWS", "AUTO")?;
+    co.set_name_value("RESAMPLING", opts.resampling)?;
+    co.set_name_value("NUM_THREADS", "ALL_CPUS")?;
+    let out = mem.create_copy(&driver, tmp, &co)?;
+    out.close()
+}

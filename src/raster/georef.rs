@@ -1,0 +1,112 @@
+//! Affine geotransform and CRS.
+
+use serde::Serialize;
+
+/// GDAL affine geotransform `[x0, dx, rx, y0, ry, dy]`.
+///
+/// `x0, y0` are the map coordinates of the top-left **corner** of pixel (0, 0); `dx` is the pixel
+/// width, `dy` the pixel height (negative for north-up images), `rx, ry` rotation terms (0 for
+/// north-up). Map coordinates are in the units of the CRS (metres for UTM).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GeoTransform(pub [f64; 6]);
+
+impl GeoTransform {
+    /// Map coordinates of the top-left corner of pixel `(row, col)`; fractional indices allowed.
+    pub fn pixel_to_map(&self, row: f64, col: f64) -> (f64, f64) {
+        let g = &self.0;
+        (
+            g[0] + col * g[1] + row * g[2],
+            g[3] + col * g[4] + row * g[5],
+        )
+    }
+
+    /// Map coordinates of the centre of pixel `(row, col)`.
+    pub fn pixel_centre(&self, row: usize, col: usize) -> (f64, f64) {
+        self.pixel_to_map(row as f64 + 0.5, col as f64 + 0.5)
+    }
+
+    /// Pixel area in squared CRS units (m² for projected CRSs), from the determinant.
+    pub fn pixel_area(&self) -> f64 {
+        let g = &self.0;
+        (g[1] * g[5] - g[2] * g[4]).abs()
+    }
+
+    /// True when the image is north-up without rotation.
+    pub fn is_north_up(&self) -> bool {
+        self.0[2] == 0.0 && self.0[4] == 0.0 && self.0[5] < 0.0
+    }
+
+    /// Geotransform of a window starting at `(row_off, col_off)` of this grid.
+    pub fn window(&self, row_off: usize, col_off: usize) -> GeoTransform {
+        let (x, y) = self.pixel_to_map(row_off as f64, col_off as f64);
+        let g = self.0;
+        GeoTransform([x, g[1], g[2], y, g[4], g[5]])
+    }
+
+    /// Ok when both transforms agree to 1e-6 of a pixel; otherwise a description of the first
+    /// difference.
+    pub fn check_close(&self, other: &GeoTransform) -> Result<(), String> {
+        let tol = 1e-6 * self.0[1].abs().max(self.0[5].abs()).max(1e-12);
+        for (i, (a, b)) in self.0.iter().zip(other.0.iter()).enumerate() {
+            if (a - b).abs() > tol {
+                return Err(format!("geotransform[{i}] {a} vs {b}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Georeferencing of a grid: geotransform plus CRS as WKT (empty when the file has none).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Georef {
+    pub transform: GeoTransform,
+    /// OGC WKT of the CRS, as GDAL reports it.
+    pub crs_wkt: String,
+    /// EPSG code when the CRS has one.
+    pub epsg: Option<u32>,
+}
+
+impl Georef {
+    /// Same CRS: same EPSG code when both have one, else identical WKT.
+    pub fn same_crs(&self, other: &Georef) -> bool {
+        match (self.epsg, other.epsg) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.crs_wkt == other.crs_wkt,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Pensacola B10 grid (gdalinfo testdata/landsat8-l1t-pensacola-2015/l8_B10.tif).
+    const GT: GeoTransform = GeoTransform([
+        384_000.0, 30.0, 0.0, 3_469_500.0, 0.0, -30.0,
+    ]);
+
+    #[test]
+    fn corner_and_centre() {
+        assert_eq!(GT.pixel_to_map(0.0, 0.0), (384_000.0, 3_469_500.0));
+        assert_eq!(GT.pixel_centre(0, 0), (384_015.0, 3_469_485.0));
+        assert_eq!(GT.pixel_centre(2, 1), (384_045.0, 3_469_425.0));
+        assert_eq!(GT.pixel_area(), 900.0);
+        assert!(GT.is_north_up());
+    }
+
+    #[test]
+    fn window_shifts_origin() {
+        let w = GT.window(10, 20);
+        assert_eq!(w.0[0], 384_600.0);
+        assert_eq!(w.0[3], 3_469_200.0);
+    }
+
+    #[test]
+    fn check_close_reports_index() {
+        let mut other = GT;
+        other.0[3] += 30.0;
+        let err = GT.check_close(&other).unwrap_err();
+        assert!(err.starts_with("geotransform[3]"), "{err}");
+        assert!(GT.check_close(&GT).is_ok());
+    }
+}

@@ -1,0 +1,220 @@
+//! Finds the MTL and the band files of an input. Reads directory listings, archive listings and
+//! the MTL; no pixels.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::bandname::{band_id_from_name, product_prefix};
+use super::generic::{aster_metadata, generic_metadata, is_aster_name};
+use super::{InputKind, Scene};
+use crate::error::{Error, Result};
+use crate::io;
+use crate::mtl::parse_mtl;
+
+/// Opens `input` as a scene. `mtl` names the metadata file explicitly, whatever the file names.
+pub fn open_scene(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
+    if !io::is_virtual(input) && !input.exists() {
+        return Err(Error::input(input, "file or directory not found"));
+    }
+    if input.is_dir() {
+        let files = list_dir(input)?;
+        let mtl_path = match mtl {
+            Some(m) => m.to_path_buf(),
+            None => pick_mtl(input, &files, None)?,
+        };
+        let paths = files.iter().map(|f| input.join(f)).collect();
+        return with_mtl(input, InputKind::Directory, &mtl_path, paths, None);
+    }
+    if is_archive(input) {
+        let members = io::list_archive(input)?;
+        let mtl_path = match mtl {
+            Some(m) => m.to_path_buf(),
+            None => io::vsi_path_in_archive(input, &pick_mtl_member(input, &members)?),
+        };
+        let paths = members
+            .iter()
+            .map(|m| io::vsi_path_in_archive(input, m))
+            .collect();
+        return with_mtl(input, InputKind::Archive, &mtl_path, paths, None);
+    }
+    open_single_file(input, mtl)
+}
+
+fn open_single_file(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let given = band_id_from_name(&name);
+    let dir = input.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mtl_path = match mtl {
+        Some(m) => Some(m.to_path_buf()),
+        None if is_aster_name(&name) => None,
+        None => {
+            let files = list_dir(dir)?;
+            pick_mtl(dir, &files, product_prefix(&name).as_deref()).ok()
+        }
+    };
+    match mtl_path {
+        Some(m) => {
+            let band = given.ok_or_else(|| {
+                Error::input(input, "cannot tell which band this file is from its name (expected …_B10.TIF style); pass a product directory instead")
+            })?;
+            let mut paths: Vec<PathBuf> = list_dir(dir)?.iter().map(|f| dir.join(f)).collect();
+            paths.retain(|p| p != input);
+            paths.insert(0, input.to_path_buf());
+            with_mtl(input, InputKind::BandWithMtl, &m, paths, Some(band))
+        }
+        None => {
+            let aster = is_aster_name(&name);
+            let metadata = if aster { aster_metadata(input) } else { generic_metadata(input) };
+            let band = if aster { given.unwrap_or_else(|| "B13".into()) } else { "1".into() };
+            Ok(Scene {
+                input: input.to_path_buf(),
+                kind: InputKind::Raster,
+                mtl_path: None,
+                metadata,
+                bands: BTreeMap::from([(band.clone(), input.to_path_buf())]),
+                given_band: Some(band),
+            })
+        }
+    }
+}
+
+fn with_mtl(
+    input: &Path,
+    kind: InputKind,
+    mtl_path: &Path,
+    paths: Vec<PathBuf>,
+    given_band: Option<String>,
+) -> Result<Scene> {
+    let bytes = io::read_bytes(mtl_path)?;
+    let metadata = parse_mtl(&bytes, mtl_path)?;
+    if let Some(given) = &given_band {
+        check_band_matches_mtl(input, given, &metadata)?;
+    }
+    let mut bands = BTreeMap::new();
+    for p in paths {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let lower = name.to_ascii_lowercase();
+        if !(lower.ends_with(".tif") || lower.ends_with(".tiff")) {
+            continue;
+        }
+        if let Some(id) = band_id_from_name(&name) {
+            bands.entry(id).or_insert(p);
+        }
+    }
+    Ok(Scene {
+        input: input.to_path_buf(),
+        kind,
+        mtl_path: Some(mtl_path.to_path_buf()),
+        metadata,
+        bands,
+        given_band,
+    })
+}
+
+/// A band file named after one product must not be decoded with another product's MTL.
+fn check_band_matches_mtl(
+    input: &Path,
+    band: &str,
+    metadata: &crate::mtl::SceneMetadata,
+) -> Result<()> {
+    let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if let (Some(prefix), Some(pid)) = (product_prefix(&name), metadata.product_id.as_deref())
+        && !prefix.eq_ignore_ascii_case(pid)
+        && !metadata.band_files.values().any(|f| f.eq_ignore_ascii_case(&name))
+    {
+        return Err(Error::input(
+            input,
+            format!(
+                "band file belongs to product {prefix} but the MTL {} describes {pid}",
+                metadata.source.display()
+            ),
+        ));
+    }
+    if !metadata.band_files.is_empty() && !metadata.band_files.contains_key(band) {
+        return Err(Error::input(
+            input,
+            format!(
+                "band {band} is not part of product {} (MTL {})",
+                metadata.product_id.as_deref().unwrap_or("?"),
+                metadata.source.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn is_archive(p: &Path) -> bool {
+    let n = p.to_string_lossy().to_ascii_lowercase();
+    n.ends_with(".tar") || n.ends_with(".tar.gz") || n.ends_with(".tgz")
+}
+
+fn list_dir(dir: &Path) -> Result<Vec<String>> {
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut names = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        if entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// MTL preference: the product's own `<prefix>_MTL.*`, else the only MTL-like file. Among
+/// formats of one product, text before JSON before XML (they carry the same content).
+fn pick_mtl(dir: &Path, files: &[String], prefix: Option<&str>) -> Result<PathBuf> {
+    let mut mtls: Vec<&String> = files.iter().filter(|f| is_mtl_name(f)).collect();
+    if let Some(prefix) = prefix {
+        let own: Vec<&String> = mtls
+            .iter()
+            .copied()
+            .filter(|f| f.to_ascii_uppercase().starts_with(&prefix.to_ascii_uppercase()))
+            .collect();
+        if !own.is_empty() {
+            mtls = own;
+        }
+    }
+    mtls.sort_by_key(|f| mtl_rank(f));
+    let first = mtls
+        .first()
+        .ok_or_else(|| Error::input(dir, "no *MTL* metadata file found; name one with --mtl"))?;
+    let distinct_products: std::collections::BTreeSet<String> = mtls
+        .iter()
+        .map(|f| f.split("_MTL").next().unwrap_or(f).to_ascii_uppercase())
+        .collect();
+    if distinct_products.len() > 1 {
+        return Err(Error::input(
+            dir,
+            format!("several MTL files ({}); name one with --mtl", mtls.len()),
+        ));
+    }
+    Ok(dir.join(first))
+}
+
+fn pick_mtl_member(archive: &Path, members: &[String]) -> Result<String> {
+    let mut mtls: Vec<&String> = members.iter().filter(|m| is_mtl_name(m)).collect();
+    mtls.sort_by_key(|f| mtl_rank(f));
+    mtls.first()
+        .map(|m| m.to_string())
+        .ok_or_else(|| Error::input(archive, "the package holds no *MTL* metadata file"))
+}
+
+fn is_mtl_name(name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name).to_ascii_uppercase();
+    base.contains("MTL") && (base.ends_with(".TXT") || base.ends_with(".JSON") || base.ends_with(".XML"))
+}
+
+fn mtl_rank(name: &str) -> u8 {
+    let n = name.to_ascii_lowercase();
+    if n.ends_with(".txt") {
+        0
+    } else if n.ends_with(".json") {
+        1
+    } else {
+        2
+    }
+}

@@ -1,0 +1,63 @@
+//! Shared helpers for the integration tests: fixture paths, running the binary, comparing
+//! rasters against the independent oracles in `testdata/oracles/`.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// A file or folder under `testdata/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(rel)
+}
+
+/// The `seamfire` binary, logging as text.
+pub fn seamfire() -> Command {
+    Command::cargo_bin("seamfire").expect("binary built")
+}
+
+/// `testdata/oracles/oracles.json`, produced by `testdata/oracles/make_expected.py`.
+pub fn oracles() -> serde_json::Value {
+    let text = std::fs::read_to_string(fixture("oracles/oracles.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Reads band 1 as f32.
+pub fn read_f32(path: &Path) -> seamfire::raster::Raster<f32> {
+    seamfire::io::read_band::<f32>(path, 1).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Asserts `got` and `expected` have the same NaN pattern and differ by at most `tol` elsewhere,
+/// skipping `(row, col)` pairs in `skip`. Returns the largest difference seen.
+pub fn assert_close(got: &Path, expected: &Path, tol: f64, skip: &[(usize, usize)]) -> f64 {
+    let g = read_f32(got);
+    let e = read_f32(expected);
+    assert_eq!(g.shape(), e.shape(), "shape of {}", got.display());
+    assert_eq!(g.georef.transform, e.georef.transform, "geotransform of {}", got.display());
+    let mut worst = 0f64;
+    let mut compared = 0usize;
+    for ((rc, &a), &b) in g.data.indexed_iter().zip(e.data.iter()) {
+        if skip.contains(&rc) {
+            continue;
+        }
+        assert_eq!(a.is_nan(), b.is_nan(), "nodata differs at {rc:?}: got {a}, expected {b}");
+        if !a.is_nan() {
+            let d = (f64::from(a) - f64::from(b)).abs();
+            assert!(d <= tol, "at {rc:?}: got {a}, expected {b} (|diff| {d} > {tol})");
+            worst = worst.max(d);
+            compared += 1;
+        }
+    }
+    assert!(compared > 0, "no valid pixel compared");
+    worst
+}
+
+/// Names of the entries of a directory, sorted.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
