@@ -31,7 +31,11 @@ pub enum Error {
     Input { path: PathBuf, message: String },
     /// Two rasters that must share a grid do not.
     #[error("grid mismatch between {a} and {b}: {detail}")]
-    GridMismatch { a: String, b: String, detail: String },
+    GridMismatch {
+        a: String,
+        b: String,
+        detail: String,
+    },
     /// Command-line or configuration usage error.
     #[error("{0}")]
     Usage(String),

@@ -24,7 +24,11 @@ fn fails(input: &Path, extra: &[&str], out_dir: &Path) -> String {
     assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
     assert!(stderr.contains("error:"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    let left = if out_dir.exists() { listing(out_dir) } else { vec![] };
+    let left = if out_dir.exists() {
+        listing(out_dir)
+    } else {
+        vec![]
+    };
     assert!(left.is_empty(), "outputs left behind: {left:?}");
     stderr
 }
@@ -46,7 +50,10 @@ fn missing_file() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("nope/LC08_X_B10.TIF");
     let stderr = fails(&input, &[], &dir.path().join("out"));
-    assert!(stderr.contains(input.to_str().unwrap()) && stderr.contains("not found"), "{stderr}");
+    assert!(
+        stderr.contains(input.to_str().unwrap()) && stderr.contains("not found"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -71,7 +78,10 @@ fn mtl_without_the_needed_group() {
         format!("{}{}", &m[..start], &m[end..])
     });
     let stderr = fails(&scene, &["--band", "4"], &dir.path().join("out"));
-    assert!(stderr.contains("l8_MTL.txt") && stderr.contains("REFLECTANCE"), "{stderr}");
+    assert!(
+        stderr.contains("l8_MTL.txt") && stderr.contains("REFLECTANCE"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -85,11 +95,25 @@ fn mtl_that_is_not_an_mtl() {
 #[test]
 fn band_from_another_product_than_the_mtl() {
     let dir = tempfile::tempdir().unwrap();
-    let l8 = fixture("landsat-tiny-formats/LC08_L1TP_090084_20160121_20200907_02_T1/LC08_L1TP_090084_20160121_20200907_02_T1_B10.TIF");
-    let l9_mtl = fixture("landsat-tiny-formats/LC09_L1TP_112081_20220209_20220209_02_T1/LC09_L1TP_112081_20220209_20220209_02_T1_MTL.txt");
-    let stderr = fails(&l8, &["--mtl", l9_mtl.to_str().unwrap()], &dir.path().join("out"));
-    assert!(stderr.contains("LC08_L1TP_090084_20160121_20200907_02_T1_B10.TIF"), "{stderr}");
-    assert!(stderr.contains("LC09_L1TP_112081_20220209_20220209_02_T1"), "{stderr}");
+    let l8 = fixture(
+        "landsat-tiny-formats/LC08_L1TP_090084_20160121_20200907_02_T1/LC08_L1TP_090084_20160121_20200907_02_T1_B10.TIF",
+    );
+    let l9_mtl = fixture(
+        "landsat-tiny-formats/LC09_L1TP_112081_20220209_20220209_02_T1/LC09_L1TP_112081_20220209_20220209_02_T1_MTL.txt",
+    );
+    let stderr = fails(
+        &l8,
+        &["--mtl", l9_mtl.to_str().unwrap()],
+        &dir.path().join("out"),
+    );
+    assert!(
+        stderr.contains("LC08_L1TP_090084_20160121_20200907_02_T1_B10.TIF"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("LC09_L1TP_112081_20220209_20220209_02_T1"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -109,7 +133,10 @@ fn all_nodata_raster() {
     };
     seamfire::io::write_cog(&zeros, &b10, &Default::default()).unwrap();
     let stderr = fails(&b10, &[], &dir.path().join("out"));
-    assert!(stderr.contains(b10.to_str().unwrap()) && stderr.contains("no valid pixels"), "{stderr}");
+    assert!(
+        stderr.contains(b10.to_str().unwrap()) && stderr.contains("no valid pixels"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -128,5 +155,8 @@ fn generic_raster_without_a_unit() {
     };
     seamfire::io::write_cog(&r, &path, &Default::default()).unwrap();
     let stderr = fails(&path, &[], &dir.path().join("out"));
-    assert!(stderr.contains("mosaic.tif") && stderr.contains("--input-unit"), "{stderr}");
+    assert!(
+        stderr.contains("mosaic.tif") && stderr.contains("--input-unit"),
+        "{stderr}"
+    );
 }

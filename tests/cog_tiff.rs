@@ -14,7 +14,11 @@ fn cog_round_trips_through_the_tiff_crate() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("bt.tif");
     seamfire()
-        .args(["calibrate", fixture("landsat8-l1t-pensacola-2015").to_str().unwrap(), "--out"])
+        .args([
+            "calibrate",
+            fixture("landsat8-l1t-pensacola-2015").to_str().unwrap(),
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success();
@@ -33,7 +37,10 @@ fn cog_round_trips_through_the_tiff_crate() {
     assert_eq!(&tie[..5], &[0.0, 0.0, 0.0, 452_475.0, 3_408_645.0]);
     let keys = dec.get_tag_u16_vec(Tag::GeoKeyDirectoryTag).unwrap();
     // GeoKey 3072 (ProjectedCSTypeGeoKey) = 32616, stored as (key, location 0, count 1, value).
-    let projected = keys[4..].chunks(4).find(|k| k[0] == 3072).expect("ProjectedCSTypeGeoKey");
+    let projected = keys[4..]
+        .chunks(4)
+        .find(|k| k[0] == 3072)
+        .expect("ProjectedCSTypeGeoKey");
     assert_eq!(projected[3], 32616);
     let nodata = dec.get_tag_ascii_string(Tag::GdalNodata).unwrap();
     assert_eq!(nodata.trim_end_matches('\0').to_ascii_lowercase(), "nan");
@@ -55,5 +62,8 @@ fn cog_round_trips_through_the_tiff_crate() {
     dec.next_image().unwrap();
     // A factor-2 overview: GDAL 3.6 rounds the halved size down (313 x 301), newer GDAL up.
     let (w, h) = dec.dimensions().unwrap();
-    assert!((313..=314).contains(&w) && (301..=302).contains(&h), "overview {w}x{h}");
+    assert!(
+        (313..=314).contains(&w) && (301..=302).contains(&h),
+        "overview {w}x{h}"
+    );
 }

@@ -34,7 +34,13 @@ pub fn aster_tir(band: &str) -> Option<(Rescale, ThermalConstants)> {
         "B14" => (0.005225, 641.326517, 1271.221673),
         _ => return None,
     };
-    Some((Rescale { mult: ucc, add: -ucc }, ThermalConstants { k1, k2_k }))
+    Some((
+        Rescale {
+            mult: ucc,
+            add: -ucc,
+        },
+        ThermalConstants { k1, k2_k },
+    ))
 }
 
 /// Second radiation constant `c2 = hc/k` in µm K.

@@ -35,7 +35,10 @@ mod tests {
     #[test]
     fn sun_correction() {
         let dn = array![[0u16, 10000]];
-        let r = Rescale { mult: 2.0e-5, add: -0.1 };
+        let r = Rescale {
+            mult: 2.0e-5,
+            add: -0.1,
+        };
         let rho = dn_to_reflectance(&dn, |d| d == 0, r, Some(30.0));
         assert!(rho[[0, 0]].is_nan());
         // (2e-5*10000 - 0.1) / sin(30°) = 0.1 / 0.5 = 0.2

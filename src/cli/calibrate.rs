@@ -29,24 +29,37 @@ pub struct CalibrateReport {
 fn generic_options(a: &CalibrateArgs) -> Result<Option<GenericThermal>> {
     let Some(unit) = a.input_unit else {
         if a.k1.is_some() || a.k2.is_some() || a.scale != 1.0 || a.offset != 0.0 {
-            return Err(Error::Usage("--scale/--offset/--k1/--k2 need --input-unit".into()));
+            return Err(Error::Usage(
+                "--scale/--offset/--k1/--k2 need --input-unit".into(),
+            ));
         }
         return Ok(None);
     };
     let unit = match (unit, a.k1, a.k2) {
         (InputUnit::Kelvin, ..) => GenericUnit::Kelvin,
         (InputUnit::Celsius, ..) => GenericUnit::Celsius,
-        (InputUnit::Radiance, Some(k1), Some(k2_k)) => GenericUnit::Radiance(ThermalConstants { k1, k2_k }),
+        (InputUnit::Radiance, Some(k1), Some(k2_k)) => {
+            GenericUnit::Radiance(ThermalConstants { k1, k2_k })
+        }
         (InputUnit::Radiance, ..) => {
-            return Err(Error::Usage("--input-unit radiance needs --k1 and --k2".into()));
+            return Err(Error::Usage(
+                "--input-unit radiance needs --k1 and --k2".into(),
+            ));
         }
     };
-    Ok(Some(GenericThermal { scale: a.scale, offset: a.offset, unit }))
+    Ok(Some(GenericThermal {
+        scale: a.scale,
+        offset: a.offset,
+        unit,
+    }))
 }
 
 /// `<stem>_mask.tif` beside `out`.
 fn mask_path(out: &std::path::Path) -> std::path::PathBuf {
-    let stem = out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     out.with_file_name(format!("{stem}_mask.tif"))
 }
 
@@ -59,13 +72,21 @@ fn stats(r: &Raster<f32>) -> (usize, Option<f64>, Option<f64>, Option<f64>) {
         lo = lo.min(v);
         hi = hi.max(v);
     }
-    if n == 0 { (0, None, None, None) } else { (n, Some(lo), Some(hi), Some(sum / n as f64)) }
+    if n == 0 {
+        (0, None, None, None)
+    } else {
+        (n, Some(lo), Some(hi), Some(sum / n as f64))
+    }
 }
 
 pub fn run(a: &CalibrateArgs) -> Result<()> {
     let generic = generic_options(a)?;
     let scene = open_scene(&a.input.input, a.input.mtl.as_deref())?;
-    let opts = CalibrateOptions { band: a.band.clone(), lst: a.lst, generic };
+    let opts = CalibrateOptions {
+        band: a.band.clone(),
+        lst: a.lst,
+        generic,
+    };
     let cal = calibrate_scene(&scene, &opts)?;
     for w in &cal.warnings {
         tracing::warn!("{w}");
@@ -73,12 +94,25 @@ pub fn run(a: &CalibrateArgs) -> Result<()> {
     if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    let cog = CogOptions { description: Some(cal.quantity.label().to_string()), ..CogOptions::default() };
+    let cog = CogOptions {
+        description: Some(cal.quantity.label().to_string()),
+        ..CogOptions::default()
+    };
     let mut staged = vec![io::stage_cog(&cal.raster, &a.out, &cog)?];
     let mask_out = cal.mask.as_ref().map(|_| mask_path(&a.out));
     if let (Some(mask), Some(path)) = (&cal.mask, &mask_out) {
-        let r = Raster { data: mask.flags.clone(), georef: cal.raster.georef.clone(), nodata: None, unit: crate::raster::Unit::Other("flags".into()) };
-        let opts = CogOptions { resampling: "NEAREST", description: Some("validity flags: 0 valid; 1 fill, 2 cloud, 4 shadow, 8 water, 16 cirrus".into()) };
+        let r = Raster {
+            data: mask.flags.clone(),
+            georef: cal.raster.georef.clone(),
+            nodata: None,
+            unit: crate::raster::Unit::Other("flags".into()),
+        };
+        let opts = CogOptions {
+            resampling: "NEAREST",
+            description: Some(
+                "validity flags: 0 valid; 1 fill, 2 cloud, 4 shadow, 8 water, 16 cirrus".into(),
+            ),
+        };
         staged.push(io::stage_cog(&r, path, &opts)?);
     }
     io::commit_all(staged)?;
@@ -99,8 +133,17 @@ pub fn run(a: &CalibrateArgs) -> Result<()> {
         return super::print_json(&report);
     }
     let f = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.3}"));
-    println!("wrote {} — band {}, {}", report.output, report.band, report.quantity);
-    println!("  {} valid pixels, min {} max {} mean {}", valid_pixels, f(min), f(max), f(mean));
+    println!(
+        "wrote {} — band {}, {}",
+        report.output, report.band, report.quantity
+    );
+    println!(
+        "  {} valid pixels, min {} max {} mean {}",
+        valid_pixels,
+        f(min),
+        f(max),
+        f(mean)
+    );
     if let Some(m) = &report.mask {
         println!("  validity mask {m}");
     }

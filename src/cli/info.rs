@@ -51,7 +51,9 @@ pub struct Grid {
 pub fn report(scene: &Scene) -> Result<InfoReport> {
     let m = &scene.metadata;
     let thermal = scene.default_thermal_band();
-    let grid_band = thermal.clone().or_else(|| scene.bands.keys().next().cloned());
+    let grid_band = thermal
+        .clone()
+        .or_else(|| scene.bands.keys().next().cloned());
     let grid = match &grid_band {
         Some(b) => Some(grid_of(b, &io::raster_info(&scene.bands[b])?)),
         None => None,
@@ -108,17 +110,37 @@ pub fn run(args: &InfoArgs) -> Result<()> {
     println!("metadata     {}", opt(&r.mtl));
     println!("product      {}", opt(&r.product_id));
     println!("mission      {:?} / {:?}", r.mission, r.sensor);
-    println!("collection   {:?}, level {:?} ({})", r.collection, r.level, opt(&r.level_name));
-    println!("acquired     {} {}", opt(&r.acquisition_date), opt(&r.scene_center_time));
-    let elev = r.sun_elevation_deg.map_or("-".into(), |e| format!("{e:.2}°"));
+    println!(
+        "collection   {:?}, level {:?} ({})",
+        r.collection,
+        r.level,
+        opt(&r.level_name)
+    );
+    println!(
+        "acquired     {} {}",
+        opt(&r.acquisition_date),
+        opt(&r.scene_center_time)
+    );
+    let elev = r
+        .sun_elevation_deg
+        .map_or("-".into(), |e| format!("{e:.2}°"));
     println!("sun          elevation {elev} → {}", r.day_night);
     println!("bands        {}", r.bands.join(" "));
     println!("thermal      {}", opt(&r.thermal_band));
     if let Some(g) = &r.grid {
-        let crs = g.epsg.map_or("CRS without EPSG code".into(), |e| format!("EPSG:{e}"));
+        let crs = g
+            .epsg
+            .map_or("CRS without EPSG code".into(), |e| format!("EPSG:{e}"));
         println!(
             "grid         {} x {} px ({}), {} m x {} m, origin ({}, {}), {crs}, {}",
-            g.width, g.height, g.band, g.pixel_size_x, g.pixel_size_y, g.geotransform[0], g.geotransform[3], g.data_type
+            g.width,
+            g.height,
+            g.band,
+            g.pixel_size_x,
+            g.pixel_size_y,
+            g.geotransform[0],
+            g.geotransform[3],
+            g.data_type
         );
     }
     Ok(())

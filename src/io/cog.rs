@@ -35,7 +35,11 @@ impl Default for CogOptions {
 }
 
 /// Writes a single-band raster as a COG at `dest`, atomically.
-pub fn write_cog<T: GdalType + Copy>(raster: &Raster<T>, dest: &Path, opts: &CogOptions) -> Result<()> {
+pub fn write_cog<T: GdalType + Copy>(
+    raster: &Raster<T>,
+    dest: &Path,
+    opts: &CogOptions,
+) -> Result<()> {
     stage_cog(raster, dest, opts)?.commit().map(|_| ())
 }
 
@@ -46,11 +50,19 @@ pub fn stage_cog<T: GdalType + Copy>(
     dest: &Path,
     opts: &CogOptions,
 ) -> Result<Staged> {
-    let mem = build_mem(&[&raster.data], &raster.georef, raster.nodata, &raster.unit, opts)
-        .map_err(|e| Error::gdal(dest, format!("cannot assemble raster in memory: {e}")))?;
+    super::ensure_gdal_config();
+    let mem = build_mem(
+        &[&raster.data],
+        &raster.georef,
+        raster.nodata,
+        &raster.unit,
+        opts,
+    )
+    .map_err(|e| Error::gdal(dest, format!("cannot assemble raster in memory: {e}")))?;
     let tmp = staging_path(dest);
     let staged = Staged::new(tmp.clone(), dest.to_path_buf());
-    copy_to_cog(&mem, &tmp, opts).map_err(|e| Error::gdal(dest, format!("cannot write COG: {e}")))?;
+    copy_to_cog(&mem, &tmp, opts)
+        .map_err(|e| Error::gdal(dest, format!("cannot write COG: {e}")))?;
     Ok(staged)
 }
 

@@ -12,9 +12,28 @@ pub use read::{RasterInfo, raster_info, read_band, read_window};
 pub use vsi::{is_virtual, list_archive, read_bytes, vsi_path_in_archive};
 
 /// Routes GDAL's own error messages to `tracing` instead of stderr, so the CLI prints one clear
-/// message per failure. Call once at start-up.
+/// message per failure, and applies [`ensure_gdal_config`]. Call once at start-up.
 pub fn init_gdal() {
+    ensure_gdal_config();
     gdal::config::set_error_handler(|kind, code, msg| {
         tracing::debug!(target: "gdal", ?kind, code, "{msg}");
+    });
+}
+
+/// GDAL settings every read and write relies on, applied once per process (every `io` entry
+/// point calls this): inputs are never modified, so GDAL must not drop `.aux.xml` side-cars
+/// (`GDAL_PAM_ENABLED=NO`) or `.properties` files for gzip archives
+/// (`CPL_VSIL_GZIP_WRITE_PROPERTIES=NO`) next to them.
+pub fn ensure_gdal_config() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for (key, value) in [
+            ("GDAL_PAM_ENABLED", "NO"),
+            ("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO"),
+        ] {
+            if let Err(e) = gdal::config::set_config_option(key, value) {
+                tracing::warn!("cannot set GDAL option {key}={value}: {e}");
+            }
+        }
     });
 }

@@ -27,6 +27,7 @@ pub struct RasterInfo {
 }
 
 fn open(path: &Path) -> Result<Dataset> {
+    super::ensure_gdal_config();
     Dataset::open(path).map_err(|e| {
         if !crate::io::is_virtual(path) && !path.exists() {
             Error::input(path, "file not found")
@@ -129,7 +130,12 @@ fn read_from<T: GdalType + Copy>(
             (shape.1, shape.0),
             None,
         )
-        .map_err(|e| Error::gdal(path, format!("cannot read band {band} (truncated or corrupt?): {e}")))?;
+        .map_err(|e| {
+            Error::gdal(
+                path,
+                format!("cannot read band {band} (truncated or corrupt?): {e}"),
+            )
+        })?;
     let (_, data) = buf.into_shape_and_vec();
     let data = Array2::from_shape_vec(shape, data)
         .map_err(|e| Error::gdal(path, format!("unexpected buffer shape: {e}")))?;

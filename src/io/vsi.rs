@@ -20,6 +20,7 @@ pub fn list_archive(archive: &Path) -> Result<Vec<String>> {
     if !archive.exists() {
         return Err(Error::input(archive, "file not found"));
     }
+    super::ensure_gdal_config();
     let root = format!("/vsitar/{}", archive.display());
     let entries = gdal::vsi::read_dir(&root, true)
         .map_err(|e| Error::gdal(archive, format!("cannot list archive: {e}")))?;
@@ -30,7 +31,10 @@ pub fn list_archive(archive: &Path) -> Result<Vec<String>> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(Error::input(archive, "archive is empty or not a tar package"));
+        return Err(Error::input(
+            archive,
+            "archive is empty or not a tar package",
+        ));
     }
     Ok(files)
 }
@@ -40,6 +44,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     if !is_virtual(path) {
         return std::fs::read(path).map_err(|e| Error::io(path, e));
     }
+    super::ensure_gdal_config();
     let c_path = CString::new(path.to_string_lossy().as_bytes())
         .map_err(|_| Error::input(path, "path contains a NUL byte"))?;
     let mode = CString::new("rb").expect("static string");

@@ -36,6 +36,21 @@ pub(crate) fn band_id(key: &str, file: &str, product_id: Option<&str>) -> String
     known_suffix(stem).unwrap_or_else(|| from_file_key(key))
 }
 
+/// The band id a file name ends with, if any (`…_B10.TIF` → `B10`, `l8_B11.tif` → `B11`,
+/// `…_B6_VCID_1.TIF` → `B6_VCID_1`, `…_ST_B10.TIF` → `ST_B10`, `…_QA_PIXEL.TIF` → `QA_PIXEL`).
+/// Case-insensitive; directories and the extension are ignored.
+///
+/// ```
+/// use seamfire::mtl::band_id_from_file_name;
+/// assert_eq!(band_id_from_file_name("LC08_L1TP_227074_20190825_20200826_02_T1_B10.TIF").as_deref(), Some("B10"));
+/// assert_eq!(band_id_from_file_name("l8_b11.tif").as_deref(), Some("B11"));
+/// assert_eq!(band_id_from_file_name("LE07_X_B6_VCID_1.TIF").as_deref(), Some("B6_VCID_1"));
+/// assert_eq!(band_id_from_file_name("mosaic.tif"), None);
+/// ```
+pub fn band_id_from_file_name(file: &str) -> Option<String> {
+    known_suffix(file_stem(file))
+}
+
 /// The file name without directories and extension.
 fn file_stem(file: &str) -> &str {
     let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
@@ -158,13 +173,31 @@ mod tests {
 
     #[test]
     fn suffix_after_the_product_id() {
-        let f = |k, file| band_id(k, file, Some(C2));
-        assert_eq!(f("FILE_NAME_BAND_10", "LC08_L2SP_204023_20200927_20201006_02_T1_B10.TIF"), "B10");
-        assert_eq!(f("FILE_NAME_BAND_4", &format!("{C2}_SR_B4.TIF")), "SR_B4");
-        assert_eq!(f("FILE_NAME_BAND_ST_B10", &format!("{C2}_ST_B10.TIF")), "ST_B10");
-        assert_eq!(f("FILE_NAME_QUALITY_L1_PIXEL", &format!("{C2}_QA_PIXEL.TIF")), "QA_PIXEL");
+        fn f(key: &str, file: &str) -> String {
+            band_id(key, file, Some(C2))
+        }
         assert_eq!(
-            band_id("FILE_NAME_BAND_QUALITY", "LC80200392015216LGN00_BQA.TIF", Some("LC80200392015216LGN00")),
+            f(
+                "FILE_NAME_BAND_10",
+                "LC08_L2SP_204023_20200927_20201006_02_T1_B10.TIF"
+            ),
+            "B10"
+        );
+        assert_eq!(f("FILE_NAME_BAND_4", &format!("{C2}_SR_B4.TIF")), "SR_B4");
+        assert_eq!(
+            f("FILE_NAME_BAND_ST_B10", &format!("{C2}_ST_B10.TIF")),
+            "ST_B10"
+        );
+        assert_eq!(
+            f("FILE_NAME_QUALITY_L1_PIXEL", &format!("{C2}_QA_PIXEL.TIF")),
+            "QA_PIXEL"
+        );
+        assert_eq!(
+            band_id(
+                "FILE_NAME_BAND_QUALITY",
+                "LC80200392015216LGN00_BQA.TIF",
+                Some("LC80200392015216LGN00")
+            ),
             "BQA"
         );
     }
@@ -172,7 +205,10 @@ mod tests {
     #[test]
     fn known_suffix_when_the_prefix_differs() {
         let other = Some("SOMETHING_ELSE");
-        assert_eq!(band_id("FILE_NAME_BAND_6_VCID_1", "LE07_X_T1_B6_VCID_1.TIF", other), "B6_VCID_1");
+        assert_eq!(
+            band_id("FILE_NAME_BAND_6_VCID_1", "LE07_X_T1_B6_VCID_1.TIF", other),
+            "B6_VCID_1"
+        );
         assert_eq!(band_id("FILE_NAME_BAND_4", "x_T1_SR_B4.tif", None), "SR_B4");
         assert_eq!(band_id("K", "l8_B10.tif", None), "B10");
         assert_eq!(band_id("K", "a_b_SR_QA_AEROSOL.TIF", None), "SR_QA_AEROSOL");
@@ -183,12 +219,24 @@ mod tests {
     fn key_when_the_name_says_nothing() {
         assert_eq!(band_id("FILE_NAME_BAND_10", "thermal.TIF", None), "B10");
         assert_eq!(band_id("FILE_NAME_BAND_QUALITY", "qa.tif", None), "BQA");
-        assert_eq!(band_id("FILE_NAME_QUALITY_L1_PIXEL", "x.TIF", None), "QA_PIXEL");
+        assert_eq!(
+            band_id("FILE_NAME_QUALITY_L1_PIXEL", "x.TIF", None),
+            "QA_PIXEL"
+        );
         assert_eq!(band_id("FILE_NAME_BAND_ST_B10", "x.TIF", None), "ST_B10");
-        assert_eq!(band_id("FILE_NAME_THERMAL_RADIANCE", "x.TIF", None), "ST_TRAD");
+        assert_eq!(
+            band_id("FILE_NAME_THERMAL_RADIANCE", "x.TIF", None),
+            "ST_TRAD"
+        );
         // Legacy names: `_B10` is band 1, `_B61` band 6 low gain; the key decides.
-        assert_eq!(band_id("BAND1_FILE_NAME", "L71_20000101_B10.TIF", None), "B1");
-        assert_eq!(band_id("BAND61_FILE_NAME", "L71_20000101_B61.TIF", None), "B6_VCID_1");
+        assert_eq!(
+            band_id("BAND1_FILE_NAME", "L71_20000101_B10.TIF", None),
+            "B1"
+        );
+        assert_eq!(
+            band_id("BAND61_FILE_NAME", "L71_20000101_B61.TIF", None),
+            "B6_VCID_1"
+        );
     }
 
     #[test]

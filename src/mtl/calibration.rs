@@ -51,9 +51,8 @@ pub(crate) fn calibration(
 ) -> Result<BTreeMap<String, BandCalibration>> {
     let layout = if c2_root { &C2 } else { &C1 };
     let mut out: BTreeMap<String, BandCalibration> = BTreeMap::new();
-    let groups = |names: &[&str]| -> Vec<&MtlGroup> {
-        names.iter().filter_map(|n| tree.group(n)).collect()
-    };
+    let groups =
+        |names: &[&str]| -> Vec<&MtlGroup> { names.iter().filter_map(|n| tree.group(n)).collect() };
 
     for g in groups(layout.rescaling) {
         for (band, r) in pairs(g, "RADIANCE_MULT_BAND_", "RADIANCE_ADD_BAND_", source)? {
@@ -89,7 +88,11 @@ pub(crate) fn calibration(
     if let Some(g) = tree.group("LEVEL2_SURFACE_TEMPERATURE_PARAMETERS") {
         for (band, r) in pairs(g, "TEMPERATURE_MULT_BAND_", "TEMPERATURE_ADD_BAND_", source)? {
             let id = from_key_suffix(&band);
-            let id = if id.starts_with("ST_") { id } else { format!("ST_{id}") };
+            let id = if id.starts_with("ST_") {
+                id
+            } else {
+                format!("ST_{id}")
+            };
             out.entry(id).or_default().temperature = Some(r);
         }
     }
@@ -129,7 +132,12 @@ fn min_max_fallback(
     source: &Path,
 ) -> Result<()> {
     let styles = [
-        ("RADIANCE_MAXIMUM_BAND_", "RADIANCE_MINIMUM_BAND_", "QUANTIZE_CAL_MAX_BAND_", "QUANTIZE_CAL_MIN_BAND_"),
+        (
+            "RADIANCE_MAXIMUM_BAND_",
+            "RADIANCE_MINIMUM_BAND_",
+            "QUANTIZE_CAL_MAX_BAND_",
+            "QUANTIZE_CAL_MIN_BAND_",
+        ),
         ("LMAX_BAND", "LMIN_BAND", "QCALMAX_BAND", "QCALMIN_BAND"),
     ];
     for (lmax_p, lmin_p, qmax_p, qmin_p) in styles {

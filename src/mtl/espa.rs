@@ -37,9 +37,7 @@ pub(crate) fn scene_metadata(tree: &MtlTree, source: &Path) -> Result<SceneMetad
             .map(str::to_string)
     };
     let num = |g: &MtlGroup, k: &str| -> Result<Option<f64>> {
-        g.get(k)
-            .map(|v| number(g.name(), k, v, source))
-            .transpose()
+        g.get(k).map(|v| number(g.name(), k, v, source)).transpose()
     };
 
     let product_id = text("product_id").or_else(|| {
@@ -59,14 +57,20 @@ pub(crate) fn scene_metadata(tree: &MtlTree, source: &Path) -> Result<SceneMetad
         .and_then(ident::mission)
         .or_else(|| id.and_then(ident::mission_from_id))
         .ok_or_else(|| {
-            Error::metadata(source, "global_metadata: satellite missing or not a Landsat mission")
+            Error::metadata(
+                source,
+                "global_metadata: satellite missing or not a Landsat mission",
+            )
         })?;
     let sensor = text("instrument")
         .as_deref()
         .and_then(ident::sensor)
         .or_else(|| id.and_then(ident::sensor_from_id))
         .ok_or_else(|| {
-            Error::metadata(source, "global_metadata: instrument missing or not a Landsat sensor")
+            Error::metadata(
+                source,
+                "global_metadata: instrument missing or not a Landsat sensor",
+            )
         })?;
 
     let (sun_elevation_deg, sun_azimuth_deg) = match gm.group("solar_angles") {
@@ -153,7 +157,13 @@ fn band_id(file: &str, name: Option<&str>, product_id: Option<&str>) -> String {
         .or(name.map(str::trim).filter(|n| !n.is_empty()))
         .unwrap_or(stem);
     let upper = suffix.to_ascii_uppercase();
-    for (prefix, out) in [("SR_BAND", "SR_"), ("TOA_BAND", "TOA_"), ("BT_BAND", "BT_"), ("BAND", ""), ("B", "")] {
+    for (prefix, out) in [
+        ("SR_BAND", "SR_"),
+        ("TOA_BAND", "TOA_"),
+        ("BT_BAND", "BT_"),
+        ("BAND", ""),
+        ("B", ""),
+    ] {
         if let Some(n) = upper.strip_prefix(prefix) {
             let id = from_key_suffix(n);
             if id.len() > 1 && id.starts_with('B') && id.as_bytes()[1].is_ascii_digit() {
@@ -168,9 +178,7 @@ fn band_id(file: &str, name: Option<&str>, product_id: Option<&str>) -> String {
 fn band_calibration(band: &MtlGroup, id: &str, source: &Path) -> Result<BandCalibration> {
     let mut cal = BandCalibration::default();
     let num = |g: &MtlGroup, k: &str| -> Result<Option<f64>> {
-        g.get(k)
-            .map(|v| number(g.name(), k, v, source))
-            .transpose()
+        g.get(k).map(|v| number(g.name(), k, v, source)).transpose()
     };
     let scaled = match num(band, "scale_factor")? {
         Some(mult) => Some(Rescale {
@@ -214,8 +222,22 @@ mod tests {
     #[test]
     fn espa_band_ids() {
         let p = Some("LE07_L1TP_160031_20110416_20161210_01_T1");
-        assert_eq!(band_id("LE07_L1TP_160031_20110416_20161210_01_T1_sr_band4.tif", None, p), "SR_B4");
-        assert_eq!(band_id("LE07_L1TP_160031_20110416_20161210_01_T1_pixel_qa.tif", None, p), "PIXEL_QA");
+        assert_eq!(
+            band_id(
+                "LE07_L1TP_160031_20110416_20161210_01_T1_sr_band4.tif",
+                None,
+                p
+            ),
+            "SR_B4"
+        );
+        assert_eq!(
+            band_id(
+                "LE07_L1TP_160031_20110416_20161210_01_T1_pixel_qa.tif",
+                None,
+                p
+            ),
+            "PIXEL_QA"
+        );
         assert_eq!(band_id("x_toa_band1.tif", Some("toa_band1"), p), "TOA_B1");
         assert_eq!(band_id("x_bt_band6.tif", Some("bt_band6"), None), "BT_B6");
         assert_eq!(band_id("x_b61.tif", Some("b61"), None), "B6_VCID_1");
@@ -237,8 +259,23 @@ mod tests {
         assert_eq!(m.level, Level::L1);
         assert_eq!(m.collection, Collection::C1);
         let c = m.calibration["B6_VCID_1"];
-        assert_eq!(c.radiance, Some(Rescale { mult: 0.067087, add: -0.06709 }));
-        assert_eq!(c.thermal, Some(ThermalConstants { k1: 666.09, k2_k: 1282.71 }));
-        assert_eq!(c.reflectance, None, "scale_factor only applies to SR/TOA/BT bands");
+        assert_eq!(
+            c.radiance,
+            Some(Rescale {
+                mult: 0.067087,
+                add: -0.06709
+            })
+        );
+        assert_eq!(
+            c.thermal,
+            Some(ThermalConstants {
+                k1: 666.09,
+                k2_k: 1282.71
+            })
+        );
+        assert_eq!(
+            c.reflectance, None,
+            "scale_factor only applies to SR/TOA/BT bands"
+        );
     }
 }

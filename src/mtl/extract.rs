@@ -78,7 +78,10 @@ impl<'a> Lookup<'a> {
 fn landsat(tree: &MtlTree, source: &Path) -> Result<SceneMetadata> {
     let c2_root = tree.root_name() == C2_ROOT;
     let (groups, product_group): (&'static [&'static str], &str) = if c2_root {
-        (&["PRODUCT_CONTENTS", "IMAGE_ATTRIBUTES"], "PRODUCT_CONTENTS")
+        (
+            &["PRODUCT_CONTENTS", "IMAGE_ATTRIBUTES"],
+            "PRODUCT_CONTENTS",
+        )
     } else {
         (
             &[
@@ -112,15 +115,24 @@ fn landsat(tree: &MtlTree, source: &Path) -> Result<SceneMetadata> {
 
     let mission = match look.find("SPACECRAFT_ID") {
         Some((g, v)) => ident::mission(v).ok_or_else(|| {
-            Error::metadata(source, format!("{g}: SPACECRAFT_ID = `{v}` is not a supported Landsat mission"))
+            Error::metadata(
+                source,
+                format!("{g}: SPACECRAFT_ID = `{v}` is not a supported Landsat mission"),
+            )
         })?,
         None => id.and_then(ident::mission_from_id).ok_or_else(|| {
-            Error::metadata(source, "no SPACECRAFT_ID, and no product id naming the mission")
+            Error::metadata(
+                source,
+                "no SPACECRAFT_ID, and no product id naming the mission",
+            )
         })?,
     };
     let sensor = match look.find("SENSOR_ID") {
         Some((g, v)) => ident::sensor(v).ok_or_else(|| {
-            Error::metadata(source, format!("{g}: SENSOR_ID = `{v}` is not a Landsat sensor"))
+            Error::metadata(
+                source,
+                format!("{g}: SENSOR_ID = `{v}` is not a Landsat sensor"),
+            )
         })?,
         None => id.and_then(ident::sensor_from_id).ok_or_else(|| {
             Error::metadata(source, "no SENSOR_ID, and no product id naming the sensor")

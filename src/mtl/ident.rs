@@ -33,7 +33,10 @@ fn mission_number(n: &str) -> Option<Mission> {
 /// Sensor from `SENSOR_ID` / ESPA `instrument` (`MSS`, `TM`, `ETM`, `ETM+`, `OLI_TIRS`, `OLI`,
 /// `TIRS`).
 pub(crate) fn sensor(sensor_id: &str) -> Option<Sensor> {
-    let norm = sensor_id.trim().to_ascii_uppercase().replace(['-', ' '], "_");
+    let norm = sensor_id
+        .trim()
+        .to_ascii_uppercase()
+        .replace(['-', ' '], "_");
     Some(match norm.as_str() {
         "MSS" => Sensor::Mss,
         "TM" => Sensor::Tm,
@@ -129,14 +132,32 @@ mod tests {
 
     #[test]
     fn from_product_and_scene_ids() {
-        assert_eq!(mission_from_id("LC09_L1TP_112081_20220209_20220209_02_T1"), Some(Mission::Landsat9));
-        assert_eq!(mission_from_id("LT52240631988227CUB02"), Some(Mission::Landsat5));
+        assert_eq!(
+            mission_from_id("LC09_L1TP_112081_20220209_20220209_02_T1"),
+            Some(Mission::Landsat9)
+        );
+        assert_eq!(
+            mission_from_id("LT52240631988227CUB02"),
+            Some(Mission::Landsat5)
+        );
         assert_eq!(sensor_from_id("LT52240631988227CUB02"), Some(Sensor::Tm));
-        assert_eq!(sensor_from_id("LT08_L1GT_001002_20200101_20200101_02_T2"), Some(Sensor::OliTirs));
+        assert_eq!(
+            sensor_from_id("LT08_L1GT_001002_20200101_20200101_02_T2"),
+            Some(Sensor::OliTirs)
+        );
         assert_eq!(sensor_from_id("LM30520251978217PAC03"), Some(Sensor::Mss));
-        assert_eq!(collection_from_id("LE07_L1TP_160031_20110416_20161210_01_T1"), Some(Collection::C1));
-        assert_eq!(collection_from_id("LC08_L2SP_204023_20200927_20201006_02_T1"), Some(Collection::C2));
-        assert_eq!(collection_from_id("LC80980762015235LGN00"), Some(Collection::PreCollection));
+        assert_eq!(
+            collection_from_id("LE07_L1TP_160031_20110416_20161210_01_T1"),
+            Some(Collection::C1)
+        );
+        assert_eq!(
+            collection_from_id("LC08_L2SP_204023_20200927_20201006_02_T1"),
+            Some(Collection::C2)
+        );
+        assert_eq!(
+            collection_from_id("LC80980762015235LGN00"),
+            Some(Collection::PreCollection)
+        );
         assert_eq!(collection_from_id("scene"), None);
         assert_eq!(mission_from_id("L"), None);
     }

@@ -178,7 +178,13 @@ mod tests {
 
     #[test]
     fn bad_json_is_an_error() {
-        for s in ["{", "[]", "\"x\"", "{\"A\": \"no group\"}", "{\"A\": {\"B\": }"] {
+        for s in [
+            "{",
+            "[]",
+            "\"x\"",
+            "{\"A\": \"no group\"}",
+            "{\"A\": {\"B\": }",
+        ] {
             assert!(parse_str(s).is_err(), "{s}");
         }
         let deep = format!("{}{{}}{}", "{\"a\":".repeat(100), "}".repeat(100));

@@ -54,6 +54,7 @@ mod text;
 mod tree;
 mod xml;
 
+pub use band_id::band_id_from_file_name;
 pub use tree::{MtlGroup, MtlTree};
 
 use std::path::Path;

@@ -42,9 +42,8 @@ pub(crate) fn parse(text: &str, source: &Path) -> Result<MtlTree> {
         }
         if line.starts_with("/*") {
             if !line.contains("*/") {
-                skip_comment(&mut lines, &mut last_line).ok_or_else(|| {
-                    err(n, "comment opened with /* is never closed".to_string())
-                })?;
+                skip_comment(&mut lines, &mut last_line)
+                    .ok_or_else(|| err(n, "comment opened with /* is never closed".to_string()))?;
             }
             continue;
         }
@@ -236,7 +235,9 @@ mod tests {
 
     #[test]
     fn structural_errors_name_the_line() {
-        assert!(msg("GROUP = R\n  GROUP = A\n  X = 1\n").contains("line 3: unterminated GROUP = A"));
+        assert!(
+            msg("GROUP = R\n  GROUP = A\n  X = 1\n").contains("line 3: unterminated GROUP = A")
+        );
         assert!(msg("GROUP = R\nEND_GROUP = Q\n").contains("line 2: END_GROUP = Q does not close"));
         assert!(msg("END_GROUP = R\n").contains("line 1: END_GROUP = R without"));
         assert!(msg("X = 1\n").contains("outside any GROUP"));

@@ -68,7 +68,11 @@ pub(crate) fn sniff(text: &str) -> Format {
 /// 1-based line number of byte offset `pos` in `text` (clamped to the text).
 pub(crate) fn line_of(text: &str, pos: usize) -> usize {
     let end = pos.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// `s` cut to at most `max` characters for an error message, with `…` when cut.

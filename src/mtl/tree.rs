@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn entries_keep_file_order() {
         let t = sample();
-        let keys: Vec<_> = t.group("A").unwrap().entries().map(|(k, v)| (k, v)).collect();
+        let keys: Vec<_> = t.group("A").unwrap().entries().collect();
         assert_eq!(keys, vec![("K", "first"), ("K", "second")]);
     }
 }

@@ -8,8 +8,8 @@
 
 use std::path::Path;
 
-use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
 
 use super::text::line_of;
 use super::tree::{MAX_DEPTH, MtlGroup, MtlTree};
@@ -41,11 +41,17 @@ pub(crate) fn parse(text: &str, source: &Path) -> Result<MtlTree> {
         match event {
             Event::Start(e) | Event::Empty(e) if root.is_some() => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                return Err(err_at(pos, format!("element <{name}> after the root element")));
+                return Err(err_at(
+                    pos,
+                    format!("element <{name}> after the root element"),
+                ));
             }
             Event::Start(e) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(err_at(pos, format!("elements nested deeper than {MAX_DEPTH}")));
+                    return Err(err_at(
+                        pos,
+                        format!("elements nested deeper than {MAX_DEPTH}"),
+                    ));
                 }
                 stack.push(open(&e).map_err(|m| err_at(pos, m))?);
             }
@@ -87,10 +93,7 @@ pub(crate) fn parse(text: &str, source: &Path) -> Result<MtlTree> {
     if let Some(top) = stack.last() {
         return Err(Error::metadata(
             source,
-            format!(
-                "truncated XML: <{}> is never closed",
-                top.group.name()
-            ),
+            format!("truncated XML: <{}> is never closed", top.group.name()),
         ));
     }
     root.map(MtlTree::new)
@@ -124,7 +127,7 @@ fn open(e: &BytesStart) -> std::result::Result<Open, String> {
 }
 
 /// Finishes `node` and hands it to its parent (or makes it the root).
-fn close(node: Open, stack: &mut Vec<Open>, root: &mut Option<MtlGroup>) {
+fn close(node: Open, stack: &mut [Open], root: &mut Option<MtlGroup>) {
     let Open {
         mut group,
         has_attrs,
@@ -170,7 +173,11 @@ mod tests {
         .unwrap();
         assert_eq!(t.root_name(), "R");
         assert_eq!(t.get("", "v"), Some("2"));
-        assert_eq!(t.root().entries().count(), 2, "xmlns dropped; v and C remain");
+        assert_eq!(
+            t.root().entries().count(),
+            2,
+            "xmlns dropped; v and C remain"
+        );
         assert_eq!(t.get("A", "K"), Some("x & y"));
         assert_eq!(t.get("A", "E"), Some(""));
         assert_eq!(t.get("s", "zenith"), Some("30.5"));

@@ -81,9 +81,7 @@ mod tests {
     use super::*;
 
     // Pensacola B10 grid (gdalinfo testdata/landsat8-l1t-pensacola-2015/l8_B10.tif).
-    const GT: GeoTransform = GeoTransform([
-        384_000.0, 30.0, 0.0, 3_469_500.0, 0.0, -30.0,
-    ]);
+    const GT: GeoTransform = GeoTransform([384_000.0, 30.0, 0.0, 3_469_500.0, 0.0, -30.0]);
 
     #[test]
     fn corner_and_centre() {

@@ -76,7 +76,14 @@ impl<T> Raster<T> {
     /// Errors unless `other` lies on exactly the same grid (shape, geotransform, CRS). Call this
     /// before combining two rasters pixel by pixel; `a` and `b` name them in the message.
     pub fn check_same_grid<U>(&self, other: &Raster<U>, a: &str, b: &str) -> Result<()> {
-        check_same_grid(self.shape(), &self.georef, other.shape(), &other.georef, a, b)
+        check_same_grid(
+            self.shape(),
+            &self.georef,
+            other.shape(),
+            &other.georef,
+            a,
+            b,
+        )
     }
 }
 

@@ -46,7 +46,10 @@ fn open_single_file(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let given = band_id_from_name(&name);
-    let dir = input.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = input
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mtl_path = match mtl {
         Some(m) => Some(m.to_path_buf()),
         None if is_aster_name(&name) => None,
@@ -67,8 +70,16 @@ fn open_single_file(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
         }
         None => {
             let aster = is_aster_name(&name);
-            let metadata = if aster { aster_metadata(input) } else { generic_metadata(input) };
-            let band = if aster { given.unwrap_or_else(|| "B13".into()) } else { "1".into() };
+            let metadata = if aster {
+                aster_metadata(input)
+            } else {
+                generic_metadata(input)
+            };
+            let band = if aster {
+                given.unwrap_or_else(|| "B13".into())
+            } else {
+                "1".into()
+            };
             Ok(Scene {
                 input: input.to_path_buf(),
                 kind: InputKind::Raster,
@@ -93,14 +104,28 @@ fn with_mtl(
     if let Some(given) = &given_band {
         check_band_matches_mtl(input, given, &metadata)?;
     }
+    // A file the MTL lists gets the MTL's band id; a renamed file (`l8_B10.tif`) the id its
+    // name ends with.
+    let listed: BTreeMap<String, &String> = metadata
+        .band_files
+        .iter()
+        .map(|(id, file)| (file.to_ascii_uppercase(), id))
+        .collect();
     let mut bands = BTreeMap::new();
     for p in paths {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let lower = name.to_ascii_lowercase();
         if !(lower.ends_with(".tif") || lower.ends_with(".tiff")) {
             continue;
         }
-        if let Some(id) = band_id_from_name(&name) {
+        let id = listed
+            .get(&name.to_ascii_uppercase())
+            .map(|id| id.to_string())
+            .or_else(|| band_id_from_name(&name));
+        if let Some(id) = id {
             bands.entry(id).or_insert(p);
         }
     }
@@ -120,10 +145,16 @@ fn check_band_matches_mtl(
     band: &str,
     metadata: &crate::mtl::SceneMetadata,
 ) -> Result<()> {
-    let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if let (Some(prefix), Some(pid)) = (product_prefix(&name), metadata.product_id.as_deref())
         && !prefix.eq_ignore_ascii_case(pid)
-        && !metadata.band_files.values().any(|f| f.eq_ignore_ascii_case(&name))
+        && !metadata
+            .band_files
+            .values()
+            .any(|f| f.eq_ignore_ascii_case(&name))
     {
         return Err(Error::input(
             input,
@@ -172,7 +203,10 @@ fn pick_mtl(dir: &Path, files: &[String], prefix: Option<&str>) -> Result<PathBu
         let own: Vec<&String> = mtls
             .iter()
             .copied()
-            .filter(|f| f.to_ascii_uppercase().starts_with(&prefix.to_ascii_uppercase()))
+            .filter(|f| {
+                f.to_ascii_uppercase()
+                    .starts_with(&prefix.to_ascii_uppercase())
+            })
             .collect();
         if !own.is_empty() {
             mtls = own;
@@ -205,7 +239,8 @@ fn pick_mtl_member(archive: &Path, members: &[String]) -> Result<String> {
 
 fn is_mtl_name(name: &str) -> bool {
     let base = name.rsplit('/').next().unwrap_or(name).to_ascii_uppercase();
-    base.contains("MTL") && (base.ends_with(".TXT") || base.ends_with(".JSON") || base.ends_with(".XML"))
+    base.contains("MTL")
+        && (base.ends_with(".TXT") || base.ends_with(".JSON") || base.ends_with(".XML"))
 }
 
 fn mtl_rank(name: &str) -> u8 {

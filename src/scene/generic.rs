@@ -10,9 +10,7 @@ pub fn generic_metadata(source: &Path) -> SceneMetadata {
     SceneMetadata {
         source: source.to_path_buf(),
         root: String::new(),
-        product_id: source
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned()),
+        product_id: source.file_stem().map(|s| s.to_string_lossy().into_owned()),
         mission: Mission::Generic,
         sensor: Sensor::Generic,
         collection: Collection::None,
@@ -48,7 +46,12 @@ pub fn aster_metadata(source: &Path) -> SceneMetadata {
     {
         let (mm, dd, yyyy) = (&stamp[0..2], &stamp[2..4], &stamp[4..8]);
         m.acquisition_date = Some(format!("{yyyy}-{mm}-{dd}"));
-        m.scene_center_time = Some(format!("{}:{}:{}Z", &stamp[8..10], &stamp[10..12], &stamp[12..14]));
+        m.scene_center_time = Some(format!(
+            "{}:{}:{}Z",
+            &stamp[8..10],
+            &stamp[10..12],
+            &stamp[12..14]
+        ));
     }
     m.calibration = BTreeMap::<String, BandCalibration>::new();
     m

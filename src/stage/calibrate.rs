@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use crate::calibrate::{
-    self, GenericThermal, GenericUnit, QaLayout, Quantity, constants, dn_to_bt_k, dn_to_reflectance,
-    dn_to_st_k, generic_to_bt_k, qa_mask,
+    self, GenericThermal, GenericUnit, QaLayout, Quantity, constants, dn_to_bt_k,
+    dn_to_reflectance, dn_to_st_k, generic_to_bt_k, qa_mask,
 };
 use crate::error::{Error, Result};
 use crate::io;
@@ -51,12 +51,19 @@ pub fn calibrate_scene(scene: &Scene, opts: &CalibrateOptions) -> Result<Calibra
             Error::input(&scene.input, "no thermal band found; name one with --band")
         })?,
     };
-    let band = if scene.metadata.mission == Mission::Generic && band == "B1" { "1".to_string() } else { band };
+    let band = if scene.metadata.mission == Mission::Generic && band == "B1" {
+        "1".to_string()
+    } else {
+        band
+    };
     let path = scene.bands.get(&band).ok_or_else(|| {
         let present: Vec<&str> = scene.bands.keys().map(String::as_str).collect();
         Error::input(
             &scene.input,
-            format!("band {band} not found (bands present: {})", present.join(", ")),
+            format!(
+                "band {band} not found (bands present: {})",
+                present.join(", ")
+            ),
         )
     })?;
     let mut out = if scene.metadata.mission == Mission::Generic {
@@ -126,24 +133,42 @@ fn calibrate_dn(scene: &Scene, path: &Path, band: &str) -> Result<Calibrated> {
             warnings.push(format!("{}: no TEMPERATURE_MULT/ADD_BAND_{band}; using the USGS Collection-2 scale 0.00341802, 149.0", m.source.display()));
             Rescale { mult: 0.00341802, add: 149.0 }
         });
-        (dn_to_st_k(&dn.raster.data, |d| dn.is_fill(d), scale), Quantity::SurfaceTemperature, serde_json::json!({ "temperature": scale }))
+        (
+            dn_to_st_k(&dn.raster.data, |d| dn.is_fill(d), scale),
+            Quantity::SurfaceTemperature,
+            serde_json::json!({ "temperature": scale }),
+        )
     } else if is_thermal(m.sensor, band) {
         let (rescale, k) = thermal_constants(scene, band, cal, &mut warnings)?;
         thermal = Some(k);
-        (dn_to_bt_k(&dn.raster.data, |d| dn.is_fill(d), rescale, k), Quantity::BrightnessTemperature, serde_json::json!({ "radiance": rescale, "thermal": k }))
+        (
+            dn_to_bt_k(&dn.raster.data, |d| dn.is_fill(d), rescale, k),
+            Quantity::BrightnessTemperature,
+            serde_json::json!({ "radiance": rescale, "thermal": k }),
+        )
     } else {
         let rescale = cal.reflectance.ok_or_else(|| {
-            Error::metadata(&m.source, format!("no reflectance rescaling (REFLECTANCE_MULT/ADD) for band {band}"))
+            Error::metadata(
+                &m.source,
+                format!("no reflectance rescaling (REFLECTANCE_MULT/ADD) for band {band}"),
+            )
         })?;
         let (sun, quantity) = if band.starts_with("SR_") {
             (None, Quantity::SurfaceReflectance)
         } else {
             let elev = m.sun_elevation_deg.filter(|e| *e > 0.0).ok_or_else(|| {
-                Error::metadata(&m.source, "TOA reflectance needs SUN_ELEVATION > 0 (a daytime scene)")
+                Error::metadata(
+                    &m.source,
+                    "TOA reflectance needs SUN_ELEVATION > 0 (a daytime scene)",
+                )
             })?;
             (Some(elev), Quantity::ToaReflectance)
         };
-        (dn_to_reflectance(&dn.raster.data, |d| dn.is_fill(d), rescale, sun), quantity, serde_json::json!({ "reflectance": rescale, "sun_elevation_deg": sun }))
+        (
+            dn_to_reflectance(&dn.raster.data, |d| dn.is_fill(d), rescale, sun),
+            quantity,
+            serde_json::json!({ "reflectance": rescale, "sun_elevation_deg": sun }),
+        )
     };
     let unit = match quantity {
         Quantity::ToaReflectance | Quantity::SurfaceReflectance => Unit::Reflectance,
@@ -151,7 +176,15 @@ fn calibrate_dn(scene: &Scene, path: &Path, band: &str) -> Result<Calibrated> {
     };
     let mut raster = float_raster(data, &dn.raster.georef);
     raster.unit = unit;
-    Ok(Calibrated { raster, quantity, band: band.to_string(), mask: None, warnings, constants, thermal })
+    Ok(Calibrated {
+        raster,
+        quantity,
+        band: band.to_string(),
+        mask: None,
+        warnings,
+        constants,
+        thermal,
+    })
 }
 
 /// Radiance rescale and K1/K2 from the MTL; per-sensor published constants when it lacks them.
@@ -175,17 +208,32 @@ fn thermal_constants(
             r
         }
         (None, None) => {
-            return Err(Error::metadata(&m.source, format!("no RADIANCE_MULT/ADD for band {band} and no published fallback for {:?}", m.mission)));
+            return Err(Error::metadata(
+                &m.source,
+                format!(
+                    "no RADIANCE_MULT/ADD for band {band} and no published fallback for {:?}",
+                    m.mission
+                ),
+            ));
         }
     };
     let k = match (cal.thermal, fallback) {
         (Some(k), _) => k,
         (None, Some((_, k))) => {
-            warnings.push(format!("{source}: no K1/K2 for {band}; using published {:?} constants K1={} K2={}", m.mission, k.k1, k.k2_k));
+            warnings.push(format!(
+                "{source}: no K1/K2 for {band}; using published {:?} constants K1={} K2={}",
+                m.mission, k.k1, k.k2_k
+            ));
             k
         }
         (None, None) => {
-            return Err(Error::metadata(&m.source, format!("no K1/K2 constants for band {band} and no published fallback for {:?}", m.mission)));
+            return Err(Error::metadata(
+                &m.source,
+                format!(
+                    "no K1/K2 constants for band {band} and no published fallback for {:?}",
+                    m.mission
+                ),
+            ));
         }
     };
     Ok((rescale, k))
@@ -193,23 +241,39 @@ fn thermal_constants(
 
 fn apply_lst(scene: &Scene, out: &mut Calibrated) -> Result<()> {
     if out.quantity != Quantity::BrightnessTemperature || scene.metadata.level == Level::L2Sp {
-        return Err(Error::input(&scene.input, format!("--lst applies to Level-1 thermal bands; band {} is {}", out.band, out.quantity.label())));
+        return Err(Error::input(
+            &scene.input,
+            format!(
+                "--lst applies to Level-1 thermal bands; band {} is {}",
+                out.band,
+                out.quantity.label()
+            ),
+        ));
     }
     let (red_id, nir_id) = scene.red_nir_bands().ok_or_else(|| {
-        Error::input(&scene.input, "--lst needs red and near-infrared bands, which this sensor has none of")
+        Error::input(
+            &scene.input,
+            "--lst needs red and near-infrared bands, which this sensor has none of",
+        )
     })?;
     let refl = |id: &str| -> Result<Raster<f32>> {
         let path = scene.bands.get(id).ok_or_else(|| {
-            Error::input(&scene.input, format!("--lst needs band {id} (red/NIR for NDVI) beside the thermal band"))
+            Error::input(
+                &scene.input,
+                format!("--lst needs band {id} (red/NIR for NDVI) beside the thermal band"),
+            )
         })?;
         let c = calibrate_dn(scene, path, id)?;
         c.raster.check_same_grid(&out.raster, id, &out.band)?;
         Ok(c.raster)
     };
     let (red, nir) = (refl(red_id)?, refl(nir_id)?);
-    let k = out.thermal.ok_or_else(|| Error::input(&scene.input, "--lst needs a thermal band with K1/K2"))?;
+    let k = out
+        .thermal
+        .ok_or_else(|| Error::input(&scene.input, "--lst needs a thermal band with K1/K2"))?;
     let wavelength_um = constants::effective_wavelength_um(scene.metadata.mission, &out.band, k);
-    out.raster.data = calibrate::land_surface_temperature(&out.raster.data, &red.data, &nir.data, wavelength_um);
+    out.raster.data =
+        calibrate::land_surface_temperature(&out.raster.data, &red.data, &nir.data, wavelength_um);
     out.quantity = Quantity::LandSurfaceTemperature;
     out.constants["lst"] = serde_json::json!({
         "emissivity": "NDVI threshold (Sobrino 2004): NDVI<0.2: 0.973-0.047*red; NDVI>0.5: 0.99; else 0.004*Pv+0.986",
@@ -219,11 +283,22 @@ fn apply_lst(scene: &Scene, out: &mut Calibrated) -> Result<()> {
 }
 
 /// Fill (NaN) plus the decoded QA band, when the scene has one of known layout on the same grid.
-fn qa_validity(scene: &Scene, out: &Calibrated, warnings: &mut Vec<String>) -> Result<Option<ValidityMask>> {
-    let Some((qa_id, qa_path)) = scene.qa_band() else { return Ok(None) };
+fn qa_validity(
+    scene: &Scene,
+    out: &Calibrated,
+    warnings: &mut Vec<String>,
+) -> Result<Option<ValidityMask>> {
+    let Some((qa_id, qa_path)) = scene.qa_band() else {
+        return Ok(None);
+    };
     let m = &scene.metadata;
     let Some(layout) = QaLayout::for_band(qa_id, m.collection, m.sensor) else {
-        warnings.push(format!("{}: QA layout of {qa_id} for {:?} {:?} unknown; QA not applied", qa_path.display(), m.collection, m.sensor));
+        warnings.push(format!(
+            "{}: QA layout of {qa_id} for {:?} {:?} unknown; QA not applied",
+            qa_path.display(),
+            m.collection,
+            m.sensor
+        ));
         return Ok(None);
     };
     let qa = io::read_band::<u16>(qa_path, 1)?;
@@ -234,7 +309,12 @@ fn qa_validity(scene: &Scene, out: &Calibrated, warnings: &mut Vec<String>) -> R
 }
 
 fn float_raster(data: ndarray::Array2<f32>, georef: &crate::raster::Georef) -> Raster<f32> {
-    Raster { data, georef: georef.clone(), nodata: Some(f64::NAN), unit: Unit::Kelvin }
+    Raster {
+        data,
+        georef: georef.clone(),
+        nodata: Some(f64::NAN),
+        unit: Unit::Kelvin,
+    }
 }
 
 fn require_valid(path: &Path, data: &ndarray::Array2<f32>) -> Result<()> {

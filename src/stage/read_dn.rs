@@ -22,7 +22,11 @@ impl DnBand {
 
     /// Number of pixels that are neither fill nor nodata.
     pub fn count_valid(&self) -> usize {
-        self.raster.data.iter().filter(|&&d| !self.is_fill(d)).count()
+        self.raster
+            .data
+            .iter()
+            .filter(|&&d| !self.is_fill(d))
+            .count()
     }
 }
 
@@ -46,7 +50,10 @@ pub fn read_dn(path: &Path) -> Result<DnBand> {
         .map(|n| n as u16);
     let band = DnBand { raster, nodata };
     if band.count_valid() == 0 {
-        return Err(Error::input(path, "no valid pixels: every pixel is fill (DN 0) or nodata"));
+        return Err(Error::input(
+            path,
+            "no valid pixels: every pixel is fill (DN 0) or nodata",
+        ));
     }
     Ok(band)
 }

@@ -8,7 +8,9 @@ use assert_cmd::Command;
 
 /// A file or folder under `testdata/`.
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(rel)
 }
 
 /// The `seamfire` binary, logging as text.
@@ -33,17 +35,29 @@ pub fn assert_close(got: &Path, expected: &Path, tol: f64, skip: &[(usize, usize
     let g = read_f32(got);
     let e = read_f32(expected);
     assert_eq!(g.shape(), e.shape(), "shape of {}", got.display());
-    assert_eq!(g.georef.transform, e.georef.transform, "geotransform of {}", got.display());
+    assert_eq!(
+        g.georef.transform,
+        e.georef.transform,
+        "geotransform of {}",
+        got.display()
+    );
     let mut worst = 0f64;
     let mut compared = 0usize;
     for ((rc, &a), &b) in g.data.indexed_iter().zip(e.data.iter()) {
         if skip.contains(&rc) {
             continue;
         }
-        assert_eq!(a.is_nan(), b.is_nan(), "nodata differs at {rc:?}: got {a}, expected {b}");
+        assert_eq!(
+            a.is_nan(),
+            b.is_nan(),
+            "nodata differs at {rc:?}: got {a}, expected {b}"
+        );
         if !a.is_nan() {
             let d = (f64::from(a) - f64::from(b)).abs();
-            assert!(d <= tol, "at {rc:?}: got {a}, expected {b} (|diff| {d} > {tol})");
+            assert!(
+                d <= tol,
+                "at {rc:?}: got {a}, expected {b} (|diff| {d} > {tol})"
+            );
             worst = worst.max(d);
             compared += 1;
         }

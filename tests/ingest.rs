@@ -1,0 +1,270 @@
+//! `seamfire info` on every kind of input: product directory, tar and tar.gz packages read in
+//! place, a band file next to its MTL, `--mtl` with arbitrary names, ASTER and generic rasters.
+
+mod common;
+
+use std::path::Path;
+
+use common::{fixture, seamfire};
+use ndarray::Array2;
+use seamfire::raster::{GeoTransform, Georef, Raster, Unit};
+
+fn info(args: &[&str]) -> serde_json::Value {
+    let out = seamfire()
+        .arg("info")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn s(v: &serde_json::Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
+}
+
+#[test]
+fn product_directory() {
+    let r = info(&[fixture("landsat8-l1t-pensacola-2015").to_str().unwrap()]);
+    assert_eq!(s(&r["input_kind"]), "Directory");
+    assert_eq!(s(&r["mission"]), "Landsat8");
+    assert_eq!(s(&r["sensor"]), "OliTirs");
+    assert_eq!(s(&r["collection"]), "PreCollection");
+    assert_eq!(s(&r["level"]), "L1");
+    assert_eq!(s(&r["acquisition_date"]), "2015-08-04");
+    assert_eq!(s(&r["day_night"]), "day");
+    assert_eq!(s(&r["thermal_band"]), "B10");
+    // gdalinfo testdata/landsat8-l1t-pensacola-2015/l8_B10.tif: 627x603, EPSG:32616.
+    assert_eq!(r["grid"]["width"], 627);
+    assert_eq!(r["grid"]["height"], 603);
+    assert_eq!(r["grid"]["epsg"], 32616);
+    let bands: Vec<&str> = r["bands"].as_array().unwrap().iter().map(s).collect();
+    for b in ["B10", "B11", "B4", "B5", "BQA"] {
+        assert!(bands.contains(&b), "{bands:?}");
+    }
+}
+
+#[test]
+fn tar_and_tar_gz_packages_are_read_in_place() {
+    // Widths from `gdalinfo /vsitar/<package>/<thermal band>`.
+    let cases = [
+        (
+            "LC09_L1TP_112081_20220209_20220209_02_T1.tar",
+            "Landsat9",
+            "OliTirs",
+            "C2",
+            "B10",
+            60,
+        ),
+        (
+            "LE07_L1TP_107068_20220310_20220405_02_T1.tar",
+            "Landsat7",
+            "EtmPlus",
+            "C2",
+            "B6_VCID_1",
+            20,
+        ),
+        (
+            "LE07_L1TP_104078_20130429_20161124_01_T1.tar",
+            "Landsat7",
+            "EtmPlus",
+            "C1",
+            "B6_VCID_1",
+            60,
+        ),
+        (
+            "LT05_L1TP_090085_19970406_20161231_01_T1.tar.gz",
+            "Landsat5",
+            "Tm",
+            "C1",
+            "B6",
+            60,
+        ),
+        (
+            "LC08_L1TP_090084_20160121_20170405_01_T1.tar.gz",
+            "Landsat8",
+            "OliTirs",
+            "C1",
+            "B10",
+            60,
+        ),
+        (
+            "LE07_L1GT_104078_20131209_20161119_01_T2.tar.gz",
+            "Landsat7",
+            "EtmPlus",
+            "C1",
+            "B6_VCID_1",
+            60,
+        ),
+    ];
+    for (pkg, mission, sensor, collection, thermal, width) in cases {
+        let path = fixture(&format!("landsat-tiny-formats/{pkg}"));
+        let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let dir_before = common::listing(path.parent().unwrap());
+        let r = info(&[path.to_str().unwrap()]);
+        assert_eq!(s(&r["input_kind"]), "Archive", "{pkg}");
+        assert_eq!(s(&r["mission"]), mission, "{pkg}");
+        assert_eq!(s(&r["sensor"]), sensor, "{pkg}");
+        assert_eq!(s(&r["collection"]), collection, "{pkg}");
+        assert_eq!(s(&r["thermal_band"]), thermal, "{pkg}");
+        assert!(s(&r["mtl"]).starts_with("/vsitar/"), "{pkg}");
+        assert_eq!(r["grid"]["width"], width, "{pkg}");
+        // Read in place: the package is untouched and nothing was extracted beside it.
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            before
+        );
+    }
+}
+
+#[test]
+fn calibrate_from_a_tar_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bt.tif");
+    let pkg = fixture("landsat-tiny-formats/LC09_L1TP_112081_20220209_20220209_02_T1.tar");
+    seamfire()
+        .args(["calibrate", pkg.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    // Same band read from the unpacked copy of the product, calibrated the same way.
+    let out2 = dir.path().join("bt2.tif");
+    let unpacked = fixture("landsat-tiny-formats/LC09_L1TP_112081_20220209_20220209_02_T1");
+    seamfire()
+        .args(["calibrate", unpacked.to_str().unwrap(), "--out"])
+        .arg(&out2)
+        .assert()
+        .success();
+    common::assert_close(&out, &out2, 0.0, &[]);
+}
+
+#[test]
+fn band_file_next_to_its_mtl_and_explicit_mtl() {
+    let r = info(&[
+        fixture("landsat5-tm-para-1988/LT52240631988227CUB02_B6.TIF")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(s(&r["input_kind"]), "BandWithMtl");
+    assert_eq!(s(&r["mission"]), "Landsat5");
+    assert_eq!(s(&r["thermal_band"]), "B6");
+
+    // --mtl names the metadata whatever it is called.
+    let dir = tempfile::tempdir().unwrap();
+    let src = fixture("landsat8-l1t-pensacola-2015");
+    std::fs::copy(src.join("l8_B10.tif"), dir.path().join("l8_B10.tif")).unwrap();
+    std::fs::copy(src.join("l8_MTL.txt"), dir.path().join("metadata.odl")).unwrap();
+    let band = dir.path().join("l8_B10.tif");
+    let mtl = dir.path().join("metadata.odl");
+    let r = info(&[band.to_str().unwrap(), "--mtl", mtl.to_str().unwrap()]);
+    assert_eq!(s(&r["mission"]), "Landsat8");
+    assert_eq!(s(&r["thermal_band"]), "B10");
+}
+
+fn write_raster<T: gdal::raster::GdalType + Copy>(path: &Path, data: Array2<T>, unit: Unit) {
+    let r = Raster {
+        data,
+        georef: Georef {
+            transform: GeoTransform([500_000.0, 90.0, 0.0, 4_400_000.0, 0.0, -90.0]),
+            crs_wkt: gdal::spatial_ref::SpatialRef::from_epsg(32649)
+                .unwrap()
+                .to_wkt()
+                .unwrap(),
+            epsg: Some(32649),
+        },
+        nodata: None,
+        unit,
+    };
+    seamfire::io::write_cog(&r, path, &Default::default()).unwrap();
+}
+
+#[test]
+fn aster_tir_band_uses_handbook_constants() {
+    let dir = tempfile::tempdir().unwrap();
+    let band = dir
+        .path()
+        .join("AST_L1T_00308142015044017_20150815_TIR_B13.tif");
+    let mut dn = Array2::<u16>::from_elem((4, 4), 1000);
+    dn[[0, 0]] = 0;
+    dn[[1, 1]] = 3000;
+    write_raster(&band, dn, Unit::Dn);
+    let r = info(&[band.to_str().unwrap()]);
+    assert_eq!(s(&r["sensor"]), "Aster");
+    assert_eq!(s(&r["acquisition_date"]), "2015-08-14");
+    let out = dir.path().join("bt.tif");
+    let res = seamfire()
+        .args(["calibrate", band.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(res.status.success());
+    assert!(String::from_utf8_lossy(&res.stderr).contains("K1=866.468575"));
+    let bt = common::read_f32(&out);
+    assert!(bt.data[[0, 0]].is_nan(), "DN 0 is fill");
+    // python3: L=(1000-1)*0.005693; 1350.069147/math.log(866.468575/L+1) = 268.2577
+    assert!(
+        (f64::from(bt.data[[0, 1]]) - 268.2577).abs() < 1e-3,
+        "{}",
+        bt.data[[0, 1]]
+    );
+    // DN 3000 → 342.0995 K
+    assert!((f64::from(bt.data[[1, 1]]) - 342.0995).abs() < 1e-3);
+}
+
+#[test]
+fn generic_drone_mosaic_in_celsius_and_scaled_dn() {
+    let dir = tempfile::tempdir().unwrap();
+    let mosaic = dir.path().join("ortho_thermal.tif");
+    let mut t = Array2::<f32>::from_elem((5, 5), 25.3);
+    t[[2, 2]] = 412.0; // a burning vent: never capped
+    write_raster(&mosaic, t, Unit::Celsius);
+    let r = info(&[mosaic.to_str().unwrap()]);
+    assert_eq!(s(&r["mission"]), "Generic");
+    let out = dir.path().join("bt.tif");
+    // The unit tag ("deg C") is enough.
+    seamfire()
+        .args(["calibrate", mosaic.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let bt = common::read_f32(&out);
+    assert!((bt.data[[0, 0]] - 298.45).abs() < 1e-4);
+    assert!((bt.data[[2, 2]] - 685.15).abs() < 1e-3);
+
+    // Radiometric DN with a scale: K = 0.04 * DN.
+    let dnfile = dir.path().join("radiometric.tif");
+    write_raster(&dnfile, Array2::<u16>::from_elem((3, 3), 7500), Unit::Dn);
+    let out2 = dir.path().join("bt2.tif");
+    seamfire()
+        .args([
+            "calibrate",
+            dnfile.to_str().unwrap(),
+            "--input-unit",
+            "kelvin",
+            "--scale",
+            "0.04",
+            "--out",
+        ])
+        .arg(&out2)
+        .assert()
+        .success();
+    assert!((common::read_f32(&out2).data[[1, 1]] - 300.0).abs() < 1e-4);
+}
+
+#[test]
+fn windowed_read_matches_whole_band() {
+    let path = fixture("landsat8-l1t-pensacola-2015/l8_B10.tif");
+    let whole = seamfire::io::read_band::<u16>(&path, 1).unwrap();
+    let win = seamfire::io::read_window::<u16>(&path, 1, (100, 200), (50, 70)).unwrap();
+    assert_eq!(win.data, whole.data.slice(ndarray::s![100..150, 200..270]));
+    // Window origin = pixel (100, 200) corner: x 452475 + 200*30, y 3408645 - 100*30.
+    assert_eq!(win.georef.transform.0[0], 458_475.0);
+    assert_eq!(win.georef.transform.0[3], 3_405_645.0);
+    let err = seamfire::io::read_window::<u16>(&path, 1, (600, 0), (10, 10)).unwrap_err();
+    assert!(err.to_string().contains("l8_B10.tif") && err.to_string().contains("outside"));
+}
