@@ -119,6 +119,11 @@ fn tar_and_tar_gz_packages_are_read_in_place() {
             std::fs::metadata(&path).unwrap().modified().unwrap(),
             before
         );
+        let dir_after = common::listing(path.parent().unwrap());
+        assert_eq!(
+            dir_after, dir_before,
+            "side-car files written next to {pkg}"
+        );
     }
 }
 

@@ -111,7 +111,11 @@ mod tests {
         let bt = dn_to_bt_k(&dn, |d| d == 0, ML_AL, K10);
         assert!(bt[[0, 0]].is_nan());
         // Independent: python3 -c "import math;L=3.342e-4*30000+0.1;print(1321.0789/math.log(774.8853/L+1))"
-        assert!((bt[[0, 1]] - 303.65499).abs() < 1e-3, "{}", bt[[0, 1]]);
+        assert!(
+            (f64::from(bt[[0, 1]]) - 303.654_99).abs() < 1e-3,
+            "{}",
+            bt[[0, 1]]
+        );
         // DN 65535 (top of range) is not capped: L = 22.0018 → ≈ 368 K (science.md §1.2).
         assert!((bt[[1, 1]] - 368.0).abs() < 1.0, "{}", bt[[1, 1]]);
     }
@@ -149,6 +153,6 @@ mod tests {
             unit: GenericUnit::Radiance(K10),
         };
         let l = array![[3.342e-4 * 30000.0 + 0.1]];
-        assert!((generic_to_bt_k(&l, None, r)[[0, 0]] - 303.65499).abs() < 1e-3);
+        assert!((f64::from(generic_to_bt_k(&l, None, r)[[0, 0]]) - 303.654_99).abs() < 1e-3);
     }
 }
