@@ -112,7 +112,7 @@ fn tar_and_tar_gz_packages_are_read_in_place() {
         assert_eq!(s(&r["sensor"]), sensor, "{pkg}");
         assert_eq!(s(&r["collection"]), collection, "{pkg}");
         assert_eq!(s(&r["thermal_band"]), thermal, "{pkg}");
-        assert!(s(&r["mtl"]).starts_with("/vsitar/"), "{pkg}");
+        assert!(s(&r["source"]).starts_with("/vsitar/"), "{pkg}");
         assert_eq!(r["grid"]["width"], width, "{pkg}");
         // Read in place: the package is untouched and nothing was extracted beside it.
         assert_eq!(

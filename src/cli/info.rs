@@ -5,27 +5,21 @@ use serde::Serialize;
 use super::args::InfoArgs;
 use crate::error::Result;
 use crate::io::{self, RasterInfo};
-use crate::mtl::{Collection, Level, Mission, Sensor};
+use crate::mtl::SceneMetadata;
 use crate::scene::{InputKind, Scene, open_scene};
 
-/// Everything `info` reports (also its `--json` schema).
+/// Everything `info` reports (also its `--json` schema): the scene metadata (mission, sensor,
+/// collection, level, date, sun, band files and calibration constants) plus what was found on
+/// disk.
 #[derive(Debug, Serialize)]
 pub struct InfoReport {
     pub input: String,
     pub input_kind: InputKind,
-    pub mtl: Option<String>,
-    pub product_id: Option<String>,
-    pub mission: Mission,
-    pub sensor: Sensor,
-    pub collection: Collection,
-    pub level: Level,
-    pub level_name: Option<String>,
-    pub acquisition_date: Option<String>,
-    pub scene_center_time: Option<String>,
-    pub sun_elevation_deg: Option<f64>,
+    #[serde(flatten)]
+    pub metadata: SceneMetadata,
     /// `day`, `night` or `unknown` (from SUN_ELEVATION).
     pub day_night: &'static str,
-    pub cloud_cover_pct: Option<f64>,
+    /// Band ids present on disk (or in the package).
     pub bands: Vec<String>,
     pub thermal_band: Option<String>,
     /// Grid of the thermal band (else the first band).
@@ -61,22 +55,12 @@ pub fn report(scene: &Scene) -> Result<InfoReport> {
     Ok(InfoReport {
         input: scene.input.display().to_string(),
         input_kind: scene.kind,
-        mtl: scene.mtl_path.as_ref().map(|p| p.display().to_string()),
-        product_id: m.product_id.clone(),
-        mission: m.mission,
-        sensor: m.sensor,
-        collection: m.collection,
-        level: m.level,
-        level_name: m.level_name.clone(),
-        acquisition_date: m.acquisition_date.clone(),
-        scene_center_time: m.scene_center_time.clone(),
-        sun_elevation_deg: m.sun_elevation_deg,
+        metadata: m.clone(),
         day_night: match m.is_day() {
             Some(true) => "day",
             Some(false) => "night",
             None => "unknown",
         },
-        cloud_cover_pct: m.cloud_cover_pct,
         bands: scene.bands.keys().cloned().collect(),
         thermal_band: thermal,
         grid,
@@ -106,22 +90,20 @@ pub fn run(args: &InfoArgs) -> Result<()> {
         return super::print_json(&r);
     }
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let m = &r.metadata;
+    let mtl = scene.mtl_path.as_ref().map(|p| p.display().to_string());
     println!("input        {} ({:?})", r.input, r.input_kind);
-    println!("metadata     {}", opt(&r.mtl));
-    println!("product      {}", opt(&r.product_id));
-    println!("mission      {:?} / {:?}", r.mission, r.sensor);
+    println!("metadata     {}", opt(&mtl));
+    println!("product      {}", opt(&m.product_id));
+    println!("mission      {:?} / {:?}", m.mission, m.sensor);
+    let level = opt(&m.level_name);
     println!(
-        "collection   {:?}, level {:?} ({})",
-        r.collection,
-        r.level,
-        opt(&r.level_name)
+        "collection   {:?}, level {:?} ({level})",
+        m.collection, m.level
     );
-    println!(
-        "acquired     {} {}",
-        opt(&r.acquisition_date),
-        opt(&r.scene_center_time)
-    );
-    let elev = r
+    let when = format!("{} {}", opt(&m.acquisition_date), opt(&m.scene_center_time));
+    println!("acquired     {when}");
+    let elev = m
         .sun_elevation_deg
         .map_or("-".into(), |e| format!("{e:.2}°"));
     println!("sun          elevation {elev} → {}", r.day_night);
