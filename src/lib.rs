@@ -30,6 +30,7 @@
 
 pub mod calibrate;
 pub mod cli;
+pub mod detect;
 pub mod error;
 pub mod io;
 pub mod mtl;

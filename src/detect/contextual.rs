@@ -1,0 +1,315 @@
+//! `contextual`: thermal anomalies against a local background (detection.md §1).
+//!
+//! In the family of the MODIS/VIIRS/Landsat contextual fire tests (Giglio et al. 2003, RSE
+//! 87:273; Schroeder et al. 2014, RSE 143:85; Schroeder et al. 2016, RSE 185:210), adapted to
+//! the few-kelvin anomalies of subsurface coal fires:
+//!
+//! 1. Candidates: `T > mean + candidate_k·std` and `T − mean ≥ min_delta_k/2` over the
+//!    candidate window (centre included), repeated `candidate_passes` times with each pass's
+//!    statistics computed without the previous pass's candidates; plus every pixel above
+//!    `median + scene_k·1.4826·MAD` of the scene (hot areas wider than the window).
+//! 2. Background per candidate: valid non-candidate pixels of a window grown from
+//!    `min_window` by `window_step_px` to `max_window`, minus the guard box, until it holds
+//!    `max(min_valid_count, min_valid_fraction·w²)` pixels; none qualifies → unresolved.
+//! 3. Flag when `z = (T − bg_mean)/max(bg_std, std_floor_k) ≥ k` and `T − bg_mean ≥ min_delta_k`.
+//!
+//! # Notes
+//! - NaN and `valid == false` pixels are neither tested nor background.
+//! - Windows are clipped at the raster edge; the fraction rule uses the full `w²` area.
+//! - In passes after the first, a pixel whose window holds no non-candidate pixel keeps its
+//!   candidacy from the previous pass.
+//! - No temperature is capped.
+
+use ndarray::{Array2, Zip};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::params::{confidence_from_z, window_px};
+use super::robust::median_mad;
+use super::window::SummedArea;
+use super::{Detection, DetectionStats, Flagged, Method, confidence};
+
+/// Parameters of [`detect_contextual`]; see detection.md §1 for each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContextualParams {
+    pub candidate_window_m: f64,
+    pub candidate_k: f64,
+    pub candidate_passes: u32,
+    pub scene_k: f64,
+    pub min_window_m: f64,
+    pub max_window_m: f64,
+    pub window_step_px: usize,
+    pub guard_px: usize,
+    pub min_valid_fraction: f64,
+    pub min_valid_count: u32,
+    pub k: f64,
+    pub min_delta_k: f64,
+    pub std_floor_k: f64,
+    pub nominal_z: f64,
+    pub high_z: f64,
+}
+
+impl ContextualParams {
+    /// The starting values of detection.md §1, kept for comparison with other
+    /// implementations (the shipped defaults are tuned, see `docs/accuracy.md`).
+    pub fn spec() -> Self {
+        Self {
+            candidate_window_m: 930.0,
+            candidate_k: 2.0,
+            candidate_passes: 2,
+            scene_k: 4.0,
+            min_window_m: 330.0,
+            max_window_m: 3030.0,
+            window_step_px: 10,
+            guard_px: 1,
+            min_valid_fraction: 0.25,
+            min_valid_count: 8,
+            k: 3.0,
+            min_delta_k: 2.0,
+            std_floor_k: 0.5,
+            nominal_z: 4.5,
+            high_z: 6.0,
+        }
+    }
+}
+
+impl Default for ContextualParams {
+    fn default() -> Self {
+        Self::spec()
+    }
+}
+
+/// Background window sides, in pixels, from `min` growing by `step` up to `max` (always ending
+/// at `max`).
+pub fn window_sizes(min: usize, max: usize, step: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = (min..=max).step_by(step.max(2) & !1).collect();
+    if v.last() != Some(&max) && max >= min {
+        v.push(max);
+    }
+    v
+}
+
+/// Candidate mask of step 1.
+pub fn candidates(
+    t: &Array2<f32>,
+    valid: &Array2<bool>,
+    pixel_m: f64,
+    p: &ContextualParams,
+) -> Array2<bool> {
+    let side = window_px(p.candidate_window_m, pixel_m);
+    let ok = |r: usize, c: usize| valid[[r, c]] && !t[[r, c]].is_nan();
+    let mut cand = Array2::from_elem(t.dim(), false);
+    for _ in 0..p.candidate_passes.max(1) {
+        let prev = cand.clone();
+        let sat = SummedArea::new(t, |r, c| valid[[r, c]] && !prev[[r, c]]);
+        Zip::indexed(&mut cand).par_for_each(|(r, c), out| {
+            if !ok(r, c) {
+                *out = false;
+                return;
+            }
+            *out = match sat.centred(r, c, side, 0) {
+                Some(s) => {
+                    let v = f64::from(t[[r, c]]);
+                    v > s.mean + p.candidate_k * s.std && v - s.mean >= p.min_delta_k / 2.0
+                }
+                None => prev[[r, c]],
+            };
+        });
+    }
+    if let Some((med, mad)) = median_mad(t, valid) {
+        let threshold = med + p.scene_k * 1.4826 * mad;
+        Zip::from(&mut cand)
+            .and(t)
+            .and(valid)
+            .par_for_each(|c, &v, &ok| {
+                if ok && f64::from(v) > threshold {
+                    *c = true;
+                }
+            });
+    }
+    cand
+}
+
+/// Runs the contextual test on temperatures `t` (K) with validity `valid` on a grid of
+/// `pixel_m` metres.
+///
+/// ```
+/// use ndarray::Array2;
+/// use seamfire::detect::contextual::{ContextualParams, detect_contextual};
+/// // 41 x 41 pixels at 300 K with a small checkerboard texture and one 310 K pixel.
+/// let mut t = Array2::from_shape_fn((41, 41), |(r, c)| 300.0 + 0.2 * ((r + c) % 2) as f32);
+/// t[[20, 20]] = 310.0;
+/// let valid = Array2::from_elem((41, 41), true);
+/// let d = detect_contextual(&t, &valid, 30.0, &ContextualParams::spec());
+/// assert_eq!(d.flagged.len(), 1);
+/// assert_eq!((d.flagged[0].row, d.flagged[0].col), (20, 20));
+/// ```
+pub fn detect_contextual(
+    t: &Array2<f32>,
+    valid: &Array2<bool>,
+    pixel_m: f64,
+    p: &ContextualParams,
+) -> Detection {
+    let cand = candidates(t, valid, pixel_m, p);
+    let bg = SummedArea::new(t, |r, c| valid[[r, c]] && !cand[[r, c]]);
+    let sizes = window_sizes(
+        window_px(p.min_window_m, pixel_m),
+        window_px(p.max_window_m, pixel_m),
+        p.window_step_px,
+    );
+    let guard = 2 * p.guard_px + 1;
+    let coords: Vec<(usize, usize)> = cand
+        .indexed_iter()
+        .filter(|(_, c)| **c)
+        .map(|(rc, _)| rc)
+        .collect();
+    let results: Vec<Option<Option<Flagged>>> = coords
+        .par_iter()
+        .map(|&(r, c)| test_candidate(t[[r, c]], r, c, &bg, &sizes, guard, p))
+        .collect();
+
+    let mut classes = Array2::from_elem(t.dim(), confidence::NONE);
+    Zip::from(&mut classes)
+        .and(t)
+        .and(valid)
+        .for_each(|k, &v, &ok| {
+            if !ok || v.is_nan() {
+                *k = confidence::NOT_PROCESSED;
+            }
+        });
+    let mut stats = DetectionStats {
+        valid: classes
+            .iter()
+            .filter(|&&k| k != confidence::NOT_PROCESSED)
+            .count(),
+        candidates: coords.len(),
+        ..Default::default()
+    };
+    let mut flagged = Vec::new();
+    for res in results {
+        match res {
+            None => stats.unresolved += 1,
+            Some(Some(f)) => {
+                classes[[f.row, f.col]] = f.confidence;
+                flagged.push(f);
+            }
+            Some(None) => {}
+        }
+    }
+    stats.flagged = flagged.len();
+    Detection {
+        method: Method::Contextual,
+        classes,
+        flagged,
+        stats,
+    }
+}
+
+/// `None`: unresolved; `Some(None)`: tested, not flagged; `Some(Some(f))`: flagged.
+fn test_candidate(
+    v: f32,
+    r: usize,
+    c: usize,
+    bg: &SummedArea,
+    sizes: &[usize],
+    guard: usize,
+    p: &ContextualParams,
+) -> Option<Option<Flagged>> {
+    for &w in sizes {
+        let need = (p.min_valid_fraction * (w * w) as f64)
+            .ceil()
+            .max(f64::from(p.min_valid_count));
+        let Some(s) = bg.centred(r, c, w, guard) else {
+            continue;
+        };
+        if f64::from(s.count) < need {
+            continue;
+        }
+        let delta = f64::from(v) - s.mean;
+        let z = delta / s.std.max(p.std_floor_k);
+        if z >= p.k && delta >= p.min_delta_k {
+            return Some(Some(Flagged {
+                row: r,
+                col: c,
+                value: v,
+                bg_mean: s.mean as f32,
+                bg_std: s.std as f32,
+                z: z as f32,
+                window_px: w as u32,
+                n_background: s.count,
+                confidence: confidence_from_z(z, p.nominal_z, p.high_z),
+                method: Method::Contextual,
+            }));
+        }
+        return Some(None);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn textured(rows: usize, cols: usize) -> Array2<f32> {
+        Array2::from_shape_fn((rows, cols), |(r, c)| {
+            295.0 + 0.3 * (((r * 7 + c * 13) % 5) as f32 - 2.0)
+        })
+    }
+
+    #[test]
+    fn windows_grow_to_the_maximum() {
+        assert_eq!(
+            window_sizes(11, 101, 10),
+            vec![11, 21, 31, 41, 51, 61, 71, 81, 91, 101]
+        );
+        assert_eq!(window_sizes(11, 35, 10), vec![11, 21, 31, 35]);
+    }
+
+    #[test]
+    fn hot_area_wider_than_the_window_is_flagged_whole() {
+        let mut t = textured(200, 200);
+        for r in 80..120 {
+            for c in 80..120 {
+                t[[r, c]] += 30.0;
+            }
+        }
+        let valid = Array2::from_elem(t.dim(), true);
+        let d = detect_contextual(&t, &valid, 30.0, &ContextualParams::spec());
+        let inside = d
+            .flagged
+            .iter()
+            .filter(|f| (80..120).contains(&f.row) && (80..120).contains(&f.col))
+            .count();
+        assert_eq!(inside, 1600, "all 40x40 flagged");
+        assert_eq!(d.flagged.len(), 1600, "nothing outside");
+    }
+
+    #[test]
+    fn invalid_pixels_are_not_processed_and_edges_work() {
+        let mut t = textured(60, 60);
+        t[[0, 0]] = 320.0; // corner anomaly: clipped windows
+        t[[30, 30]] = f32::NAN;
+        let mut valid = Array2::from_elem(t.dim(), true);
+        valid[[10, 10]] = false;
+        let d = detect_contextual(&t, &valid, 30.0, &ContextualParams::spec());
+        assert_eq!(d.classes[[30, 30]], confidence::NOT_PROCESSED);
+        assert_eq!(d.classes[[10, 10]], confidence::NOT_PROCESSED);
+        assert_eq!(d.stats.valid, 3600 - 2);
+        assert_eq!(d.flagged.len(), 1);
+        assert_eq!(d.classes[[0, 0]], confidence::HIGH);
+    }
+
+    #[test]
+    fn too_little_background_is_unresolved() {
+        // A 3x3 valid island: a hot centre has 8 background pixels at most, below 25 % of 11².
+        let mut t = Array2::from_elem((30, 30), 300.0f32);
+        t[[15, 15]] = 330.0;
+        let valid = Array2::from_shape_fn((30, 30), |(r, c)| {
+            (13..=17).contains(&r) && (13..=17).contains(&c)
+        });
+        let d = detect_contextual(&t, &valid, 30.0, &ContextualParams::spec());
+        assert_eq!(d.flagged.len(), 0);
+        assert_eq!(d.stats.unresolved, 1);
+    }
+}
