@@ -37,3 +37,4 @@ pub mod mtl;
 pub mod raster;
 pub mod scene;
 pub mod stage;
+pub mod synth;

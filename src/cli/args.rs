@@ -31,6 +31,12 @@ pub enum Command {
     Info(InfoArgs),
     /// Write brightness temperature (K), LST, or reflectance of one band as a COG.
     Calibrate(CalibrateArgs),
+    /// Flag thermal anomalies and active fires, group them into fire zones.
+    Detect(super::detect::DetectArgs),
+    /// Generate a Landsat-8-like scene with planted coal-fire anomalies and its truth.
+    Synth(super::synth::SynthArgs),
+    /// Score a detection configuration on scenes with planted anomalies (docs/accuracy.md).
+    Accuracy(super::accuracy::AccuracyArgs),
 }
 
 /// Where a scene comes from.

@@ -3,9 +3,12 @@
 //! Exit codes: 0 success; 1 the command ran but failed (bad input, unreadable file, write
 //! error); 2 usage error (unknown flag, missing argument, contradictory options).
 
+mod accuracy;
 mod args;
 mod calibrate;
+mod detect;
 mod info;
+mod synth;
 
 use std::process::ExitCode;
 
@@ -30,6 +33,9 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Info(a) => info::run(a),
         Command::Calibrate(a) => calibrate::run(a),
+        Command::Detect(a) => detect::run(a),
+        Command::Synth(a) => synth::run(a),
+        Command::Accuracy(a) => accuracy::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -44,6 +44,38 @@ pub struct FireZone {
     pub bbox_map: [f64; 4],
 }
 
+/// 8-connected components of `mask`: a label raster (0 = background, else 1-based component
+/// number) and each component's pixels in row-major order. Components are numbered by their
+/// first pixel in row-major order.
+pub fn label_components(mask: &Array2<bool>) -> (Array2<u32>, Vec<Vec<(usize, usize)>>) {
+    let (rows, cols) = mask.dim();
+    let mut labels = Array2::<u32>::zeros((rows, cols));
+    let mut components = Vec::new();
+    for ((r0, c0), &m) in mask.indexed_iter() {
+        if !m || labels[[r0, c0]] != 0 {
+            continue;
+        }
+        let id = components.len() as u32 + 1;
+        labels[[r0, c0]] = id;
+        let mut stack = vec![(r0, c0)];
+        let mut pixels = Vec::new();
+        while let Some((r, c)) = stack.pop() {
+            pixels.push((r, c));
+            for nr in r.saturating_sub(1)..=(r + 1).min(rows - 1) {
+                for nc in c.saturating_sub(1)..=(c + 1).min(cols - 1) {
+                    if mask[[nr, nc]] && labels[[nr, nc]] == 0 {
+                        labels[[nr, nc]] = id;
+                        stack.push((nr, nc));
+                    }
+                }
+            }
+        }
+        pixels.sort_unstable();
+        components.push(pixels);
+    }
+    (labels, components)
+}
+
 /// Groups flagged pixels into 8-connected zones. Returns the zones and a label raster of
 /// `shape` (0 = no zone, else the zone id).
 pub fn fire_zones(
@@ -52,41 +84,19 @@ pub fn fire_zones(
     temperature: Option<&Array2<f32>>,
     transform: &GeoTransform,
 ) -> (Vec<FireZone>, Array2<u32>) {
-    // Per pixel: the strongest evidence of each pixel (several methods may flag one pixel).
+    // Several methods may flag one pixel: keep all their evidence.
     let mut by_pixel: BTreeMap<(usize, usize), Vec<&Flagged>> = BTreeMap::new();
+    let mut mask = Array2::from_elem(shape, false);
     for f in flagged {
         by_pixel.entry((f.row, f.col)).or_default().push(f);
+        mask[[f.row, f.col]] = true;
     }
-    let mut labels = Array2::<u32>::zeros(shape);
-    let mut zones = Vec::new();
-    let (rows, cols) = shape;
-    for &(r0, c0) in by_pixel.keys() {
-        if labels[[r0, c0]] != 0 {
-            continue;
-        }
-        let id = zones.len() as u32 + 1;
-        let mut stack = vec![(r0, c0)];
-        labels[[r0, c0]] = id;
-        let mut pixels = Vec::new();
-        while let Some((r, c)) = stack.pop() {
-            pixels.push((r, c));
-            for dr in -1i64..=1 {
-                for dc in -1i64..=1 {
-                    let (nr, nc) = (r as i64 + dr, c as i64 + dc);
-                    if nr < 0 || nc < 0 || nr >= rows as i64 || nc >= cols as i64 {
-                        continue;
-                    }
-                    let (nr, nc) = (nr as usize, nc as usize);
-                    if labels[[nr, nc]] == 0 && by_pixel.contains_key(&(nr, nc)) {
-                        labels[[nr, nc]] = id;
-                        stack.push((nr, nc));
-                    }
-                }
-            }
-        }
-        pixels.sort_unstable();
-        zones.push(summarise(id, &pixels, &by_pixel, temperature, transform));
-    }
+    let (labels, components) = label_components(&mask);
+    let zones = components
+        .iter()
+        .enumerate()
+        .map(|(i, pixels)| summarise(i as u32 + 1, pixels, &by_pixel, temperature, transform))
+        .collect();
     (zones, labels)
 }
 

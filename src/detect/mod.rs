@@ -2,12 +2,16 @@
 //! `otsu`, `multiscale`), daytime active fire in OLI SWIR (`swir`), and 8-connected fire zones.
 //! Pure computations over arrays; see `docs/detection.md`.
 
+pub mod accuracy;
 pub mod cluster;
+pub mod config;
 pub mod contextual;
 pub mod ksigma;
+pub mod multiscale;
 pub mod otsu;
 pub mod params;
 pub mod robust;
+pub mod swir;
 pub mod window;
 
 use ndarray::Array2;

@@ -3,11 +3,13 @@
 
 mod atomic;
 mod cog;
+mod geo;
 mod read;
 mod vsi;
 
 pub use atomic::{Staged, commit_all, staging_path, write_atomic};
 pub use cog::{CogOptions, stage_cog, write_cog};
+pub use geo::{aoi_mask, to_lonlat};
 pub use read::{RasterInfo, raster_info, read_band, read_window};
 pub use vsi::{is_virtual, list_archive, read_bytes, vsi_path_in_archive};
 

@@ -1,8 +1,16 @@
 //! Stages: the steps of a run that read inputs, call the pure computations and hand results to
 //! the writers. Each stage returns in-memory products; the caller decides where they go.
 
+mod accuracy;
 mod calibrate;
+mod detect;
 mod read_dn;
+mod swir;
 
+pub use accuracy::{Score, TABLE_HEADER, scene_validity, score_generated, score_scene, table_row};
 pub use calibrate::{CalibrateOptions, Calibrated, calibrate_scene};
+pub use detect::{
+    SceneDetection, Timing, detect_scenes, merge_classes, run_thermal, thermal_validity,
+};
 pub use read_dn::{DnBand, read_dn};
+pub use swir::{B7_SATURATED_DN, SwirBands, read_swir_bands};

@@ -1,0 +1,216 @@
+//! `seamfire synth`: a Landsat-8-like Level-1 scene with planted coal-fire anomalies and its
+//! truth (see `docs/synth.md`).
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+use crate::raster::MaskReason;
+use crate::scene::open_scene;
+use crate::stage::{CalibrateOptions, calibrate_scene};
+use crate::synth::{self, Preset, SynthParams, SynthScene};
+
+#[derive(Debug, clap::Args)]
+pub struct SynthArgs {
+    /// Output directory (created if needed; must not hold another product).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Seed: the same seed and options give byte-identical files.
+    #[arg(long)]
+    pub seed: u64,
+    /// Background preset: `night` (smooth terrain, noise 0.1–0.2 K) or `day` (rough terrain
+    /// with solar heating of slopes, noise 0.3–0.6 K).
+    #[arg(long, value_enum, default_value_t = Preset::Night)]
+    pub preset: Preset,
+    /// Scene size COLSxROWS (default 1024x1024; a full Landsat scene is 7801x7911).
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Objects to plant (default: 60 per million pixels).
+    #[arg(long)]
+    pub objects: Option<usize>,
+    /// No lakes.
+    #[arg(long)]
+    pub no_water: bool,
+    /// No fill (corner triangles, dropped lines, diagonal band).
+    #[arg(long)]
+    pub no_fill: bool,
+    /// Plant into a real thermal scene instead of a generated background: a Landsat product
+    /// directory, package, band file, or any thermal GeoTIFF (as `seamfire calibrate` reads
+    /// it). Its QA mask is honoured; the input is only read.
+    #[arg(long)]
+    pub background: Option<PathBuf>,
+    /// Also write OLI bands B1–B7 (day preset only; no fire signal in them).
+    #[arg(long)]
+    pub swir: bool,
+    /// Smallest and largest peak heating, K: `MIN,MAX`.
+    #[arg(long, default_value = "1.5,25")]
+    pub delta_range: String,
+    /// Smallest and largest object, pixels: `MIN,MAX`.
+    #[arg(long, default_value = "1,80")]
+    pub size_range: String,
+    /// Clear pixels kept between objects and between an object and any invalid pixel.
+    #[arg(long, default_value_t = 5)]
+    pub gap: usize,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `COLSxROWS` → `(rows, cols)`.
+fn parse_size(s: &str) -> Result<(usize, usize)> {
+    let bad = || Error::Usage(format!("--size {s}: expected COLSxROWS, e.g. 1024x1024"));
+    let (c, r) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+    let cols: usize = c.trim().parse().map_err(|_| bad())?;
+    let rows: usize = r.trim().parse().map_err(|_| bad())?;
+    Ok((rows, cols))
+}
+
+fn parse_pair<T: std::str::FromStr>(flag: &str, s: &str) -> Result<(T, T)> {
+    let bad = || Error::Usage(format!("{flag} {s}: expected MIN,MAX"));
+    let (a, b) = s.split_once(',').ok_or_else(bad)?;
+    Ok((
+        a.trim().parse().map_err(|_| bad())?,
+        b.trim().parse().map_err(|_| bad())?,
+    ))
+}
+
+fn params(a: &SynthArgs, rows: usize, cols: usize) -> Result<SynthParams> {
+    let mut p = SynthParams::new(a.seed, rows, cols, a.preset);
+    if let Some(n) = a.objects {
+        p.n_objects = n;
+    }
+    p.water = !a.no_water;
+    p.fill_stripes = !a.no_fill;
+    p.swir = a.swir;
+    p.delta_range_k = parse_pair("--delta-range", &a.delta_range)?;
+    p.size_range_px = parse_pair("--size-range", &a.size_range)?;
+    p.min_gap_px = a.gap;
+    p.validate().map_err(Error::Usage)?;
+    Ok(p)
+}
+
+/// Calibrates the background scene and plants into it.
+fn plant_into_real(a: &SynthArgs, path: &std::path::Path) -> Result<(SynthScene, SynthParams)> {
+    let scene = open_scene(path, None)?;
+    let cal = calibrate_scene(&scene, &CalibrateOptions::default())?;
+    for w in &cal.warnings {
+        tracing::warn!("{w}");
+    }
+    let bt = &cal.raster.data;
+    let (rows, cols) = bt.dim();
+    let p = params(a, rows, cols)?;
+    let flags = match &cal.mask {
+        Some(m) => m.flags.clone(),
+        None => ndarray::Zip::from(bt)
+            .par_map_collect(|t| if t.is_nan() { MaskReason::FILL } else { 0 }),
+    };
+    let valid = flags.mapv(|f| f == 0);
+    let mut s = synth::plant_into(bt, &valid, cal.raster.georef.clone(), &p);
+    s.qa_pixel = synth::qa::qa_from_flags(&flags);
+    if let Some(e) = scene.metadata.sun_elevation_deg {
+        s.sun_elevation_deg = e;
+    }
+    if let Some(az) = scene.metadata.sun_azimuth_deg {
+        s.sun_azimuth_deg = az;
+    }
+    s.facts.source = Some(path.display().to_string());
+    s.facts.water_pixels = flags
+        .iter()
+        .filter(|&&f| f & MaskReason::WATER != 0)
+        .count();
+    Ok((s, p))
+}
+
+pub fn run(a: &SynthArgs) -> Result<()> {
+    let t0 = std::time::Instant::now();
+    let (scene, p) = match &a.background {
+        Some(bg) => {
+            if a.size.is_some() {
+                return Err(Error::Usage(
+                    "--size does not apply with --background (the grid is the background's)".into(),
+                ));
+            }
+            if a.swir {
+                return Err(Error::Usage(
+                    "--swir needs a generated background (not --background)".into(),
+                ));
+            }
+            plant_into_real(a, bg)?
+        }
+        None => {
+            let (rows, cols) = parse_size(a.size.as_deref().unwrap_or("1024x1024"))?;
+            if a.swir && a.preset != Preset::Day {
+                return Err(Error::Usage(
+                    "--swir needs --preset day (OLI reflective bands are daytime only)".into(),
+                ));
+            }
+            let p = params(a, rows, cols)?;
+            (synth::generate(&p), p)
+        }
+    };
+    let t1 = std::time::Instant::now();
+    let written = synth::write_scene(&a.out, &scene, &p)?;
+    tracing::debug!(
+        "synth: scene in {:.2} s, writing in {:.2} s",
+        (t1 - t0).as_secs_f64(),
+        t1.elapsed().as_secs_f64()
+    );
+    let c = &scene.facts.counts;
+    let (rows, cols) = scene.shape();
+    let total = (rows * cols) as f64;
+    let pct = |n: usize| 100.0 * n as f64 / total;
+    let background = match &scene.facts.source {
+        Some(s) => format!("background {s}"),
+        None => format!("{} preset", p.preset.name()),
+    };
+    let noise = scene
+        .noise_sigma_k()
+        .map_or(String::new(), |n| format!(", noise {n:.3} K"));
+    if a.json {
+        let report = serde_json::json!({
+            "out": a.out.display().to_string(),
+            "product_id": synth::product_id(p.seed),
+            "files": written.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+            "rows": rows,
+            "cols": cols,
+            "counts": c,
+            "noise_sigma_k": scene.noise_sigma_k(),
+            "water_pixels": scene.facts.water_pixels,
+            "fill_pixels": scene.facts.fill_pixels,
+        });
+        return super::print_json(&report);
+    }
+    println!(
+        "wrote {} files to {} (product {})",
+        written.len(),
+        a.out.display(),
+        synth::product_id(p.seed)
+    );
+    println!(
+        "  {cols}x{rows}, {background}{noise}: {}/{} objects ({} blobs, {} strips, {} px), water {:.1} %, fill {:.1} %",
+        c.planted,
+        c.requested,
+        c.blobs,
+        c.strips,
+        c.pixels,
+        pct(scene.facts.water_pixels),
+        pct(scene.facts.fill_pixels),
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_pairs() {
+        assert_eq!(parse_size("7801x7911").unwrap(), (7911, 7801));
+        assert!(matches!(parse_size("100"), Err(Error::Usage(_))));
+        assert!(matches!(parse_size("ax3"), Err(Error::Usage(_))));
+        assert_eq!(
+            parse_pair::<f64>("--delta-range", "1.5,25").unwrap(),
+            (1.5, 25.0)
+        );
+        assert!(parse_pair::<usize>("--size-range", "1-80").is_err());
+    }
+}

@@ -1,0 +1,167 @@
+//! Detection configuration: the `[detect]` table of a TOML file, overridable with `key=value`
+//! pairs on the command line (`--param contextual.k=4.5`).
+
+use serde::{Deserialize, Serialize};
+
+use super::Method;
+use super::contextual::ContextualParams;
+use super::ksigma::KsigmaParams;
+use super::multiscale::MultiscaleParams;
+use super::otsu::OtsuParams;
+use super::swir::SwirParams;
+use crate::error::{Error, Result};
+
+/// Everything `seamfire detect` needs to know about methods and parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DetectConfig {
+    /// Thermal method run on the temperature raster (`contextual`, `ksigma`, `otsu`,
+    /// `multiscale`), or none with `thermal = "off"`.
+    pub thermal: ThermalChoice,
+    /// Run the SWIR active-fire test by day when OLI SWIR bands are present.
+    pub swir_enabled: bool,
+    /// Land-surface temperature instead of brightness temperature for the thermal method.
+    pub lst: bool,
+    /// Treat QA cirrus as invalid (off by default: thin cirrus only cools BT slightly, and the
+    /// pre-collection cirrus confidence flags a third of some scenes).
+    pub mask_cirrus: bool,
+    pub contextual: ContextualParams,
+    pub ksigma: KsigmaParams,
+    pub otsu: OtsuParams,
+    pub swir: SwirParams,
+    pub multiscale: MultiscaleParams,
+}
+
+/// The thermal method choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThermalChoice {
+    Contextual,
+    Ksigma,
+    Otsu,
+    Multiscale,
+    Off,
+}
+
+impl ThermalChoice {
+    /// The method, or `None` for `off`.
+    pub fn method(self) -> Option<Method> {
+        match self {
+            ThermalChoice::Contextual => Some(Method::Contextual),
+            ThermalChoice::Ksigma => Some(Method::Ksigma),
+            ThermalChoice::Otsu => Some(Method::Otsu),
+            ThermalChoice::Multiscale => Some(Method::Multiscale),
+            ThermalChoice::Off => None,
+        }
+    }
+}
+
+impl Default for DetectConfig {
+    fn default() -> Self {
+        Self {
+            thermal: ThermalChoice::Contextual,
+            swir_enabled: true,
+            lst: false,
+            mask_cirrus: false,
+            contextual: ContextualParams::default(),
+            ksigma: KsigmaParams::default(),
+            otsu: OtsuParams::default(),
+            swir: SwirParams::default(),
+            multiscale: MultiscaleParams::default(),
+        }
+    }
+}
+
+/// Wrapper for a file whose detection settings sit in a `[detect]` table.
+#[derive(Debug, Deserialize)]
+struct File {
+    #[serde(default)]
+    detect: Option<toml::Value>,
+}
+
+impl DetectConfig {
+    /// Reads the `[detect]` table of a TOML document (other tables are ignored, so a pipeline
+    /// file can be passed), then applies `overrides` (`section.key=value`, TOML values).
+    pub fn from_toml(text: &str, origin: &str, overrides: &[String]) -> Result<Self> {
+        let file: File =
+            toml::from_str(text).map_err(|e| Error::Usage(format!("{origin}: {e}")))?;
+        let table = file
+            .detect
+            .unwrap_or_else(|| toml::Value::Table(Default::default()));
+        Self::from_value(table, origin, overrides)
+    }
+
+    /// Default configuration with `overrides` applied.
+    pub fn with_overrides(overrides: &[String]) -> Result<Self> {
+        Self::from_value(toml::Value::Table(Default::default()), "--param", overrides)
+    }
+
+    fn from_value(mut table: toml::Value, origin: &str, overrides: &[String]) -> Result<Self> {
+        for o in overrides {
+            apply_override(&mut table, o)?;
+        }
+        table
+            .try_into()
+            .map_err(|e: toml::de::Error| Error::Usage(format!("{origin}: [detect] {e}")))
+    }
+}
+
+/// Sets `a.b.c = value` inside `table`; `value` is parsed as TOML (`4.5`, `true`,
+/// `"multiscale"`), bare words are taken as strings.
+fn apply_override(table: &mut toml::Value, assignment: &str) -> Result<()> {
+    let (path, raw) = assignment
+        .split_once('=')
+        .ok_or_else(|| Error::Usage(format!("--param {assignment}: expected key=value")))?;
+    let value: toml::Value = toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.trim().to_string()));
+    let keys: Vec<&str> = path.trim().split('.').collect();
+    let mut cur = table;
+    for key in &keys[..keys.len() - 1] {
+        let t = cur
+            .as_table_mut()
+            .ok_or_else(|| Error::Usage(format!("--param {assignment}: {key} is not a table")))?;
+        cur = t
+            .entry(key.to_string())
+            .or_insert_with(|| toml::Value::Table(Default::default()));
+    }
+    cur.as_table_mut()
+        .ok_or_else(|| Error::Usage(format!("--param {assignment}: not a table")))?
+        .insert(keys[keys.len() - 1].to_string(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_table_and_overrides() {
+        let text = "[detect]\nthermal = \"ksigma\"\n[detect.contextual]\nk = 4.0\n[other]\nx = 1\n";
+        let c = DetectConfig::from_toml(
+            text,
+            "t.toml",
+            &["contextual.min_delta_k=1.5".into(), "ksigma.k=2.5".into()],
+        )
+        .unwrap();
+        assert_eq!(c.thermal, ThermalChoice::Ksigma);
+        assert_eq!(c.contextual.k, 4.0);
+        assert_eq!(c.contextual.min_delta_k, 1.5);
+        assert_eq!(c.ksigma.k, 2.5);
+        assert_eq!(c.contextual.guard_px, ContextualParams::default().guard_px);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_naming_the_key() {
+        let err = DetectConfig::with_overrides(&["contextual.kk=4".into()]).unwrap_err();
+        assert!(err.to_string().contains("kk"), "{err}");
+        let err =
+            DetectConfig::from_toml("[detect]\nthermol = \"x\"\n", "p.toml", &[]).unwrap_err();
+        assert!(
+            err.to_string().contains("p.toml") && err.to_string().contains("thermol"),
+            "{err}"
+        );
+        assert!(DetectConfig::with_overrides(&["thermal=multiscale".into()]).is_ok());
+    }
+}

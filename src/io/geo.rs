@@ -1,0 +1,106 @@
+//! CRS work through GDAL/OSR: map coordinates to WGS84 lon/lat, and AOI polygons rasterised
+//! onto a grid.
+
+use std::path::Path;
+
+use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+use gdal::vector::LayerAccess;
+use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
+use ndarray::Array2;
+
+use crate::error::{Error, Result};
+use crate::raster::Georef;
+
+fn srs_of(georef: &Georef) -> Result<SpatialRef> {
+    let mut srs = match georef.epsg {
+        Some(code) => SpatialRef::from_epsg(code),
+        None => SpatialRef::from_wkt(&georef.crs_wkt),
+    }
+    .map_err(|e| Error::Usage(format!("raster CRS not understood: {e}")))?;
+    srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    Ok(srs)
+}
+
+fn wgs84() -> Result<SpatialRef> {
+    let mut srs =
+        SpatialRef::from_epsg(4326).map_err(|e| Error::Usage(format!("EPSG:4326: {e}")))?;
+    srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    Ok(srs)
+}
+
+/// Map coordinates of `georef`'s CRS → `(lon, lat)` in WGS84 degrees (longitude first). Errors
+/// when the raster has no CRS.
+pub fn to_lonlat(georef: &Georef, xy: &[(f64, f64)]) -> Result<Vec<(f64, f64)>> {
+    super::ensure_gdal_config();
+    if georef.crs_wkt.is_empty() && georef.epsg.is_none() {
+        return Err(Error::Usage(
+            "the raster has no CRS: cannot compute longitude/latitude".into(),
+        ));
+    }
+    if xy.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ct = CoordTransform::new(&srs_of(georef)?, &wgs84()?)
+        .map_err(|e| Error::Usage(format!("CRS transform: {e}")))?;
+    let mut xs: Vec<f64> = xy.iter().map(|p| p.0).collect();
+    let mut ys: Vec<f64> = xy.iter().map(|p| p.1).collect();
+    let mut zs = vec![0.0; xy.len()];
+    ct.transform_coords(&mut xs, &mut ys, &mut zs)
+        .map_err(|e| Error::Usage(format!("CRS transform: {e}")))?;
+    Ok(xs.into_iter().zip(ys).collect())
+}
+
+/// Pixels of a `shape = (rows, cols)` grid whose centre lies inside the polygons of the vector
+/// file at `path` (any format and CRS GDAL reads; reprojected to the grid's CRS).
+pub fn aoi_mask(path: &Path, georef: &Georef, shape: (usize, usize)) -> Result<Array2<bool>> {
+    super::ensure_gdal_config();
+    if !path.exists() {
+        return Err(Error::input(path, "AOI file not found"));
+    }
+    let opts = DatasetOptions {
+        open_flags: GdalOpenFlags::GDAL_OF_VECTOR,
+        ..Default::default()
+    };
+    let ds = Dataset::open_ex(path, opts)
+        .map_err(|e| Error::gdal(path, format!("cannot open as vector data: {e}")))?;
+    let target = srs_of(georef)?;
+    let mut geoms = Vec::new();
+    for mut layer in ds.layers() {
+        let source = layer.spatial_ref();
+        for feature in layer.features() {
+            let Some(g) = feature.geometry() else {
+                continue;
+            };
+            let mut g = g.clone();
+            if let Some(src) = &source {
+                let mut src = src.clone();
+                src.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+                let ct = CoordTransform::new(&src, &target)
+                    .map_err(|e| Error::gdal(path, format!("CRS transform: {e}")))?;
+                g.transform_inplace(&ct)
+                    .map_err(|e| Error::gdal(path, format!("reprojecting the AOI: {e}")))?;
+            }
+            geoms.push(g);
+        }
+    }
+    if geoms.is_empty() {
+        return Err(Error::input(path, "the AOI file holds no geometry"));
+    }
+    let (rows, cols) = shape;
+    let driver = DriverManager::get_driver_by_name("MEM").map_err(|e| Error::gdal(path, e))?;
+    let mut mem = driver
+        .create_with_band_type::<u8, _>("", cols, rows, 1)
+        .map_err(|e| Error::gdal(path, e))?;
+    mem.set_geo_transform(&georef.transform.0)
+        .map_err(|e| Error::gdal(path, e))?;
+    let burn = vec![1.0; geoms.len()];
+    gdal::raster::rasterize(&mut mem, &[1], &geoms, &burn, None)
+        .map_err(|e| Error::gdal(path, format!("rasterising the AOI: {e}")))?;
+    let buf = mem
+        .rasterband(1)
+        .and_then(|b| b.read_band_as::<u8>())
+        .map_err(|e| Error::gdal(path, e))?;
+    let (_, data) = buf.into_shape_and_vec();
+    let inside = Array2::from_shape_vec(shape, data).map_err(|e| Error::gdal(path, e))?;
+    Ok(inside.mapv(|v| v != 0))
+}

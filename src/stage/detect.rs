@@ -1,0 +1,285 @@
+//! Detection stage: temperature from the thermal input, SWIR reflectance from optical inputs,
+//! the configured methods, one merged anomaly layer and fire zones.
+
+use std::path::Path;
+use std::time::Instant;
+
+use ndarray::{Array2, Zip};
+use serde::Serialize;
+
+use super::calibrate::{CalibrateOptions, Calibrated, calibrate_scene};
+use super::swir::read_swir_bands;
+use crate::detect::cluster::{FireZone, fire_zones};
+use crate::detect::config::DetectConfig;
+use crate::detect::contextual::detect_contextual;
+use crate::detect::ksigma::detect_ksigma;
+use crate::detect::otsu::detect_otsu;
+use crate::detect::swir::detect_swir;
+use crate::detect::{Detection, DetectionStats, Flagged, Method, confidence};
+use crate::error::{Error, Result};
+use crate::io::aoi_mask;
+use crate::raster::{Georef, MaskReason, check_same_grid};
+use crate::scene::Scene;
+
+/// Wall-clock time of one stage, for `detection.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timing {
+    pub stage: String,
+    pub seconds: f64,
+}
+
+/// Everything one detection run produces, in memory.
+#[derive(Debug, Clone)]
+pub struct SceneDetection {
+    /// The calibrated temperature (BT or LST), when a thermal band was present.
+    pub temperature: Option<Calibrated>,
+    /// Merged classes: 0 none, 1 low, 2 nominal, 3 high, 255 not processed.
+    pub anomaly: Array2<u8>,
+    pub georef: Georef,
+    /// Flagged pixels of every method, row-major per method.
+    pub flagged: Vec<Flagged>,
+    pub zones: Vec<FireZone>,
+    /// Zone id per pixel (0 = none).
+    pub zone_labels: Array2<u32>,
+    pub methods: Vec<(Method, DetectionStats)>,
+    pub timings: Vec<Timing>,
+    pub day: Option<bool>,
+    pub warnings: Vec<String>,
+}
+
+/// The validity of a temperature raster for detection: not NaN, not fill, cloud, cloud shadow
+/// or water (QA), and not cirrus when `mask_cirrus`.
+pub fn thermal_validity(cal: &Calibrated, mask_cirrus: bool) -> Array2<bool> {
+    let mut reject = MaskReason::FILL | MaskReason::CLOUD | MaskReason::SHADOW | MaskReason::WATER;
+    if mask_cirrus {
+        reject |= MaskReason::CIRRUS;
+    }
+    let mut valid = cal.raster.data.mapv(|v| !v.is_nan());
+    if let Some(mask) = &cal.mask {
+        Zip::from(&mut valid)
+            .and(&mask.flags)
+            .for_each(|v, &f| *v &= f & reject == 0);
+    }
+    valid
+}
+
+/// Runs the configured thermal method.
+pub fn run_thermal(
+    t: &Array2<f32>,
+    valid: &Array2<bool>,
+    pixel_m: f64,
+    cfg: &DetectConfig,
+) -> Option<Detection> {
+    match cfg.thermal.method()? {
+        Method::Contextual => Some(detect_contextual(t, valid, pixel_m, &cfg.contextual)),
+        Method::Ksigma => Some(detect_ksigma(t, valid, &cfg.ksigma)),
+        Method::Otsu => Some(detect_otsu(t, valid, &cfg.otsu)),
+        Method::Multiscale => Some(crate::detect::multiscale::detect_multiscale(
+            t,
+            valid,
+            pixel_m,
+            &cfg.multiscale,
+        )),
+        Method::Swir => None,
+    }
+}
+
+fn timed<T>(timings: &mut Vec<Timing>, stage: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = f();
+    timings.push(Timing {
+        stage: stage.to_string(),
+        seconds: start.elapsed().as_secs_f64(),
+    });
+    out
+}
+
+/// Detects anomalies in `scenes` (a thermal scene and/or OLI optical scenes on the same grid).
+/// `aoi` is a polygon file limiting processing to an area (pixels outside are not processed).
+pub fn detect_scenes(
+    scenes: &[Scene],
+    cfg: &DetectConfig,
+    aoi: Option<&Path>,
+) -> Result<SceneDetection> {
+    let mut timings = Vec::new();
+    let mut warnings = Vec::new();
+    let mut detections: Vec<Detection> = Vec::new();
+    let mut grid: Option<(Georef, (usize, usize), String)> = None;
+    let mut temperature = None;
+    let mut day = None;
+    let thermal_scene = scenes.iter().find(|s| {
+        s.default_thermal_band()
+            .is_some_and(|b| is_temperature_band(s, &b))
+    });
+    if let (Some(scene), Some(_)) = (thermal_scene, cfg.thermal.method()) {
+        let cal = timed(&mut timings, "calibrate", || {
+            calibrate_scene(
+                scene,
+                &CalibrateOptions {
+                    band: None,
+                    lst: cfg.lst,
+                    generic: None,
+                },
+            )
+        })?;
+        warnings.extend(cal.warnings.iter().cloned());
+        let mut valid = thermal_validity(&cal, cfg.mask_cirrus);
+        if let Some(aoi) = aoi {
+            let inside = timed(&mut timings, "aoi", || {
+                aoi_mask(aoi, &cal.raster.georef, cal.raster.shape())
+            })?;
+            Zip::from(&mut valid).and(&inside).for_each(|v, &i| *v &= i);
+        }
+        let pixel_m = cal.raster.georef.transform.0[1].abs();
+        let name = cfg.thermal.method().map_or("thermal", |m| m.name());
+        let det = timed(&mut timings, name, || {
+            run_thermal(&cal.raster.data, &valid, pixel_m, cfg)
+        });
+        detections.extend(det);
+        grid = Some((
+            cal.raster.georef.clone(),
+            cal.raster.shape(),
+            scene.input.display().to_string(),
+        ));
+        day = scene.metadata.is_day();
+        temperature = Some(cal);
+    }
+    if cfg.swir_enabled {
+        for scene in scenes.iter().filter(|s| has_swir(s)) {
+            if scene.metadata.is_day() != Some(true) {
+                warnings.push(format!(
+                    "{}: night scene, swir test skipped (it runs only by day)",
+                    scene.input.display()
+                ));
+                continue;
+            }
+            let bands = timed(&mut timings, "read swir", || read_swir_bands(scene))?;
+            if let Some((g, shape, name)) = &grid {
+                check_same_grid(
+                    *shape,
+                    g,
+                    bands.dim(),
+                    &bands.georef,
+                    name,
+                    &scene.input.display().to_string(),
+                )?;
+            }
+            let mut det = timed(&mut timings, "swir", || {
+                detect_swir(&bands.input(), &cfg.swir)
+            });
+            if let Some(aoi) = aoi {
+                let inside = aoi_mask(aoi, &bands.georef, bands.dim())?;
+                restrict_to(&mut det, &inside);
+            }
+            if grid.is_none() {
+                grid = Some((
+                    bands.georef.clone(),
+                    bands.dim(),
+                    scene.input.display().to_string(),
+                ));
+            }
+            day = day.or(Some(true));
+            detections.push(det);
+        }
+    }
+    let Some((georef, shape, _)) = grid else {
+        let names: Vec<String> = scenes
+            .iter()
+            .map(|s| s.input.display().to_string())
+            .collect();
+        return Err(Error::input(
+            names.join(", "),
+            "nothing to detect on: no thermal band, and no daytime OLI SWIR bands (B5, B6, B7)",
+        ));
+    };
+    let anomaly = merge_classes(&detections, shape);
+    let flagged: Vec<Flagged> = detections
+        .iter()
+        .flat_map(|d| d.flagged.iter().copied())
+        .collect();
+    let (zones, zone_labels) = timed(&mut timings, "zones", || {
+        fire_zones(
+            &flagged,
+            shape,
+            temperature.as_ref().map(|c: &Calibrated| &c.raster.data),
+            &georef.transform,
+        )
+    });
+    Ok(SceneDetection {
+        temperature,
+        anomaly,
+        georef,
+        flagged,
+        zones,
+        zone_labels,
+        methods: detections.iter().map(|d| (d.method, d.stats)).collect(),
+        timings,
+        day,
+        warnings,
+    })
+}
+
+fn is_temperature_band(scene: &Scene, band: &str) -> bool {
+    use crate::mtl::Sensor;
+    match scene.metadata.sensor {
+        Sensor::OliTirs => matches!(band, "B10" | "B11" | "ST_B10"),
+        Sensor::Tm | Sensor::EtmPlus => band.starts_with("B6") || band == "ST_B6",
+        Sensor::Aster | Sensor::Generic => true,
+        Sensor::Mss => false,
+    }
+}
+
+fn has_swir(scene: &Scene) -> bool {
+    scene.metadata.sensor == crate::mtl::Sensor::OliTirs
+        && scene.metadata.level == crate::mtl::Level::L1
+        && ["B5", "B6", "B7"]
+            .iter()
+            .all(|b| scene.bands.contains_key(*b))
+}
+
+/// Marks pixels outside the AOI not processed and drops their detections.
+fn restrict_to(det: &mut Detection, inside: &Array2<bool>) {
+    Zip::from(&mut det.classes).and(inside).for_each(|k, &i| {
+        if !i {
+            *k = confidence::NOT_PROCESSED;
+        }
+    });
+    det.flagged.retain(|f| inside[[f.row, f.col]]);
+    det.stats.flagged = det.flagged.len();
+}
+
+/// One class per pixel: the highest confidence of the methods that processed it;
+/// `NOT_PROCESSED` only where no method did.
+pub fn merge_classes(detections: &[Detection], shape: (usize, usize)) -> Array2<u8> {
+    let mut out = Array2::from_elem(shape, confidence::NOT_PROCESSED);
+    for d in detections {
+        Zip::from(&mut out).and(&d.classes).for_each(|o, &k| {
+            if k != confidence::NOT_PROCESSED && (*o == confidence::NOT_PROCESSED || k > *o) {
+                *o = k;
+            }
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn det(classes: Array2<u8>) -> Detection {
+        Detection {
+            method: Method::Contextual,
+            classes,
+            flagged: vec![],
+            stats: DetectionStats::default(),
+        }
+    }
+
+    #[test]
+    fn merge_keeps_the_highest_processed_class() {
+        let a = det(array![[0, 1, 255, 255]]);
+        let b = det(array![[255, 3, 2, 255]]);
+        assert_eq!(merge_classes(&[a, b], (1, 4)), array![[0, 3, 2, 255]]);
+    }
+}
