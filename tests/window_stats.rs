@@ -27,7 +27,9 @@ proptest! {
     #[test]
     fn summed_area_equals_brute_force((values, mask) in raster(), guard_half in 0usize..3) {
         let (rows, cols) = values.dim();
-        let sat = SummedArea::new(&values, |r, c| mask[[r, c]]);
+        // Built for another mask first, then refilled: reused tables must hold no stale sums.
+        let mut sat = SummedArea::new(&values, |r, c| !mask[[r, c]]);
+        sat.refill(&values, |r, c| mask[[r, c]]);
         let max_side = 2 * rows.max(cols) + 1;
         for side in (1..=max_side).step_by(2) {
             for r in 0..rows {

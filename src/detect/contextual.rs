@@ -75,8 +75,16 @@ impl ContextualParams {
 }
 
 impl Default for ContextualParams {
+    /// The shipped defaults: the spec's structure with `k = 4`, `min_delta_k = 1 K` and
+    /// `std_floor_k = 0.2 K`, chosen on planted night-like, day-like and Pensacola scenes
+    /// (`docs/accuracy.md`, `seamfire accuracy`).
     fn default() -> Self {
-        Self::spec()
+        Self {
+            k: 4.0,
+            min_delta_k: 1.0,
+            std_floor_k: 0.2,
+            ..Self::spec()
+        }
     }
 }
 
@@ -97,12 +105,25 @@ pub fn candidates(
     pixel_m: f64,
     p: &ContextualParams,
 ) -> Array2<bool> {
+    candidates_with(t, valid, pixel_m, p).0
+}
+
+/// Step 1, also handing back the summed-area tables for reuse by step 2.
+fn candidates_with(
+    t: &Array2<f32>,
+    valid: &Array2<bool>,
+    pixel_m: f64,
+    p: &ContextualParams,
+) -> (Array2<bool>, SummedArea) {
     let side = window_px(p.candidate_window_m, pixel_m);
     let ok = |r: usize, c: usize| valid[[r, c]] && !t[[r, c]].is_nan();
     let mut cand = Array2::from_elem(t.dim(), false);
-    for _ in 0..p.candidate_passes.max(1) {
+    let mut sat = SummedArea::new(t, |r, c| valid[[r, c]]);
+    for pass in 0..p.candidate_passes.max(1) {
         let prev = cand.clone();
-        let sat = SummedArea::new(t, |r, c| valid[[r, c]] && !prev[[r, c]]);
+        if pass > 0 {
+            sat.refill(t, |r, c| valid[[r, c]] && !prev[[r, c]]);
+        }
         Zip::indexed(&mut cand).par_for_each(|(r, c), out| {
             if !ok(r, c) {
                 *out = false;
@@ -128,7 +149,7 @@ pub fn candidates(
                 }
             });
     }
-    cand
+    (cand, sat)
 }
 
 /// Runs the contextual test on temperatures `t` (K) with validity `valid` on a grid of
@@ -151,8 +172,8 @@ pub fn detect_contextual(
     pixel_m: f64,
     p: &ContextualParams,
 ) -> Detection {
-    let cand = candidates(t, valid, pixel_m, p);
-    let bg = SummedArea::new(t, |r, c| valid[[r, c]] && !cand[[r, c]]);
+    let (cand, mut bg) = candidates_with(t, valid, pixel_m, p);
+    bg.refill(t, |r, c| valid[[r, c]] && !cand[[r, c]]);
     let sizes = window_sizes(
         window_px(p.min_window_m, pixel_m),
         window_px(p.max_window_m, pixel_m),

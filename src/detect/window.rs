@@ -57,13 +57,34 @@ impl Rect {
 impl SummedArea {
     /// Builds the tables over `values` where `include` is true and the value is not NaN.
     pub fn new(values: &Array2<f32>, include: impl Fn(usize, usize) -> bool + Sync) -> Self {
+        let mut sat = Self {
+            rows: 0,
+            cols: 0,
+            shift: 0.0,
+            count: Vec::new(),
+            sum: Vec::new(),
+            sum_sq: Vec::new(),
+        };
+        sat.refill(values, include);
+        sat
+    }
+
+    /// Rebuilds the tables for new values or a new mask, reusing the allocations (a full
+    /// scene's tables are over a gigabyte; reusing them saves the page faults of a fresh one).
+    pub fn refill(&mut self, values: &Array2<f32>, include: impl Fn(usize, usize) -> bool + Sync) {
         let (rows, cols) = values.dim();
         let shift = mean_of(values, &include);
         let w = cols + 1;
+        let len = (rows + 1) * w;
+        self.count.resize(len, 0);
+        self.sum.resize(len, 0.0);
+        self.sum_sq.resize(len, 0.0);
+        // The first row and column stay zero; every other entry is overwritten below.
+        self.count[..w].fill(0);
+        self.sum[..w].fill(0.0);
+        self.sum_sq[..w].fill(0.0);
+        let (count, sum, sum_sq) = (&mut self.count, &mut self.sum, &mut self.sum_sq);
         // Row prefix sums in parallel, then column accumulation down the rows.
-        let mut count = vec![0u32; (rows + 1) * w];
-        let mut sum = vec![0f64; (rows + 1) * w];
-        let mut sum_sq = vec![0f64; (rows + 1) * w];
         count[w..]
             .par_chunks_mut(w)
             .zip(sum[w..].par_chunks_mut(w))
@@ -71,6 +92,7 @@ impl SummedArea {
             .enumerate()
             .for_each(|(r, ((cn, s), s2))| {
                 let (mut n, mut a, mut b) = (0u32, 0f64, 0f64);
+                (cn[0], s[0], s2[0]) = (0, 0.0, 0.0);
                 for c in 0..cols {
                     let v = values[[r, c]];
                     if !v.is_nan() && include(r, c) {
@@ -84,22 +106,19 @@ impl SummedArea {
                     s2[c + 1] = b;
                 }
             });
-        for r in 1..=rows {
-            let (prev, cur) = count.split_at_mut(r * w);
-            add_row(&mut cur[..w], &prev[(r - 1) * w..]);
-            let (prev, cur) = sum.split_at_mut(r * w);
-            add_row(&mut cur[..w], &prev[(r - 1) * w..]);
-            let (prev, cur) = sum_sq.split_at_mut(r * w);
-            add_row(&mut cur[..w], &prev[(r - 1) * w..]);
-        }
-        Self {
-            rows,
-            cols,
-            shift,
-            count,
-            sum,
-            sum_sq,
-        }
+        // Column accumulation is sequential down the rows; the three tables run in parallel.
+        rayon::join(
+            || accumulate_columns(count, w),
+            || {
+                rayon::join(
+                    || accumulate_columns(sum, w),
+                    || accumulate_columns(sum_sq, w),
+                )
+            },
+        );
+        self.rows = rows;
+        self.cols = cols;
+        self.shift = shift;
     }
 
     /// `(rows, cols)` of the raster.
@@ -160,17 +179,28 @@ impl SummedArea {
     }
 }
 
-fn add_row<T: Copy + std::ops::AddAssign>(cur: &mut [T], prev: &[T]) {
-    for (a, &b) in cur.iter_mut().zip(prev) {
-        *a += b;
+/// Turns row prefix sums into a summed-area table: each row adds the row above.
+fn accumulate_columns<T: Copy + std::ops::AddAssign>(table: &mut [T], w: usize) {
+    for r in 1..table.len() / w {
+        let (prev, cur) = table.split_at_mut(r * w);
+        for (a, &b) in cur[..w].iter_mut().zip(&prev[(r - 1) * w..]) {
+            *a += b;
+        }
     }
 }
 
 fn mean_of(values: &Array2<f32>, include: &(impl Fn(usize, usize) -> bool + Sync)) -> f64 {
     let (n, s) = values
-        .indexed_iter()
-        .filter(|&((r, c), v)| !v.is_nan() && include(r, c))
-        .fold((0u64, 0f64), |(n, s), (_, &v)| (n + 1, s + f64::from(v)));
+        .axis_iter(ndarray::Axis(0))
+        .into_par_iter()
+        .enumerate()
+        .map(|(r, row)| {
+            row.iter()
+                .enumerate()
+                .filter(|&(c, v)| !v.is_nan() && include(r, c))
+                .fold((0u64, 0f64), |(n, s), (_, &v)| (n + 1, s + f64::from(v)))
+        })
+        .reduce(|| (0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
     if n == 0 { 0.0 } else { s / n as f64 }
 }
 
