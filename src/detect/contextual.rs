@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::params::{confidence_from_z, window_px};
 use super::robust::median_mad;
 use super::window::SummedArea;
-use super::{Detection, DetectionStats, Flagged, Method, confidence};
+use super::{Detection, DetectionStats, Flagged, Method, confidence, initial_classes};
 
 /// Parameters of [`detect_contextual`]; see detection.md §1 for each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -190,15 +190,7 @@ pub fn detect_contextual(
         .map(|&(r, c)| test_candidate(t[[r, c]], r, c, &bg, &sizes, guard, p))
         .collect();
 
-    let mut classes = Array2::from_elem(t.dim(), confidence::NONE);
-    Zip::from(&mut classes)
-        .and(t)
-        .and(valid)
-        .for_each(|k, &v, &ok| {
-            if !ok || v.is_nan() {
-                *k = confidence::NOT_PROCESSED;
-            }
-        });
+    let mut classes = initial_classes(t, valid);
     let mut stats = DetectionStats {
         valid: classes
             .iter()

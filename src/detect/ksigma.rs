@@ -2,12 +2,12 @@
 //! classic coal-field rule (e.g. Biswal & Gorai 2020, IJRS 41:9545, Jharia; science.md §2.1:
 //! k = 1–3, about 2 by day, smaller at night).
 
-use ndarray::{Array2, Zip};
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use super::params::confidence_from_z;
 use super::robust::mean_std;
-use super::{Detection, DetectionStats, Flagged, Method, confidence};
+use super::{Detection, DetectionStats, Flagged, Method, confidence, initial_classes};
 
 /// Parameters of [`detect_ksigma`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,15 +55,7 @@ pub(crate) fn threshold_detection(
     nominal_z: f64,
     high_z: f64,
 ) -> Detection {
-    let mut classes = Array2::from_elem(t.dim(), confidence::NONE);
-    Zip::from(&mut classes)
-        .and(t)
-        .and(valid)
-        .for_each(|k, &v, &ok| {
-            if !ok || v.is_nan() {
-                *k = confidence::NOT_PROCESSED;
-            }
-        });
+    let mut classes = initial_classes(t, valid);
     let n_valid = classes
         .iter()
         .filter(|&&k| k != confidence::NOT_PROCESSED)

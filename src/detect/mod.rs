@@ -121,3 +121,15 @@ pub struct Detection {
     pub flagged: Vec<Flagged>,
     pub stats: DetectionStats,
 }
+
+/// The starting class layer of a thermal method: `NONE` where `t` is a number and `valid`
+/// holds, `NOT_PROCESSED` elsewhere.
+pub fn initial_classes(t: &Array2<f32>, valid: &Array2<bool>) -> Array2<u8> {
+    ndarray::Zip::from(t).and(valid).par_map_collect(|v, &ok| {
+        if ok && !v.is_nan() {
+            confidence::NONE
+        } else {
+            confidence::NOT_PROCESSED
+        }
+    })
+}

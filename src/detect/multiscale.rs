@@ -27,7 +27,7 @@ use super::contextual::window_sizes;
 use super::params::{confidence_from_z, window_px};
 use super::robust::median_mad;
 use super::window::SummedArea;
-use super::{Detection, DetectionStats, Flagged, Method, confidence};
+use super::{Detection, DetectionStats, Flagged, Method, initial_classes};
 
 /// Parameters of [`detect_multiscale`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,13 +187,7 @@ fn assemble(
     unresolved: usize,
     p: &MultiscaleParams,
 ) -> Detection {
-    let mut classes = ok.mapv(|o| {
-        if o {
-            confidence::NONE
-        } else {
-            confidence::NOT_PROCESSED
-        }
-    });
+    let mut classes = initial_classes(t, ok);
     let mut flagged = Vec::new();
     for ((r, c), &f) in flagged_mask.indexed_iter() {
         let (true, Some((z, mean, std, w, n))) = (f, best[[r, c]]) else {
