@@ -205,3 +205,23 @@ fn nothing_to_detect_is_an_error_without_outputs() {
     assert!(String::from_utf8_lossy(&res.stderr).contains("nothing to detect"));
     assert!(!out.exists() || listing(&out).is_empty());
 }
+
+#[test]
+fn clouds_from_qa_pixel_and_c1_bqa_produce_no_zones() {
+    let dir = tempfile::tempdir().unwrap();
+    // Collection-2 QA_PIXEL: the 99.9 % cloudy Level-2 scene (oracles.json: 101378 cloud,
+    // 44854 fill of 146294 pixels); Collection-1 BQA: a tiny L8 scene whose BQA values are all
+    // fill (1), cloud (2800, 6896: bit 4 set) or high shadow/cirrus confidence (2976, 7072).
+    for (scene, name) in [
+        ("LC08_L2SP_001062_20201031_20201106_02_T2", "c2"),
+        ("landsat-tiny-formats/LC08_L1TP_090084_20160121_20170405_01_T1", "c1"),
+    ] {
+        let out = dir.path().join(name);
+        let rec = detect(&[fixture(scene).to_str().unwrap(), "--no-swir"], &out);
+        assert_eq!(rec["zones"].as_array().unwrap().len(), 0, "{scene}");
+        let anomaly = seamfire::io::read_band::<u8>(&out.join("anomaly.tif"), 1).unwrap();
+        let processed = anomaly.data.iter().filter(|&&k| k != 255).count();
+        assert_eq!(processed as u64, rec["methods"][0]["valid"].as_u64().unwrap(), "{scene}");
+        assert!(processed * 1000 < anomaly.data.len(), "{scene}: {processed} pixels processed");
+    }
+}
