@@ -39,6 +39,14 @@ pub enum Error {
     /// Command-line or configuration usage error.
     #[error("{0}")]
     Usage(String),
+    /// A run finished, but some of its scenes failed (the others are complete); the season
+    /// summary names each failure with its stage and reason.
+    #[error("{failed} of {total} scenes failed (see {summary})")]
+    ScenesFailed {
+        failed: usize,
+        total: usize,
+        summary: PathBuf,
+    },
 }
 
 impl Error {

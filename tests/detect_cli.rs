@@ -35,7 +35,14 @@ fn corumba_fire_by_swir_and_its_quiet_earlier_date() {
     );
     assert_eq!(
         listing(&out),
-        ["anomaly.tif", "detection.json"],
+        [
+            "anomaly.tif",
+            "detection.json",
+            "fire_zones.geojson",
+            "hotspots.csv",
+            "hotspots.geojson",
+            "seamfire.gpkg"
+        ],
         "no thermal band → no bt.tif"
     );
     let anomaly = seamfire::io::read_band::<u8>(&out.join("anomaly.tif"), 1).unwrap();
@@ -95,7 +102,18 @@ fn pensacola_thermal_outputs_share_the_grid_and_mask_clouds() {
         &[fixture("landsat8-l1t-pensacola-2015").to_str().unwrap()],
         &out,
     );
-    assert_eq!(listing(&out), ["anomaly.tif", "bt.tif", "detection.json"]);
+    assert_eq!(
+        listing(&out),
+        [
+            "anomaly.tif",
+            "bt.tif",
+            "detection.json",
+            "fire_zones.geojson",
+            "hotspots.csv",
+            "hotspots.geojson",
+            "seamfire.gpkg"
+        ]
+    );
     let bt = seamfire::io::read_band::<f32>(&out.join("bt.tif"), 1).unwrap();
     let anomaly = seamfire::io::read_band::<u8>(&out.join("anomaly.tif"), 1).unwrap();
     bt.check_same_grid(&anomaly, "bt", "anomaly").unwrap();
@@ -214,14 +232,24 @@ fn clouds_from_qa_pixel_and_c1_bqa_produce_no_zones() {
     // fill (1), cloud (2800, 6896: bit 4 set) or high shadow/cirrus confidence (2976, 7072).
     for (scene, name) in [
         ("LC08_L2SP_001062_20201031_20201106_02_T2", "c2"),
-        ("landsat-tiny-formats/LC08_L1TP_090084_20160121_20170405_01_T1", "c1"),
+        (
+            "landsat-tiny-formats/LC08_L1TP_090084_20160121_20170405_01_T1",
+            "c1",
+        ),
     ] {
         let out = dir.path().join(name);
         let rec = detect(&[fixture(scene).to_str().unwrap(), "--no-swir"], &out);
         assert_eq!(rec["zones"].as_array().unwrap().len(), 0, "{scene}");
         let anomaly = seamfire::io::read_band::<u8>(&out.join("anomaly.tif"), 1).unwrap();
         let processed = anomaly.data.iter().filter(|&&k| k != 255).count();
-        assert_eq!(processed as u64, rec["methods"][0]["valid"].as_u64().unwrap(), "{scene}");
-        assert!(processed * 1000 < anomaly.data.len(), "{scene}: {processed} pixels processed");
+        assert_eq!(
+            processed as u64,
+            rec["methods"][0]["valid"].as_u64().unwrap(),
+            "{scene}"
+        );
+        assert!(
+            processed * 1000 < anomaly.data.len(),
+            "{scene}: {processed} pixels processed"
+        );
     }
 }

@@ -37,6 +37,12 @@ pub enum Command {
     Synth(super::synth::SynthArgs),
     /// Score a detection configuration on scenes with planted anomalies (docs/accuracy.md).
     Accuracy(super::accuracy::AccuracyArgs),
+    /// Run a survey pipeline file: every scene, incrementally, then the season outputs.
+    Run(super::pipeline::RunArgs),
+    /// Check a pipeline file (files, grids, CRSs, parameters) without processing.
+    Validate(super::pipeline::ValidateArgs),
+    /// Build the season outputs from the scene directories of an output root (after shards).
+    Merge(super::pipeline::MergeArgs),
 }
 
 /// Where a scene comes from.

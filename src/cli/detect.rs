@@ -1,16 +1,14 @@
-//! `seamfire detect`: anomalies, fire zones and the detection record of one scene.
+//! `seamfire detect`: anomalies, fire zones, their vector layers (hotspots, zone polygons,
+//! known-fire inventory, hazard context) and the detection record of one scene
+//! (`docs/outputs.md`).
 
-use std::path::{Path, PathBuf};
-
-use serde::Serialize;
+use std::path::PathBuf;
 
 use crate::detect::config::{DetectConfig, ThermalChoice};
-use crate::detect::{DetectionStats, confidence};
 use crate::error::{Error, Result};
-use crate::io::{self, CogOptions};
-use crate::raster::{Georef, Raster, Unit};
 use crate::scene::{Scene, open_scene};
-use crate::stage::{SceneDetection, Timing, detect_scenes};
+use crate::stage::products::{DetectJob, detect_to_dir};
+use crate::vector::RiskParams;
 
 /// Arguments of `seamfire detect`.
 #[derive(Debug, clap::Args)]
@@ -24,10 +22,12 @@ pub struct DetectArgs {
     /// Thermal method: contextual, multiscale, ksigma, otsu, off. Overrides the config file.
     #[arg(long, value_enum)]
     pub method: Option<MethodArg>,
-    /// TOML file with a `[detect]` table (`[detect.contextual]`, `[detect.swir]`, …).
+    /// TOML file with a `[detect]` table (`[detect.contextual]`, `[detect.swir]`, …) and an
+    /// optional `[risk]` table (risk-class rule of fire zones, see docs/outputs.md).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Parameter override, e.g. `--param contextual.k=4.5` (repeatable).
+    /// Parameter override, e.g. `--param contextual.k=4.5`; `risk.` keys set the `[risk]` table,
+    /// e.g. `--param risk.delta_k=[1,3,6]` (repeatable).
     #[arg(long = "param", short = 'p', value_name = "KEY=VALUE")]
     pub params: Vec<String>,
     /// Polygon file (GeoJSON, GeoPackage, …; any CRS) limiting processing to an area.
@@ -39,6 +39,24 @@ pub struct DetectArgs {
     /// Do not run the SWIR active-fire test.
     #[arg(long)]
     pub no_swir: bool,
+    /// Polygons of known burning zones (GeoJSON, GeoPackage, …; any CRS) with an id attribute
+    /// (`id`, `zone_id`, `known_zone_id`, `fire_id` or `known_id`; else the feature id) and a
+    /// name (`name`, `zone_name`, `known_zone_name` or `fire_name`). Labels every hotspot and
+    /// zone `known` or `new` and writes `known_zones.geojson`.
+    #[arg(long)]
+    pub known_fires: Option<PathBuf>,
+    /// An anomaly within this distance (m) of a known zone is `known`.
+    #[arg(long, default_value_t = 100.0, allow_negative_numbers = true)]
+    pub known_buffer_m: f64,
+    /// Road lines or polygons (any format and CRS GDAL reads): `dist_road_m` of each zone.
+    #[arg(long)]
+    pub roads: Option<PathBuf>,
+    /// Rivers and water bodies: `dist_water_m` of each zone.
+    #[arg(long)]
+    pub water: Option<PathBuf>,
+    /// Buildings (polygons or points): `dist_building_m` of each zone.
+    #[arg(long)]
+    pub buildings: Option<PathBuf>,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -54,66 +72,55 @@ pub enum MethodArg {
     Off,
 }
 
-/// `detection.json`.
-#[derive(Debug, Serialize)]
-pub struct DetectionRecord<'a> {
-    pub seamfire_version: &'static str,
-    pub inputs: Vec<String>,
-    /// What `bt.tif` holds (`brightness temperature (K)`, `land-surface temperature (K)`, …).
-    pub temperature: Option<&'static str>,
-    pub day: Option<bool>,
-    pub config: &'a DetectConfig,
-    pub grid: GridRecord,
-    pub methods: Vec<MethodRecord>,
-    /// Pixels per merged class.
-    pub anomaly_pixels: ClassCounts,
-    pub zones: &'a [crate::detect::cluster::FireZone],
-    pub timings: &'a [Timing],
-    pub warnings: &'a [String],
-}
-
-/// The grid of every raster output.
-#[derive(Debug, Serialize)]
-pub struct GridRecord {
-    pub width: usize,
-    pub height: usize,
-    pub geotransform: [f64; 6],
-    pub epsg: Option<u32>,
-    pub pixel_area_m2: f64,
-}
-
-/// Counts of one method.
-#[derive(Debug, Serialize)]
-pub struct MethodRecord {
-    pub method: &'static str,
-    #[serde(flatten)]
-    pub stats: DetectionStats,
-}
-
-/// Pixels per class of `anomaly.tif`.
-#[derive(Debug, Default, Serialize)]
-pub struct ClassCounts {
-    pub none: usize,
-    pub low: usize,
-    pub nominal: usize,
-    pub high: usize,
-    pub not_processed: usize,
-}
-
-fn config(a: &DetectArgs) -> Result<DetectConfig> {
-    let mut cfg = match &a.config {
+fn config(a: &DetectArgs) -> Result<(DetectConfig, RiskParams)> {
+    let (risk_params, detect_params): (Vec<String>, Vec<String>) = a
+        .params
+        .iter()
+        .cloned()
+        .partition(|p| p.trim_start().starts_with("risk."));
+    let risk_params: Vec<String> = risk_params
+        .iter()
+        .map(|p| p.trim_start()["risk.".len()..].to_string())
+        .collect();
+    let (mut cfg, risk) = match &a.config {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-            DetectConfig::from_toml(&text, &path.display().to_string(), &a.params)?
+            let origin = path.display().to_string();
+            (
+                DetectConfig::from_toml(&text, &origin, &detect_params)?,
+                RiskParams::from_toml(&text, &origin, &risk_params)?,
+            )
         }
-        None => DetectConfig::with_overrides(&a.params)?,
+        None => (
+            DetectConfig::with_overrides(&detect_params)?,
+            RiskParams::with_overrides(&risk_params)?,
+        ),
     };
     if let Some(m) = a.method {
         apply_method(&mut cfg, m);
     }
     cfg.lst |= a.lst;
     cfg.swir_enabled &= !a.no_swir;
-    Ok(cfg)
+    Ok((cfg, risk))
+}
+
+/// Checks the vector options before the (long) detection runs.
+fn check_vector_args(a: &DetectArgs) -> Result<()> {
+    if !(a.known_buffer_m.is_finite() && a.known_buffer_m >= 0.0) {
+        return Err(Error::Usage(format!(
+            "--known-buffer-m {}: expected a distance in metres >= 0",
+            a.known_buffer_m
+        )));
+    }
+    for p in [&a.known_fires, &a.roads, &a.water, &a.buildings]
+        .into_iter()
+        .flatten()
+    {
+        if !p.exists() {
+            return Err(Error::input(p, "file not found"));
+        }
+    }
+    Ok(())
 }
 
 /// Sets the thermal method chosen on the command line.
@@ -127,133 +134,71 @@ pub fn apply_method(cfg: &mut DetectConfig, m: MethodArg) {
     };
 }
 
-fn counts(anomaly: &ndarray::Array2<u8>) -> ClassCounts {
-    let mut c = ClassCounts::default();
-    for &k in anomaly {
-        match k {
-            confidence::NONE => c.none += 1,
-            confidence::LOW => c.low += 1,
-            confidence::NOMINAL => c.nominal += 1,
-            confidence::HIGH => c.high += 1,
-            _ => c.not_processed += 1,
-        }
-    }
-    c
-}
-
-/// Fills the zones' WGS84 centroids.
-fn add_lonlat(det: &mut SceneDetection) -> Result<()> {
-    let xy: Vec<(f64, f64)> = det
-        .zones
-        .iter()
-        .map(|z| (z.centroid_x, z.centroid_y))
-        .collect();
-    if xy.is_empty() || (det.georef.crs_wkt.is_empty() && det.georef.epsg.is_none()) {
-        return Ok(());
-    }
-    for (z, (lon, lat)) in det.zones.iter_mut().zip(io::to_lonlat(&det.georef, &xy)?) {
-        z.centroid_lon = Some(lon);
-        z.centroid_lat = Some(lat);
-    }
-    Ok(())
-}
-
-/// Writes `bt.tif`, `anomaly.tif` and `detection.json` into `dir`, all or nothing.
-fn write_outputs(
-    dir: &Path,
-    det: &SceneDetection,
-    record: &DetectionRecord,
-) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut staged = Vec::new();
-    if let Some(t) = &det.temperature {
-        let opts = CogOptions {
-            description: Some(t.quantity.label().into()),
-            ..Default::default()
-        };
-        staged.push(io::stage_cog(&t.raster, &dir.join("bt.tif"), &opts)?);
-    }
-    let anomaly = Raster {
-        data: det.anomaly.clone(),
-        georef: det.georef.clone(),
-        nodata: Some(255.0),
-        unit: Unit::Other("class".into()),
-    };
-    let opts = CogOptions {
-        resampling: "NEAREST",
-        description: Some(
-            "anomaly confidence: 0 none, 1 low, 2 nominal, 3 high, 255 not processed".into(),
-        ),
-    };
-    staged.push(io::stage_cog(&anomaly, &dir.join("anomaly.tif"), &opts)?);
-    let json = serde_json::to_vec_pretty(record).map_err(|e| Error::Usage(e.to_string()))?;
-    let json_path = dir.join("detection.json");
-    let tmp = io::staging_path(&json_path);
-    std::fs::write(&tmp, json).map_err(|e| Error::io(&json_path, e))?;
-    staged.push(io::Staged::new(tmp, json_path));
-    io::commit_all(staged)
-}
-
-fn grid_record(g: &Georef, shape: (usize, usize)) -> GridRecord {
-    GridRecord {
-        width: shape.1,
-        height: shape.0,
-        geotransform: g.transform.0,
-        epsg: g.epsg,
-        pixel_area_m2: g.transform.pixel_area(),
-    }
+/// A name for the job's scene: the first input's file name.
+fn scene_id(a: &DetectArgs) -> String {
+    a.inputs[0]
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scene".into())
 }
 
 pub fn run(a: &DetectArgs) -> Result<()> {
-    let cfg = config(a)?;
+    let (cfg, risk) = config(a)?;
+    check_vector_args(a)?;
     let scenes: Vec<Scene> = a
         .inputs
         .iter()
         .map(|p| open_scene(p, None))
         .collect::<Result<_>>()?;
-    let mut det = detect_scenes(&scenes, &cfg, a.aoi.as_deref())?;
-    add_lonlat(&mut det)?;
-    for w in &det.warnings {
-        tracing::warn!("{w}");
-    }
-    let record = DetectionRecord {
-        seamfire_version: env!("CARGO_PKG_VERSION"),
-        inputs: a.inputs.iter().map(|p| p.display().to_string()).collect(),
-        temperature: det.temperature.as_ref().map(|t| t.quantity.label()),
-        day: det.day,
-        config: &cfg,
-        grid: grid_record(&det.georef, det.anomaly.dim()),
-        methods: det
-            .methods
-            .iter()
-            .map(|(m, s)| MethodRecord {
-                method: m.name(),
-                stats: *s,
-            })
-            .collect(),
-        anomaly_pixels: counts(&det.anomaly),
-        zones: &det.zones,
-        timings: &det.timings,
-        warnings: &det.warnings,
+    let job = DetectJob {
+        scene_id: scene_id(a),
+        scenes,
+        config: cfg,
+        out: a.out.clone(),
+        aoi: a.aoi.clone(),
+        known_fires: a.known_fires.clone(),
+        known_buffer_m: a.known_buffer_m,
+        roads: a.roads.clone(),
+        water: a.water.clone(),
+        buildings: a.buildings.clone(),
+        risk,
     };
-    let written = write_outputs(&a.out, &det, &record)?;
+    let outcome = detect_to_dir(&job)?;
     if a.json {
-        return super::print_json(&record);
+        return super::print_json(&outcome.record_json);
     }
-    let c = &record.anomaly_pixels;
-    println!("wrote {} files to {}", written.len(), a.out.display());
-    for m in &record.methods {
+    if super::quiet() {
+        return Ok(());
+    }
+    let c = &outcome.classes;
+    println!(
+        "wrote {} files to {}",
+        outcome.written.len(),
+        a.out.display()
+    );
+    for (method, s) in &outcome.methods {
         println!(
-            "  {:<11} valid {} candidates {} flagged {} unresolved {}",
-            m.method, m.stats.valid, m.stats.candidates, m.stats.flagged, m.stats.unresolved
+            "  {method:<11} valid {} candidates {} flagged {} unresolved {}",
+            s.valid, s.candidates, s.flagged, s.unresolved
         );
     }
     println!(
         "  anomaly pixels: {} high, {} nominal, {} low; {} fire zones",
-        c.high,
-        c.nominal,
-        c.low,
-        det.zones.len()
+        c.high, c.nominal, c.low, outcome.zones
     );
+    if let Some(v) = &outcome.vector {
+        let (h, z) = (v.hotspot_status, v.zone_status);
+        if let Some(k) = &v.known_fires {
+            println!(
+                "  known fires: {} hotspots known, {} new; {} zones known, {} new; {} of {} known zones detected ({} observed)",
+                h.known, h.new, z.known, z.new, k.detected, k.zones_reported, k.observed
+            );
+        }
+        let r = v.risk.zones_per_class;
+        println!(
+            "  zone risk: {} extreme, {} high, {} moderate, {} low",
+            r.extreme, r.high, r.moderate, r.low
+        );
+    }
     Ok(())
 }

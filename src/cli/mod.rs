@@ -8,6 +8,7 @@ mod args;
 mod calibrate;
 mod detect;
 mod info;
+mod pipeline;
 mod synth;
 
 use std::process::ExitCode;
@@ -29,6 +30,7 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging(cli.log_format, cli.quiet);
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     crate::io::init_gdal();
     let result = match &cli.command {
         Command::Info(a) => info::run(a),
@@ -36,6 +38,9 @@ pub fn main() -> ExitCode {
         Command::Detect(a) => detect::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Accuracy(a) => accuracy::run(a),
+        Command::Run(a) => pipeline::run(a, cli.quiet),
+        Command::Validate(a) => pipeline::validate(a, cli.quiet),
+        Command::Merge(a) => pipeline::merge(a, cli.quiet),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -47,6 +52,13 @@ pub fn main() -> ExitCode {
             ExitCode::from(exit_code(&err))
         }
     }
+}
+
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `--quiet` was given: commands print no summary.
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 fn exit_code(err: &Error) -> u8 {
@@ -61,9 +73,11 @@ fn init_logging(format: LogFormat, quiet: bool) {
     let default = if quiet { "error" } else { "warn,seamfire=info" };
     let filter =
         EnvFilter::try_from_env("SEAMFIRE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    use std::io::IsTerminal;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),

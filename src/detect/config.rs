@@ -72,6 +72,42 @@ impl Default for DetectConfig {
     }
 }
 
+impl DetectConfig {
+    /// Checks that parameters are in range; the message names the offending key.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        let c = &self.contextual;
+        let positive = [
+            ("contextual.candidate_window_m", c.candidate_window_m),
+            ("contextual.min_window_m", c.min_window_m),
+            ("contextual.max_window_m", c.max_window_m),
+            ("contextual.k", c.k),
+            ("contextual.std_floor_k", c.std_floor_k),
+            ("multiscale.window_m", self.multiscale.window_m),
+            ("multiscale.k", self.multiscale.k),
+            ("ksigma.k", self.ksigma.k),
+        ];
+        if let Some((k, v)) = positive.iter().find(|(_, v)| !(v.is_finite() && *v > 0.0)) {
+            return Err(format!("{k} = {v} must be a positive number"));
+        }
+        if c.min_window_m > c.max_window_m {
+            return Err(format!(
+                "contextual.min_window_m {} > max_window_m {}",
+                c.min_window_m, c.max_window_m
+            ));
+        }
+        if !(0.0..=1.0).contains(&c.min_valid_fraction) {
+            return Err(format!(
+                "contextual.min_valid_fraction {} not in [0, 1]",
+                c.min_valid_fraction
+            ));
+        }
+        if self.multiscale.scales_m.is_empty() {
+            return Err("multiscale.scales_m is empty".into());
+        }
+        Ok(())
+    }
+}
+
 /// Wrapper for a file whose detection settings sit in a `[detect]` table.
 #[derive(Debug, Deserialize)]
 struct File {
@@ -96,7 +132,8 @@ impl DetectConfig {
         Self::from_value(toml::Value::Table(Default::default()), "--param", overrides)
     }
 
-    fn from_value(mut table: toml::Value, origin: &str, overrides: &[String]) -> Result<Self> {
+    /// Builds the configuration from the contents of a `[detect]` table plus `overrides`.
+    pub fn from_value(mut table: toml::Value, origin: &str, overrides: &[String]) -> Result<Self> {
         for o in overrides {
             apply_override(&mut table, o)?;
         }
@@ -108,7 +145,7 @@ impl DetectConfig {
 
 /// Sets `a.b.c = value` inside `table`; `value` is parsed as TOML (`4.5`, `true`,
 /// `"multiscale"`), bare words are taken as strings.
-fn apply_override(table: &mut toml::Value, assignment: &str) -> Result<()> {
+pub(crate) fn apply_override(table: &mut toml::Value, assignment: &str) -> Result<()> {
     let (path, raw) = assignment
         .split_once('=')
         .ok_or_else(|| Error::Usage(format!("--param {assignment}: expected key=value")))?;

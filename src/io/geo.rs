@@ -11,7 +11,7 @@ use ndarray::Array2;
 use crate::error::{Error, Result};
 use crate::raster::Georef;
 
-fn srs_of(georef: &Georef) -> Result<SpatialRef> {
+pub(super) fn srs_of(georef: &Georef) -> Result<SpatialRef> {
     let mut srs = match georef.epsg {
         Some(code) => SpatialRef::from_epsg(code),
         None => SpatialRef::from_wkt(&georef.crs_wkt),

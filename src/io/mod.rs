@@ -5,12 +5,17 @@ mod atomic;
 mod cog;
 mod geo;
 mod read;
+mod vector;
 mod vsi;
 
 pub use atomic::{Staged, commit_all, staging_path, write_atomic};
 pub use cog::{CogOptions, stage_cog, write_cog};
 pub use geo::{aoi_mask, to_lonlat};
 pub use read::{RasterInfo, raster_info, read_band, read_window};
+pub use vector::{
+    KNOWN_ID_FIELDS, KNOWN_NAME_FIELDS, LayerGeometry, OutLayer, VectorFeature, polygons_of,
+    read_aoi_polygons, read_assets, read_features, read_known_fires, stage_gpkg,
+};
 pub use vsi::{is_virtual, list_archive, read_bytes, vsi_path_in_archive};
 
 /// Routes GDAL's own error messages to `tracing` instead of stderr, so the CLI prints one clear
@@ -25,13 +30,16 @@ pub fn init_gdal() {
 /// GDAL settings every read and write relies on, applied once per process (every `io` entry
 /// point calls this): inputs are never modified, so GDAL must not drop `.aux.xml` side-cars
 /// (`GDAL_PAM_ENABLED=NO`) or `.properties` files for gzip archives
-/// (`CPL_VSIL_GZIP_WRITE_PROPERTIES=NO`) next to them.
+/// (`CPL_VSIL_GZIP_WRITE_PROPERTIES=NO`) next to them; and outputs must be reproducible, so the
+/// GeoPackage `last_change` timestamps are fixed (`OGR_CURRENT_DATE`; file times still tell
+/// when a product was written).
 pub fn ensure_gdal_config() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         for (key, value) in [
             ("GDAL_PAM_ENABLED", "NO"),
             ("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO"),
+            ("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z"),
         ] {
             if let Err(e) = gdal::config::set_config_option(key, value) {
                 tracing::warn!("cannot set GDAL option {key}={value}: {e}");

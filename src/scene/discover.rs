@@ -53,6 +53,8 @@ fn open_single_file(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
     let mtl_path = match mtl {
         Some(m) => Some(m.to_path_buf()),
         None if is_aster_name(&name) => None,
+        // A virtual file (`/vsicurl/`, `/vsis3/`) has no folder to search: name its MTL with --mtl.
+        None if io::is_virtual(input) => None,
         None => {
             let files = list_dir(dir)?;
             pick_mtl(dir, &files, product_prefix(&name).as_deref()).ok()
@@ -63,7 +65,11 @@ fn open_single_file(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
             let band = given.ok_or_else(|| {
                 Error::input(input, "cannot tell which band this file is from its name (expected …_B10.TIF style); pass a product directory instead")
             })?;
-            let mut paths: Vec<PathBuf> = list_dir(dir)?.iter().map(|f| dir.join(f)).collect();
+            let mut paths: Vec<PathBuf> = if io::is_virtual(input) {
+                Vec::new()
+            } else {
+                list_dir(dir)?.iter().map(|f| dir.join(f)).collect()
+            };
             paths.retain(|p| p != input);
             paths.insert(0, input.to_path_buf());
             with_mtl(input, InputKind::BandWithMtl, &m, paths, Some(band))

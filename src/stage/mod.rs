@@ -4,6 +4,7 @@
 mod accuracy;
 mod calibrate;
 mod detect;
+pub mod products;
 mod read_dn;
 mod swir;
 

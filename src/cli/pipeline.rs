@@ -1,0 +1,184 @@
+//! `seamfire run`, `seamfire validate`, `seamfire merge`: survey pipelines.
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+use crate::io;
+use crate::pipeline::progress::Progress;
+use crate::pipeline::{Plan, RunOptions, merge_root, run_plan};
+use crate::scene::open_scene;
+
+/// Arguments of `seamfire run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Pipeline file (TOML, see docs/pipeline-config.md).
+    pub pipeline: PathBuf,
+    /// Output root, overriding the pipeline's `output`.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Redo every scene even when its inputs, parameters and outputs are unchanged.
+    #[arg(long)]
+    pub force: bool,
+    /// Process only shard I of N (0-based, e.g. `--shard 0/4`); season outputs come from
+    /// `seamfire merge ROOT` afterwards.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+}
+
+/// Arguments of `seamfire validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Pipeline file.
+    pub pipeline: PathBuf,
+}
+
+/// Arguments of `seamfire merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Output root holding one directory per scene.
+    pub root: PathBuf,
+    /// Survey name for the season outputs (default: the root's directory name).
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+fn parse_shard(s: &str) -> std::result::Result<(usize, usize), String> {
+    let (i, n) = s.split_once('/').ok_or("expected I/N, e.g. 0/4")?;
+    let (i, n): (usize, usize) = (
+        i.trim().parse().map_err(|_| "I is not a number")?,
+        n.trim().parse().map_err(|_| "N is not a number")?,
+    );
+    if n == 0 || i >= n {
+        return Err(format!("shard {i}/{n}: need 0 <= I < N"));
+    }
+    Ok((i, n))
+}
+
+pub fn run(a: &RunArgs, quiet: bool) -> Result<()> {
+    let mut plan = Plan::load(&a.pipeline, a.out.as_deref())?;
+    if let Some((i, n)) = a.shard {
+        plan = plan.shard(i, n);
+    }
+    let opts = RunOptions {
+        jobs: a.jobs,
+        force: a.force,
+        shard: a.shard,
+    };
+    let report = run_plan(&plan, &opts, &Progress::new(quiet))?;
+    let failed = report
+        .statuses
+        .iter()
+        .filter(|(_, s)| matches!(s, crate::pipeline::season::SceneStatus::Failed { .. }))
+        .count();
+    let skipped = report
+        .statuses
+        .iter()
+        .filter(|(_, s)| matches!(s, crate::pipeline::season::SceneStatus::Skipped))
+        .count();
+    if !quiet {
+        println!(
+            "{}: {} scenes, {} processed, {} unchanged, {} failed → {}",
+            plan.name,
+            report.statuses.len(),
+            report.statuses.len() - skipped - failed,
+            skipped,
+            failed,
+            plan.output_root.display()
+        );
+    }
+    if failed > 0 {
+        return Err(Error::ScenesFailed {
+            failed,
+            total: report.statuses.len(),
+            summary: plan.output_root.join("season_summary.json"),
+        });
+    }
+    Ok(())
+}
+
+pub fn validate(a: &ValidateArgs, quiet: bool) -> Result<()> {
+    let plan = Plan::load(&a.pipeline, None)?;
+    let mut problems = Vec::new();
+    for p in [
+        &plan.aoi,
+        &plan.known_fires,
+        &plan.roads,
+        &plan.water,
+        &plan.buildings,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !p.exists() {
+            problems.push(format!("{}: file not found", p.display()));
+        }
+    }
+    for s in &plan.scenes {
+        if let Err(e) = s.detect.validate() {
+            problems.push(format!("scene {}: {e}", s.id));
+        }
+        match open_scene(&s.input, None) {
+            Ok(scene) => {
+                let band = scene
+                    .default_thermal_band()
+                    .or_else(|| scene.bands.keys().next().cloned());
+                match band.map(|b| io::raster_info(&scene.bands[&b])) {
+                    Some(Ok(info))
+                        if info.georef.crs_wkt.is_empty() && info.georef.epsg.is_none() =>
+                    {
+                        problems.push(format!("scene {}: {} has no CRS", s.id, s.input.display()));
+                    }
+                    Some(Ok(info)) if !quiet => println!(
+                        "ok  {:<40} {} x {} px, EPSG {:?}",
+                        s.id, info.width, info.height, info.georef.epsg
+                    ),
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => problems.push(format!("scene {}: {e}", s.id)),
+                    None => problems.push(format!(
+                        "scene {}: no raster band found in {}",
+                        s.id,
+                        s.input.display()
+                    )),
+                }
+            }
+            Err(e) => problems.push(format!("scene {}: {e}", s.id)),
+        }
+    }
+    if problems.is_empty() {
+        if !quiet {
+            println!(
+                "{}: valid ({} scenes)",
+                a.pipeline.display(),
+                plan.scenes.len()
+            );
+        }
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "{}: {} problem(s):\n  {}",
+            a.pipeline.display(),
+            problems.len(),
+            problems.join("\n  ")
+        )))
+    }
+}
+
+pub fn merge(a: &MergeArgs, quiet: bool) -> Result<()> {
+    let name = a.name.clone().unwrap_or_else(|| {
+        a.root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "season".into())
+    });
+    let n = merge_root(&a.root, &name)?;
+    if !quiet {
+        println!(
+            "merged {n} scene directories into {}",
+            a.root.join("season_summary.json").display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,388 @@
+//! Season outputs built from the per-scene output directories (by `seamfire run`, or by
+//! `seamfire merge` from directories written by any number of shards):
+//! `season.geojson` (every zone of every scene, with its persistence across dates),
+//! `season_summary.json` and `season_summary.csv` (one row per scene, and per known zone when
+//! an inventory was used).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::error::{Error, Result};
+use crate::io::write_atomic;
+
+/// Distance under which zones of two acquisitions are the same place, degrees (≈ 100 m).
+pub const MATCH_TOLERANCE_DEG: f64 = 0.001;
+
+/// How a scene ended in this run (written to `run.json`; the season summary only says `ok` or
+/// `failed`, so that it does not depend on which run produced a result).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum SceneStatus {
+    /// Processed in this run.
+    Done,
+    /// Inputs, parameters and version unchanged, outputs intact: not redone.
+    Skipped,
+    /// Failed at `stage` with `reason`; its outputs (if any) are from an earlier run.
+    Failed { stage: String, reason: String },
+}
+
+/// One row of `season_summary`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SceneRow {
+    pub scene_id: String,
+    pub acquisition_date: Option<String>,
+    pub acquisition_time: Option<String>,
+    pub sensor: Option<String>,
+    pub day: Option<bool>,
+    pub area_covered_km2: f64,
+    pub anomalous_pixels: u64,
+    pub anomalous_area_m2: f64,
+    pub zones: usize,
+    pub new_zones: usize,
+    pub persistent_zones: usize,
+    pub extinguished_zones: usize,
+    pub known_zones: Option<u64>,
+    pub max_bt_k: Option<f64>,
+    #[serde(flatten)]
+    pub status: ResultStatus,
+}
+
+/// Whether a scene has a current result.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum ResultStatus {
+    Ok,
+    Failed { stage: String, reason: String },
+}
+
+impl From<SceneStatus> for ResultStatus {
+    fn from(s: SceneStatus) -> Self {
+        match s {
+            SceneStatus::Done | SceneStatus::Skipped => ResultStatus::Ok,
+            SceneStatus::Failed { stage, reason } => ResultStatus::Failed { stage, reason },
+        }
+    }
+}
+
+/// A zone as the season sees it.
+#[derive(Debug, Clone)]
+struct Zone {
+    scene: usize,
+    lon: f64,
+    lat: f64,
+    bbox: [f64; 4],
+    props: serde_json::Map<String, Value>,
+}
+
+/// A scene directory's record.
+#[derive(Debug, Clone)]
+struct SceneRecord {
+    id: String,
+    date: String,
+    detection: Value,
+    footprint: Option<[f64; 4]>,
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))
+}
+
+fn f(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+fn read_scenes(dirs: &[(String, PathBuf)]) -> Result<Vec<SceneRecord>> {
+    let mut out = Vec::new();
+    for (id, dir) in dirs {
+        let path = dir.join("detection.json");
+        if !path.exists() {
+            continue;
+        }
+        let detection = read_json(&path)?;
+        let scene = &detection["scene"];
+        let date = format!(
+            "{}T{}",
+            scene["acquisition_date"].as_str().unwrap_or(""),
+            scene["scene_center_time"].as_str().unwrap_or("")
+        );
+        let footprint = detection["grid"]["footprint_lonlat"]
+            .as_array()
+            .and_then(|a| {
+                (a.len() == 4).then(|| {
+                    [
+                        f(&a[0]).unwrap_or(0.0),
+                        f(&a[1]).unwrap_or(0.0),
+                        f(&a[2]).unwrap_or(0.0),
+                        f(&a[3]).unwrap_or(0.0),
+                    ]
+                })
+            });
+        out.push(SceneRecord {
+            id: id.clone(),
+            date,
+            detection,
+            footprint,
+        });
+    }
+    // Acquisition order; ties by id, so the result does not depend on directory order.
+    out.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
+    Ok(out)
+}
+
+fn zones_of(scenes: &[SceneRecord]) -> Vec<Zone> {
+    let mut zones = Vec::new();
+    for (i, s) in scenes.iter().enumerate() {
+        for z in s.detection["zones"].as_array().into_iter().flatten() {
+            let (Some(lon), Some(lat)) = (f(&z["centroid_lon"]), f(&z["centroid_lat"])) else {
+                continue;
+            };
+            let mut props = z.as_object().cloned().unwrap_or_default();
+            props.insert("scene_id".into(), json!(s.id));
+            props.insert(
+                "acquisition_date".into(),
+                s.detection["scene"]["acquisition_date"].clone(),
+            );
+            // The zone's extent in degrees, from its map bbox size around the centroid.
+            let half_w = z["bbox_map"].as_array().map_or(0.0, |b| {
+                (f(&b[2]).unwrap_or(0.0) - f(&b[0]).unwrap_or(0.0)) / 2.0 / 111_320.0
+            });
+            let half_h = z["bbox_map"].as_array().map_or(0.0, |b| {
+                (f(&b[3]).unwrap_or(0.0) - f(&b[1]).unwrap_or(0.0)) / 2.0 / 110_540.0
+            });
+            let half_w = half_w / lat.to_radians().cos().max(0.01);
+            zones.push(Zone {
+                scene: i,
+                lon,
+                lat,
+                bbox: [lon - half_w, lat - half_h, lon + half_w, lat + half_h],
+                props,
+            });
+        }
+    }
+    zones
+}
+
+fn overlaps(a: &[f64; 4], b: &[f64; 4], tol: f64) -> bool {
+    a[0] - tol <= b[2] && b[0] - tol <= a[2] && a[1] - tol <= b[3] && b[1] - tol <= a[3]
+}
+
+fn covers(footprint: &Option<[f64; 4]>, lon: f64, lat: f64) -> bool {
+    footprint.is_some_and(|f| (f[0]..=f[2]).contains(&lon) && (f[1]..=f[3]).contains(&lat))
+}
+
+/// `new`, `persistent` or `extinguished` for every zone (see `docs/pipeline-config.md`).
+fn persistence(scenes: &[SceneRecord], zones: &[Zone]) -> Vec<&'static str> {
+    let same_place = |a: &Zone, b: &Zone| overlaps(&a.bbox, &b.bbox, MATCH_TOLERANCE_DEG);
+    zones
+        .iter()
+        .map(|z| {
+            let later_scene_misses = scenes.iter().enumerate().skip(z.scene + 1).any(|(j, s)| {
+                scenes[j].date > scenes[z.scene].date
+                    && covers(&s.footprint, z.lon, z.lat)
+                    && !zones.iter().any(|o| o.scene == j && same_place(z, o))
+            });
+            let earlier = zones
+                .iter()
+                .any(|o| scenes[o.scene].date < scenes[z.scene].date && same_place(z, o));
+            if later_scene_misses {
+                "extinguished"
+            } else if earlier {
+                "persistent"
+            } else {
+                "new"
+            }
+        })
+        .collect()
+}
+
+/// Builds the season outputs in `root` from the scene directories `dirs` (`(id, dir)`), with
+/// `statuses` of this run (scenes not listed there are reported as `done`).
+pub fn write_season(
+    root: &Path,
+    name: &str,
+    dirs: &[(String, PathBuf)],
+    statuses: &[(String, SceneStatus)],
+) -> Result<Vec<SceneRow>> {
+    let scenes = read_scenes(dirs)?;
+    let zones = zones_of(&scenes);
+    let pers = persistence(&scenes, &zones);
+
+    let features: Vec<Value> = zones
+        .iter()
+        .zip(&pers)
+        .map(|(z, p)| {
+            let mut props = z.props.clone();
+            props.insert("persistence".into(), json!(p));
+            json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round7(z.lon), round7(z.lat)]},
+                "properties": props,
+            })
+        })
+        .collect();
+    let collection = json!({"type": "FeatureCollection", "name": format!("{name} season zones"), "features": features});
+
+    let mut rows = Vec::new();
+    for (id, _) in dirs {
+        let status: ResultStatus = statuses
+            .iter()
+            .find(|(s, _)| s == id)
+            .map_or(SceneStatus::Done, |(_, st)| st.clone())
+            .into();
+        let Some((i, s)) = scenes.iter().enumerate().find(|(_, s)| &s.id == id) else {
+            rows.push(empty_row(id, status));
+            continue;
+        };
+        let d = &s.detection;
+        let count = |p: &str| {
+            zones
+                .iter()
+                .zip(&pers)
+                .filter(|(z, q)| z.scene == i && **q == p)
+                .count()
+        };
+        let a = &d["anomaly_pixels"];
+        let anomalous = ["low", "nominal", "high"]
+            .iter()
+            .filter_map(|k| a[*k].as_u64())
+            .sum::<u64>();
+        let pixel_area = f(&d["grid"]["pixel_area_m2"]).unwrap_or(0.0);
+        let valid = d["methods"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m["valid"].as_u64())
+            .max()
+            .unwrap_or(0);
+        let max_bt = d["zones"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|z| f(&z["max_t_k"]))
+            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+        rows.push(SceneRow {
+            scene_id: id.clone(),
+            acquisition_date: d["scene"]["acquisition_date"].as_str().map(String::from),
+            acquisition_time: d["scene"]["scene_center_time"].as_str().map(String::from),
+            sensor: d["scene"]["sensor"].as_str().map(String::from),
+            day: d["day"].as_bool(),
+            area_covered_km2: valid as f64 * pixel_area / 1e6,
+            anomalous_pixels: anomalous,
+            anomalous_area_m2: anomalous as f64 * pixel_area,
+            zones: zones.iter().filter(|z| z.scene == i).count(),
+            new_zones: count("new"),
+            persistent_zones: count("persistent"),
+            extinguished_zones: count("extinguished"),
+            known_zones: d["inventory"]["known_zones_detected"].as_u64(),
+            max_bt_k: max_bt,
+            status,
+        });
+    }
+    let summary = json!({"survey": name, "scenes": rows, "zones": zones.len()});
+    write_atomic(&root.join("season.geojson"), &to_bytes(&collection)?)?;
+    write_atomic(&root.join("season_summary.json"), &to_bytes(&summary)?)?;
+    write_atomic(&root.join("season_summary.csv"), csv(&rows).as_bytes())?;
+    Ok(rows)
+}
+
+fn empty_row(id: &str, status: ResultStatus) -> SceneRow {
+    SceneRow {
+        scene_id: id.to_string(),
+        acquisition_date: None,
+        acquisition_time: None,
+        sensor: None,
+        day: None,
+        area_covered_km2: 0.0,
+        anomalous_pixels: 0,
+        anomalous_area_m2: 0.0,
+        zones: 0,
+        new_zones: 0,
+        persistent_zones: 0,
+        extinguished_zones: 0,
+        known_zones: None,
+        max_bt_k: None,
+        status,
+    }
+}
+
+fn round7(x: f64) -> f64 {
+    (x * 1e7).round() / 1e7
+}
+
+fn to_bytes(v: &Value) -> Result<Vec<u8>> {
+    serde_json::to_vec_pretty(v).map_err(|e| Error::Usage(e.to_string()))
+}
+
+fn csv(rows: &[SceneRow]) -> String {
+    let mut s = String::from(
+        "scene_id,acquisition_date,acquisition_time,sensor,day,area_covered_km2,anomalous_pixels,anomalous_area_m2,zones,new_zones,persistent_zones,extinguished_zones,known_zones,max_bt_k,status,stage,reason\n",
+    );
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    for r in rows {
+        let (status, stage, reason) = match &r.status {
+            ResultStatus::Ok => ("ok", String::new(), String::new()),
+            ResultStatus::Failed { stage, reason } => {
+                ("failed", stage.clone(), reason.replace('"', "'"))
+            }
+        };
+        s.push_str(&format!(
+            "{},{},{},{},{},{:.6},{},{:.1},{},{},{},{},{},{},{},{},\"{}\"\n",
+            r.scene_id,
+            opt(&r.acquisition_date),
+            opt(&r.acquisition_time),
+            opt(&r.sensor),
+            r.day
+                .map_or(String::new(), |d| if d { "D".into() } else { "N".into() }),
+            r.area_covered_km2,
+            r.anomalous_pixels,
+            r.anomalous_area_m2,
+            r.zones,
+            r.new_zones,
+            r.persistent_zones,
+            r.extinguished_zones,
+            r.known_zones.map_or(String::new(), |k| k.to_string()),
+            r.max_bt_k.map_or(String::new(), |t| format!("{t:.3}")),
+            status,
+            stage,
+            reason
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scene(id: &str, date: &str, zones: &[(f64, f64)]) -> SceneRecord {
+        let zones: Vec<Value> = zones
+            .iter()
+            .map(|(lon, lat)| json!({"centroid_lon": lon, "centroid_lat": lat, "bbox_map": [0.0, 0.0, 60.0, 60.0]}))
+            .collect();
+        SceneRecord {
+            id: id.into(),
+            date: date.into(),
+            detection: json!({"zones": zones, "scene": {"acquisition_date": date}}),
+            footprint: Some([100.0, 30.0, 101.0, 31.0]),
+        }
+    }
+
+    #[test]
+    fn new_persistent_extinguished() {
+        // Place A burns on all three dates, B only on the first, C appears on the last.
+        let scenes = vec![
+            scene("s1", "2020-01-01", &[(100.1, 30.1), (100.5, 30.5)]),
+            scene("s2", "2020-02-01", &[(100.1, 30.1)]),
+            scene("s3", "2020-03-01", &[(100.10002, 30.1), (100.8, 30.8)]),
+        ];
+        let zones = zones_of(&scenes);
+        let p = persistence(&scenes, &zones);
+        assert_eq!(
+            p,
+            vec!["new", "extinguished", "persistent", "persistent", "new"]
+        );
+    }
+}

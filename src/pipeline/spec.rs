@@ -1,0 +1,120 @@
+//! The pipeline file as written (TOML, every key checked): the raw form, resolved into a
+//! [`super::Plan`] before anything runs. Every key is documented in `docs/pipeline-config.md`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// A survey pipeline file (`pipelines/*.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineSpec {
+    /// Survey name, used in the season outputs.
+    pub name: String,
+    /// Output root (relative to the pipeline file). `seamfire run --out DIR` overrides it.
+    pub output: PathBuf,
+    /// Area of interest polygons limiting every scene (optional).
+    #[serde(default)]
+    pub aoi: Option<PathBuf>,
+    /// Known burning zones (polygons with an id and a name; optional).
+    #[serde(default)]
+    pub known_fires: Option<PathBuf>,
+    /// An anomaly within this distance (m) of a known zone is `known` (default 100 m).
+    #[serde(default)]
+    pub known_buffer_m: Option<f64>,
+    /// Asset layers for the hazard context (optional).
+    #[serde(default)]
+    pub roads: Option<PathBuf>,
+    #[serde(default)]
+    pub water: Option<PathBuf>,
+    #[serde(default)]
+    pub buildings: Option<PathBuf>,
+    /// `bt` (brightness temperature) or `lst` (land-surface temperature) for the thermal method.
+    #[serde(default)]
+    pub temperature: Temperature,
+    /// Scenes: paths, globs or USGS tar packages, each with optional overrides.
+    #[serde(rename = "scene", default)]
+    pub scenes: Vec<SceneSpec>,
+    /// The `[detect]` table (methods and parameters), as for `seamfire detect --config`.
+    #[serde(default)]
+    pub detect: Option<toml::Value>,
+    /// The `[risk]` table for the hazard rule, passed through to the vector products.
+    #[serde(default)]
+    pub risk: Option<toml::Value>,
+}
+
+/// Temperature the thermal method works on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Temperature {
+    #[default]
+    Bt,
+    Lst,
+}
+
+/// One `[[scene]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SceneSpec {
+    /// A product directory, tar package, band file or GDAL virtual path (`/vsis3/…`).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// A glob pattern (relative to the pipeline file) matching several inputs.
+    #[serde(default)]
+    pub glob: Option<String>,
+    /// Scene id (default: the input's file name); must be unique.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Per-scene overrides of the `[detect]` table (same keys).
+    #[serde(default)]
+    pub detect: Option<toml::Value>,
+}
+
+impl PipelineSpec {
+    /// Reads and checks a pipeline file; errors name the file and, for unknown keys, the key.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::from_text(&text, path)
+    }
+
+    /// Parses pipeline text; `origin` names it in errors.
+    pub fn from_text(text: &str, origin: &Path) -> Result<Self> {
+        toml::from_str(text).map_err(|e| Error::Usage(format!("{}: {e}", origin.display())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = PipelineSpec::from_text(
+            "name = \"x\"\noutput = \"o\"\noutptu = 1\n",
+            Path::new("p.toml"),
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("p.toml") && msg.contains("outptu"), "{msg}");
+        let err = PipelineSpec::from_text(
+            "name = \"x\"\noutput = \"o\"\n[[scene]]\npth = \"a\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("pth"));
+    }
+
+    #[test]
+    fn minimal_file() {
+        let s = PipelineSpec::from_text(
+            "name = \"x\"\noutput = \"o\"\n[[scene]]\npath = \"a\"\n[detect]\nthermal = \"off\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        assert_eq!(s.scenes.len(), 1);
+        assert_eq!(s.temperature, Temperature::Bt);
+        assert!(s.detect.is_some());
+    }
+}

@@ -1,0 +1,480 @@
+//! One detection job from inputs to files: detection, the vector layers (hotspots, fire-zone
+//! polygons, known-fire inventory, hazard context), then `bt.tif`, `anomaly.tif`,
+//! `detection.json`, the GeoJSON/CSV layers and `seamfire.gpkg` written into one directory, all
+//! or nothing. Shared by `seamfire detect` and `seamfire run` (`docs/outputs.md`).
+
+use std::path::{Path, PathBuf};
+
+use geo::{Geometry, Point};
+use serde::Serialize;
+
+use super::detect::{SceneDetection, Timing, detect_scenes};
+use crate::detect::config::DetectConfig;
+use crate::detect::{DetectionStats, Method, confidence};
+use crate::error::{Error, Result};
+use crate::io::{self, CogOptions, LayerGeometry, OutLayer};
+use crate::mtl::{Level, Sensor};
+use crate::raster::{Georef, Raster, Unit};
+use crate::scene::Scene;
+use crate::vector::{
+    self, AssetKind, Assets, HOTSPOT_FIELDS, Inventory, KNOWN_ZONE_FIELDS, RiskParams, SceneInfo,
+    Sources, Value, VectorInputs, VectorProducts, VectorSummary, ZONE_FIELDS,
+};
+
+/// Everything one detection job needs.
+#[derive(Debug, Clone)]
+pub struct DetectJob {
+    /// Scene id written into the outputs (the pipeline's id, or the first input's name).
+    pub scene_id: String,
+    pub scenes: Vec<Scene>,
+    pub config: DetectConfig,
+    /// Output directory (created if needed).
+    pub out: PathBuf,
+    pub aoi: Option<PathBuf>,
+    pub known_fires: Option<PathBuf>,
+    /// An anomaly within this distance (m) of a known zone is `known`.
+    pub known_buffer_m: f64,
+    pub roads: Option<PathBuf>,
+    pub water: Option<PathBuf>,
+    pub buildings: Option<PathBuf>,
+    pub risk: RiskParams,
+}
+
+/// `detection.json`.
+#[derive(Debug, Serialize)]
+pub struct DetectionRecord<'a> {
+    pub seamfire_version: &'static str,
+    pub inputs: Vec<String>,
+    pub scene: SceneRecord,
+    /// What `bt.tif` holds (`brightness temperature (K)`, `land-surface temperature (K)`, …).
+    pub temperature: Option<&'static str>,
+    pub day: Option<bool>,
+    pub config: &'a DetectConfig,
+    pub grid: GridRecord,
+    pub methods: Vec<MethodRecord>,
+    /// Pixels per merged class.
+    pub anomaly_pixels: ClassCounts,
+    pub zones: &'a [crate::detect::cluster::FireZone],
+    /// Wall-clock seconds per stage (the only part of the record that changes between two runs
+    /// on the same inputs).
+    pub timings: &'a [Timing],
+    pub warnings: &'a [String],
+    /// Known/new counts, inventory, asset layers and the risk rule (absent when the grid has
+    /// no CRS and no vector layer was written).
+    #[serde(flatten)]
+    pub vector: Option<&'a VectorSummary>,
+}
+
+/// Where and when the scene was taken.
+#[derive(Debug, Serialize)]
+pub struct SceneRecord {
+    pub id: String,
+    pub product_id: Option<String>,
+    pub mission: String,
+    pub sensor: String,
+    pub acquisition_date: Option<String>,
+    pub scene_center_time: Option<String>,
+    pub sun_elevation_deg: Option<f64>,
+}
+
+/// The grid of every raster output.
+#[derive(Debug, Serialize)]
+pub struct GridRecord {
+    pub width: usize,
+    pub height: usize,
+    pub geotransform: [f64; 6],
+    pub epsg: Option<u32>,
+    pub pixel_area_m2: f64,
+    /// `[min lon, min lat, max lon, max lat]` of the grid's corners (WGS84), when it has a CRS.
+    pub footprint_lonlat: Option<[f64; 4]>,
+}
+
+/// Counts of one method.
+#[derive(Debug, Serialize)]
+pub struct MethodRecord {
+    pub method: &'static str,
+    #[serde(flatten)]
+    pub stats: DetectionStats,
+}
+
+/// Pixels per class of `anomaly.tif`.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct ClassCounts {
+    pub none: usize,
+    pub low: usize,
+    pub nominal: usize,
+    pub high: usize,
+    pub not_processed: usize,
+}
+
+/// What a job wrote, for the caller's summary.
+#[derive(Debug)]
+pub struct JobOutcome {
+    pub written: Vec<PathBuf>,
+    pub methods: Vec<(&'static str, DetectionStats)>,
+    pub classes: ClassCounts,
+    pub zones: usize,
+    pub vector: Option<VectorSummary>,
+    /// `detection.json` as written.
+    pub record_json: serde_json::Value,
+}
+
+fn counts(anomaly: &ndarray::Array2<u8>) -> ClassCounts {
+    let mut c = ClassCounts::default();
+    for &k in anomaly {
+        match k {
+            confidence::NONE => c.none += 1,
+            confidence::LOW => c.low += 1,
+            confidence::NOMINAL => c.nominal += 1,
+            confidence::HIGH => c.high += 1,
+            _ => c.not_processed += 1,
+        }
+    }
+    c
+}
+
+fn has_crs(g: &Georef) -> bool {
+    !(g.crs_wkt.is_empty() && g.epsg.is_none())
+}
+
+/// Fills the zones' WGS84 centroids.
+fn add_lonlat(det: &mut SceneDetection) -> Result<()> {
+    let xy: Vec<(f64, f64)> = det
+        .zones
+        .iter()
+        .map(|z| (z.centroid_x, z.centroid_y))
+        .collect();
+    if xy.is_empty() || !has_crs(&det.georef) {
+        return Ok(());
+    }
+    for (z, (lon, lat)) in det.zones.iter_mut().zip(io::to_lonlat(&det.georef, &xy)?) {
+        z.centroid_lon = Some(lon);
+        z.centroid_lat = Some(lat);
+    }
+    Ok(())
+}
+
+fn grid_record(g: &Georef, shape: (usize, usize)) -> Result<GridRecord> {
+    let (rows, cols) = (shape.0 as f64, shape.1 as f64);
+    let corners: Vec<(f64, f64)> = [(0.0, 0.0), (0.0, cols), (rows, 0.0), (rows, cols)]
+        .iter()
+        .map(|&(r, c)| g.transform.pixel_to_map(r, c))
+        .collect();
+    let footprint_lonlat = if has_crs(g) {
+        let ll = io::to_lonlat(g, &corners)?;
+        let lon = ll.iter().map(|p| p.0);
+        let lat = ll.iter().map(|p| p.1);
+        Some([
+            lon.clone().fold(f64::INFINITY, f64::min),
+            lat.clone().fold(f64::INFINITY, f64::min),
+            lon.fold(f64::NEG_INFINITY, f64::max),
+            lat.fold(f64::NEG_INFINITY, f64::max),
+        ])
+    } else {
+        None
+    };
+    Ok(GridRecord {
+        width: shape.1,
+        height: shape.0,
+        geotransform: g.transform.0,
+        epsg: g.epsg,
+        pixel_area_m2: g.transform.pixel_area(),
+        footprint_lonlat,
+    })
+}
+
+fn scene_record(job: &DetectJob) -> SceneRecord {
+    let m = job.scenes.first().map(|s| &s.metadata);
+    SceneRecord {
+        id: job.scene_id.clone(),
+        product_id: m.and_then(|m| m.product_id.clone()),
+        mission: m.map_or_else(String::new, |m| format!("{:?}", m.mission)),
+        sensor: m.map_or_else(String::new, |m| format!("{:?}", m.sensor)),
+        acquisition_date: m.and_then(|m| m.acquisition_date.clone()),
+        scene_center_time: m.and_then(|m| m.scene_center_time.clone()),
+        sun_elevation_deg: m.and_then(|m| m.sun_elevation_deg),
+    }
+}
+
+/// The acquisitions behind thermal and SWIR detections, for the hotspot attributes.
+fn sources(scenes: &[Scene], det: &SceneDetection) -> Sources {
+    let info = |s: &Scene| {
+        let fallback = s
+            .input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        SceneInfo::from_metadata(&s.metadata, &fallback)
+    };
+    let thermal = det.temperature.as_ref().and_then(|_| {
+        scenes
+            .iter()
+            .find(|s| s.metadata.sensor != Sensor::Mss && s.default_thermal_band().is_some())
+            .map(info)
+    });
+    let swir = det
+        .methods
+        .iter()
+        .any(|(m, _)| *m == Method::Swir)
+        .then(|| {
+            scenes
+                .iter()
+                .find(|s| {
+                    s.metadata.sensor == Sensor::OliTirs
+                        && s.metadata.level == Level::L1
+                        && ["B5", "B6", "B7"].iter().all(|b| s.bands.contains_key(*b))
+                })
+                .map(info)
+        })
+        .flatten();
+    Sources { thermal, swir }
+}
+
+/// Reads the inventory, asset layers and AOI polygons (native CRS) and builds the vector
+/// products. `None` (with a warning) when the grid has no CRS and no vector option was given.
+fn vector_products(job: &DetectJob, det: &mut SceneDetection) -> Result<Option<VectorProducts>> {
+    let (a, scenes, risk) = (job, &job.scenes[..], &job.risk);
+    let g = det.georef.clone();
+    if g.crs_wkt.is_empty() && g.epsg.is_none() {
+        let given = [&a.known_fires, &a.roads, &a.water, &a.buildings, &a.aoi]
+            .iter()
+            .any(|p| p.is_some());
+        if given {
+            return Err(Error::Usage(
+                "the input grid has no CRS: --known-fires, --roads, --water, --buildings and \
+                 --aoi cannot be placed on it"
+                    .into(),
+            ));
+        }
+        det.warnings.push(
+            "the input grid has no CRS: no hotspot, fire-zone or GeoPackage layer written".into(),
+        );
+        return Ok(None);
+    }
+    let mut warnings = Vec::new();
+    let inventory: Option<Inventory> = match &a.known_fires {
+        Some(p) => {
+            let (inv, w) = io::read_known_fires(p, &g, a.known_buffer_m)?;
+            warnings.extend(w);
+            Some(inv)
+        }
+        None => None,
+    };
+    let mut assets = Assets::default();
+    for (kind, path) in [
+        (AssetKind::Road, &a.roads),
+        (AssetKind::Water, &a.water),
+        (AssetKind::Building, &a.buildings),
+    ] {
+        if let Some(p) = path {
+            let (layer, w) = io::read_assets(p, kind, &g)?;
+            warnings.extend(w);
+            assets.layers.push(layer);
+        }
+    }
+    let aoi = match &a.aoi {
+        Some(p) => Some(io::read_aoi_polygons(p, &g)?),
+        None => None,
+    };
+    let sources = sources(scenes, det);
+    let inputs = VectorInputs {
+        sources: &sources,
+        inventory: inventory.as_ref(),
+        assets: &assets,
+        risk,
+        aoi: aoi.as_ref(),
+    };
+    let lonlat = |xy: &[(f64, f64)]| io::to_lonlat(&g, xy);
+    let start = std::time::Instant::now();
+    let products = vector::build(det, &inputs, &lonlat)?;
+    det.timings.push(Timing {
+        stage: "vectors".into(),
+        seconds: start.elapsed().as_secs_f64(),
+    });
+    det.warnings.extend(warnings);
+    Ok(Some(products))
+}
+
+/// Stages `bytes` as `dir/name`.
+pub fn stage_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<io::Staged> {
+    let dest = dir.join(name);
+    let tmp = io::staging_path(&dest);
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&dest, e))?;
+    Ok(io::Staged::new(tmp, dest))
+}
+
+/// Stages the rasters of `det` in `dir`.
+fn stage_rasters(dir: &Path, det: &SceneDetection) -> Result<Vec<io::Staged>> {
+    let mut staged = Vec::new();
+    if let Some(t) = &det.temperature {
+        let opts = CogOptions {
+            description: Some(t.quantity.label().into()),
+            ..Default::default()
+        };
+        staged.push(io::stage_cog(&t.raster, &dir.join("bt.tif"), &opts)?);
+    }
+    let anomaly = Raster {
+        data: det.anomaly.clone(),
+        georef: det.georef.clone(),
+        nodata: Some(255.0),
+        unit: Unit::Other("class".into()),
+    };
+    let opts = CogOptions {
+        resampling: "NEAREST",
+        description: Some(
+            "anomaly confidence: 0 none, 1 low, 2 nominal, 3 high, 255 not processed".into(),
+        ),
+    };
+    staged.push(io::stage_cog(&anomaly, &dir.join("anomaly.tif"), &opts)?);
+    Ok(staged)
+}
+
+/// Stages `hotspots.geojson`, `hotspots.csv`, `fire_zones.geojson`, `known_zones.geojson`
+/// (with an inventory) and `seamfire.gpkg`.
+fn stage_vectors(dir: &Path, georef: &Georef, v: &VectorProducts) -> Result<Vec<io::Staged>> {
+    use vector::csv_out::csv;
+    use vector::geojson_out::feature_collection;
+    let hotspot_values: Vec<Vec<Value>> = v.hotspots.iter().map(|h| h.values()).collect();
+    let zone_values: Vec<Vec<Value>> = v.zones.iter().map(|z| z.values()).collect();
+    let known_values: Vec<Vec<Value>> =
+        v.known_zones.iter().flatten().map(|k| k.values()).collect();
+    let mut staged = vec![
+        stage_bytes(
+            dir,
+            "hotspots.geojson",
+            feature_collection(
+                HOTSPOT_FIELDS,
+                v.hotspot_lonlat
+                    .iter()
+                    .zip(hotspot_values.iter().map(Vec::as_slice)),
+            )
+            .as_bytes(),
+        )?,
+        stage_bytes(
+            dir,
+            "hotspots.csv",
+            csv(HOTSPOT_FIELDS, hotspot_values.iter().map(Vec::as_slice)).as_bytes(),
+        )?,
+        stage_bytes(
+            dir,
+            "fire_zones.geojson",
+            feature_collection(
+                ZONE_FIELDS,
+                v.zone_lonlat
+                    .iter()
+                    .zip(zone_values.iter().map(Vec::as_slice)),
+            )
+            .as_bytes(),
+        )?,
+    ];
+    if v.known_zones.is_some() {
+        staged.push(stage_bytes(
+            dir,
+            "known_zones.geojson",
+            feature_collection(
+                KNOWN_ZONE_FIELDS,
+                v.known_lonlat
+                    .iter()
+                    .zip(known_values.iter().map(Vec::as_slice)),
+            )
+            .as_bytes(),
+        )?);
+    }
+    let hotspot_features: Vec<(Geometry<f64>, Vec<Value>)> = v
+        .hotspots
+        .iter()
+        .zip(hotspot_values)
+        .map(|(h, vals)| (Geometry::Point(Point::new(h.x, h.y)), vals))
+        .collect();
+    let zone_features: Vec<(Geometry<f64>, Vec<Value>)> = v
+        .zones
+        .iter()
+        .zip(zone_values)
+        .map(|(z, vals)| (Geometry::MultiPolygon(z.geometry.clone()), vals))
+        .collect();
+    let known_features: Vec<(Geometry<f64>, Vec<Value>)> = v
+        .known_zones
+        .iter()
+        .flatten()
+        .zip(known_values)
+        .map(|(k, vals)| (Geometry::MultiPolygon(k.geometry.clone()), vals))
+        .collect();
+    let mut layers = vec![
+        OutLayer {
+            name: "hotspots",
+            geometry: LayerGeometry::Point,
+            fields: HOTSPOT_FIELDS,
+            features: &hotspot_features,
+        },
+        OutLayer {
+            name: "fire_zones",
+            geometry: LayerGeometry::MultiPolygon,
+            fields: ZONE_FIELDS,
+            features: &zone_features,
+        },
+    ];
+    if v.known_zones.is_some() {
+        layers.push(OutLayer {
+            name: "known_zones",
+            geometry: LayerGeometry::MultiPolygon,
+            fields: KNOWN_ZONE_FIELDS,
+            features: &known_features,
+        });
+    }
+    staged.push(io::stage_gpkg(&dir.join("seamfire.gpkg"), georef, &layers)?);
+    Ok(staged)
+}
+
+/// Runs the job: detection, vector products, then every output written under a staging name
+/// and renamed only when all were written.
+pub fn detect_to_dir(job: &DetectJob) -> Result<JobOutcome> {
+    let mut det = detect_scenes(&job.scenes, &job.config, job.aoi.as_deref())?;
+    add_lonlat(&mut det)?;
+    let vectors = vector_products(job, &mut det)?;
+    for w in &det.warnings {
+        tracing::warn!(scene = %job.scene_id, "{w}");
+    }
+    let record = DetectionRecord {
+        seamfire_version: env!("CARGO_PKG_VERSION"),
+        inputs: job
+            .scenes
+            .iter()
+            .map(|s| s.input.display().to_string())
+            .collect(),
+        scene: scene_record(job),
+        temperature: det.temperature.as_ref().map(|t| t.quantity.label()),
+        day: det.day,
+        config: &job.config,
+        grid: grid_record(&det.georef, det.anomaly.dim())?,
+        methods: det
+            .methods
+            .iter()
+            .map(|(m, s)| MethodRecord {
+                method: m.name(),
+                stats: *s,
+            })
+            .collect(),
+        anomaly_pixels: counts(&det.anomaly),
+        zones: &det.zones,
+        timings: &det.timings,
+        warnings: &det.warnings,
+        vector: vectors.as_ref().map(|v| &v.summary),
+    };
+    std::fs::create_dir_all(&job.out).map_err(|e| Error::io(&job.out, e))?;
+    let mut staged = stage_rasters(&job.out, &det)?;
+    if let Some(v) = &vectors {
+        staged.extend(stage_vectors(&job.out, &det.georef, v)?);
+    }
+    let record_json = serde_json::to_value(&record).map_err(|e| Error::Usage(e.to_string()))?;
+    let bytes = serde_json::to_vec_pretty(&record_json).map_err(|e| Error::Usage(e.to_string()))?;
+    staged.push(stage_bytes(&job.out, "detection.json", &bytes)?);
+    let written = io::commit_all(staged)?;
+    Ok(JobOutcome {
+        written,
+        methods: record.methods.iter().map(|m| (m.method, m.stats)).collect(),
+        classes: record.anomaly_pixels,
+        zones: det.zones.len(),
+        vector: vectors.map(|v| v.summary),
+        record_json,
+    })
+}

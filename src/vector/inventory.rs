@@ -1,0 +1,385 @@
+//! Known-fire inventory: which anomalies lie in (or within a buffer of) a known burning zone,
+//! and what was seen in each known zone. Geometry in the scene's native projected CRS (metres).
+
+use std::collections::HashMap;
+
+use geo::{
+    Area, BooleanOps, BoundingRect, Contains, Distance, Euclidean, Geometry, MultiPolygon, Point,
+    Rect,
+};
+use ndarray::Array2;
+
+use super::hotspots::Hotspot;
+use super::table::{Field, FieldType, Value, field};
+use crate::detect::confidence;
+use crate::raster::GeoTransform;
+
+/// One known burning zone (features of the inventory with the same id are merged).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownZone {
+    pub id: String,
+    pub name: Option<String>,
+    /// Native CRS.
+    pub geometry: MultiPolygon<f64>,
+}
+
+/// Known zones and the distance within which an anomaly counts as known.
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    pub zones: Vec<KnownZone>,
+    pub buffer_m: f64,
+    /// The file the zones came from.
+    pub source: String,
+    rects: Vec<Option<Rect<f64>>>,
+    geoms: Vec<Geometry<f64>>,
+}
+
+/// Smallest distance between two rectangles (0 when they overlap).
+pub fn rect_distance(a: &Rect<f64>, b: &Rect<f64>) -> f64 {
+    let dx = (a.min().x - b.max().x).max(b.min().x - a.max().x).max(0.0);
+    let dy = (a.min().y - b.max().y).max(b.min().y - a.max().y).max(0.0);
+    dx.hypot(dy)
+}
+
+impl Inventory {
+    pub fn new(zones: Vec<KnownZone>, buffer_m: f64, source: String) -> Inventory {
+        let rects = zones.iter().map(|z| z.geometry.bounding_rect()).collect();
+        let geoms = zones
+            .iter()
+            .map(|z| Geometry::MultiPolygon(z.geometry.clone()))
+            .collect();
+        Inventory {
+            zones,
+            buffer_m,
+            source,
+            rects,
+            geoms,
+        }
+    }
+
+    /// The known zone nearest to `g` among those within `buffer_m` of it (distance 0 when
+    /// they intersect), as `(index, distance_m)`; ties go to the zone listed first.
+    pub fn nearest(&self, g: &Geometry<f64>) -> Option<(usize, f64)> {
+        let rect = g.bounding_rect()?;
+        let mut best: Option<(usize, f64)> = None;
+        for (i, (zg, r)) in self.geoms.iter().zip(&self.rects).enumerate() {
+            let Some(r) = r else { continue };
+            let lower = rect_distance(&rect, r);
+            if lower > self.buffer_m || best.is_some_and(|(_, d)| lower >= d) {
+                continue;
+            }
+            let d = Euclidean.distance(g, zg);
+            if d <= self.buffer_m && best.is_none_or(|(_, b)| d < b) {
+                best = Some((i, d));
+            }
+        }
+        best
+    }
+
+    /// Id and name of zone `i`.
+    pub fn label(&self, i: usize) -> (String, Option<String>) {
+        let z = &self.zones[i];
+        (z.id.clone(), z.name.clone())
+    }
+}
+
+/// What one known zone looked like in this scene.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownZoneReport {
+    pub id: String,
+    pub name: Option<String>,
+    /// The known zone clipped to the AOI (native CRS).
+    pub geometry: MultiPolygon<f64>,
+    /// Area of `geometry`, m².
+    pub area_m2: f64,
+    /// Grid pixels whose centre lies in `geometry`, and those of them that were processed
+    /// (not nodata, cloud, water or outside the AOI).
+    pub n_px: usize,
+    pub n_observed_px: usize,
+    /// At least one anomalous pixel or fire zone was assigned to this known zone.
+    pub detected: bool,
+    /// Hotspots (flagged pixels) assigned to this zone (inside or within the buffer).
+    pub n_anomalous_px: usize,
+    /// `n_anomalous_px` × pixel area, m².
+    pub anomalous_area_m2: f64,
+    pub max_bt_k: Option<f64>,
+    pub max_lst_k: Option<f64>,
+    pub max_delta_k: Option<f64>,
+    /// Highest confidence class of those hotspots (0 none).
+    pub max_confidence: u8,
+    /// Fire zones assigned to this zone.
+    pub n_fire_zones: usize,
+}
+
+/// Inverse of a geotransform: map `(x, y)` → fractional `(row, col)`.
+fn map_to_pixel(gt: &GeoTransform, x: f64, y: f64) -> Option<(f64, f64)> {
+    let g = &gt.0;
+    let det = g[1] * g[5] - g[2] * g[4];
+    if det == 0.0 {
+        return None;
+    }
+    let (dx, dy) = (x - g[0], y - g[3]);
+    let col = (g[5] * dx - g[2] * dy) / det;
+    let row = (-g[4] * dx + g[1] * dy) / det;
+    Some((row, col))
+}
+
+/// Pixels of `anomaly`'s grid whose centre lies in `geometry`: `(all, processed)`.
+pub fn pixels_inside(
+    geometry: &MultiPolygon<f64>,
+    gt: &GeoTransform,
+    anomaly: &Array2<u8>,
+) -> (usize, usize) {
+    let Some(rect) = geometry.bounding_rect() else {
+        return (0, 0);
+    };
+    let (rows, cols) = anomaly.dim();
+    let corners = [
+        (rect.min().x, rect.min().y),
+        (rect.min().x, rect.max().y),
+        (rect.max().x, rect.min().y),
+        (rect.max().x, rect.max().y),
+    ];
+    let Some(px) = corners
+        .iter()
+        .map(|&(x, y)| map_to_pixel(gt, x, y))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return (0, 0);
+    };
+    let clamp = |v: f64, n: usize| v.max(0.0).min(n as f64) as usize;
+    let r0 = clamp(
+        px.iter().map(|p| p.0).fold(f64::INFINITY, f64::min).floor(),
+        rows,
+    );
+    let r1 = clamp(
+        px.iter()
+            .map(|p| p.0)
+            .fold(f64::NEG_INFINITY, f64::max)
+            .ceil(),
+        rows,
+    );
+    let c0 = clamp(
+        px.iter().map(|p| p.1).fold(f64::INFINITY, f64::min).floor(),
+        cols,
+    );
+    let c1 = clamp(
+        px.iter()
+            .map(|p| p.1)
+            .fold(f64::NEG_INFINITY, f64::max)
+            .ceil(),
+        cols,
+    );
+    let (mut all, mut seen) = (0, 0);
+    for r in r0..r1 {
+        for c in c0..c1 {
+            let (x, y) = gt.pixel_centre(r, c);
+            if geometry.contains(&Point::new(x, y)) {
+                all += 1;
+                if anomaly[[r, c]] != confidence::NOT_PROCESSED {
+                    seen += 1;
+                }
+            }
+        }
+    }
+    (all, seen)
+}
+
+/// One report per known zone, in inventory order. With an AOI, zones outside it are left out
+/// and the others are clipped to it (labelling still used the whole zone). `zone_known` holds
+/// the known-zone index of each fire zone.
+pub fn report(
+    inv: &Inventory,
+    hotspots: &[Hotspot],
+    zone_known: &[Option<usize>],
+    anomaly: &Array2<u8>,
+    gt: &GeoTransform,
+    aoi: Option<&MultiPolygon<f64>>,
+) -> Vec<KnownZoneReport> {
+    let index: HashMap<&str, usize> = inv
+        .zones
+        .iter()
+        .enumerate()
+        .map(|(i, z)| (z.id.as_str(), i))
+        .collect();
+    let mut per_zone: Vec<Vec<&Hotspot>> = vec![Vec::new(); inv.zones.len()];
+    for h in hotspots {
+        if let Some(i) = h.known.as_ref().and_then(|(id, _)| index.get(id.as_str())) {
+            per_zone[*i].push(h);
+        }
+    }
+    let mut n_fire_zones = vec![0usize; inv.zones.len()];
+    for i in zone_known.iter().flatten() {
+        n_fire_zones[*i] += 1;
+    }
+    let pixel_area = gt.pixel_area();
+    let max_of = |hs: &[&Hotspot], f: fn(&Hotspot) -> Option<f64>| {
+        hs.iter().filter_map(|h| f(h)).reduce(f64::max)
+    };
+    inv.zones
+        .iter()
+        .enumerate()
+        .filter_map(|(i, z)| {
+            let geometry = match aoi {
+                Some(a) => {
+                    let clipped = z.geometry.intersection(a);
+                    if clipped.unsigned_area() <= 0.0 {
+                        return None;
+                    }
+                    clipped
+                }
+                None => z.geometry.clone(),
+            };
+            let (n_px, n_observed_px) = pixels_inside(&geometry, gt, anomaly);
+            let hs = &per_zone[i];
+            Some(KnownZoneReport {
+                id: z.id.clone(),
+                name: z.name.clone(),
+                area_m2: geometry.unsigned_area(),
+                geometry,
+                n_px,
+                n_observed_px,
+                detected: !hs.is_empty() || n_fire_zones[i] > 0,
+                n_anomalous_px: hs.len(),
+                anomalous_area_m2: hs.len() as f64 * pixel_area,
+                max_bt_k: max_of(hs, |h| h.bt_k),
+                max_lst_k: max_of(hs, |h| h.lst_k),
+                max_delta_k: max_of(hs, |h| h.delta_k),
+                max_confidence: hs.iter().map(|h| h.confidence).max().unwrap_or(0),
+                n_fire_zones: n_fire_zones[i],
+            })
+        })
+        .collect()
+}
+
+/// Columns of `known_zones.geojson` and the `known_zones` GeoPackage layer.
+pub const KNOWN_ZONE_FIELDS: &[Field] = &[
+    field("known_zone_id", FieldType::String),
+    field("known_zone_name", FieldType::String),
+    field("detected", FieldType::Boolean),
+    field("observed", FieldType::Boolean),
+    field("n_anomalous_px", FieldType::Integer),
+    field("anomalous_area_m2", FieldType::Real),
+    field("max_bt_k", FieldType::Real),
+    field("max_lst_k", FieldType::Real),
+    field("max_delta_k", FieldType::Real),
+    field("max_confidence", FieldType::String),
+    field("n_fire_zones", FieldType::Integer),
+    field("area_m2", FieldType::Real),
+    field("n_px", FieldType::Integer),
+    field("n_observed_px", FieldType::Integer),
+    field("observed_fraction", FieldType::Real),
+];
+
+impl KnownZoneReport {
+    /// Some pixel of the zone was processed.
+    pub fn observed(&self) -> bool {
+        self.n_observed_px > 0
+    }
+
+    /// Values in [`KNOWN_ZONE_FIELDS`] order.
+    pub fn values(&self) -> Vec<Value> {
+        let letter = confidence::letter(self.max_confidence);
+        vec![
+            Value::Str(self.id.clone()),
+            Value::opt_str(self.name.as_deref()),
+            Value::Bool(self.detected),
+            Value::Bool(self.observed()),
+            Value::Int(self.n_anomalous_px as i64),
+            Value::real(self.anomalous_area_m2),
+            Value::opt_real(self.max_bt_k),
+            Value::opt_real(self.max_lst_k),
+            Value::opt_real(self.max_delta_k),
+            Value::opt_str((!letter.is_empty()).then_some(letter)),
+            Value::Int(self.n_fire_zones as i64),
+            Value::real(self.area_m2),
+            Value::Int(self.n_px as i64),
+            Value::Int(self.n_observed_px as i64),
+            if self.n_px == 0 {
+                Value::Null
+            } else {
+                Value::real(self.n_observed_px as f64 / self.n_px as f64)
+            },
+        ]
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use geo::{Coord, LineString, Polygon};
+
+    pub(crate) fn square(x0: f64, y0: f64, side: f64) -> MultiPolygon<f64> {
+        let c = |x, y| Coord { x, y };
+        MultiPolygon(vec![Polygon::new(
+            LineString(vec![
+                c(x0, y0),
+                c(x0 + side, y0),
+                c(x0 + side, y0 + side),
+                c(x0, y0 + side),
+                c(x0, y0),
+            ]),
+            vec![],
+        )])
+    }
+
+    fn inv() -> Inventory {
+        Inventory::new(
+            vec![
+                KnownZone {
+                    id: "A".into(),
+                    name: Some("North pit".into()),
+                    geometry: square(0.0, 0.0, 300.0),
+                },
+                KnownZone {
+                    id: "B".into(),
+                    name: None,
+                    geometry: square(1000.0, 0.0, 300.0),
+                },
+            ],
+            100.0,
+            "known.geojson".into(),
+        )
+    }
+
+    #[test]
+    fn inside_near_and_far_points() {
+        let inv = inv();
+        let p = |x, y| Geometry::Point(Point::new(x, y));
+        assert_eq!(inv.nearest(&p(150.0, 150.0)), Some((0, 0.0)));
+        // 60 m east of A: within 100 m.
+        assert_eq!(inv.nearest(&p(360.0, 150.0)), Some((0, 60.0)));
+        // 3-4-5: (380, 380) is 80·√2 ≈ 113 m from A's corner (300, 300): new.
+        assert_eq!(inv.nearest(&p(380.0, 380.0)), None);
+        // 650 m: 350 from A, 350 from B → neither.
+        assert_eq!(inv.nearest(&p(650.0, 150.0)), None);
+        // 920 m: 80 m west of B.
+        assert_eq!(inv.nearest(&p(920.0, 10.0)), Some((1, 80.0)));
+        // Exactly 100 m counts as known.
+        assert_eq!(inv.nearest(&p(400.0, 100.0)), Some((0, 100.0)));
+    }
+
+    #[test]
+    fn polygons_within_the_buffer_and_the_nearest_wins() {
+        let inv = inv();
+        // A zone between A and B, 50 m from B and 620 m from A.
+        let z = Geometry::MultiPolygon(square(920.0, 100.0, 30.0));
+        assert_eq!(inv.nearest(&z), Some((1, 50.0)));
+        // Overlapping A.
+        let z = Geometry::MultiPolygon(square(290.0, 290.0, 30.0));
+        assert_eq!(inv.nearest(&z), Some((0, 0.0)));
+    }
+
+    #[test]
+    fn pixel_counts_inside_a_known_zone() {
+        // 10x10 grid of 30 m pixels from (0, 300) downwards; known zone A covers x, y ∈
+        // [0, 300] → all 100 pixel centres; mark 10 of them not processed.
+        let gt = GeoTransform([0.0, 30.0, 0.0, 300.0, 0.0, -30.0]);
+        let mut anomaly = Array2::<u8>::zeros((10, 10));
+        anomaly.row_mut(0).fill(confidence::NOT_PROCESSED);
+        let (all, seen) = pixels_inside(&square(0.0, 0.0, 300.0), &gt, &anomaly);
+        assert_eq!((all, seen), (100, 90));
+        // A 60x60 m square at (90, 90): centres at x, y ∈ {105, 135} → 4 pixels.
+        assert_eq!(pixels_inside(&square(90.0, 90.0, 60.0), &gt, &anomaly).0, 4);
+    }
+}

@@ -1,0 +1,311 @@
+//! Everything the vector outputs hold, built from one detection run: hotspots, fire-zone
+//! footprints, known-zone reports, and the counts for `detection.json`. Pure apart from the
+//! lon/lat transform, which the caller passes in (`io::to_lonlat`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
+use serde::Serialize;
+
+use super::hazard::{AssetKind, Assets};
+use super::hotspots::{Hotspot, Sources, hotspots};
+use super::inventory::{Inventory, KnownZoneReport, report};
+use super::polygonize::zone_polygon;
+use super::risk::{RiskClass, RiskInput, RiskParams};
+use super::zones::{ZoneFeature, perimeter};
+use crate::detect::Method;
+use crate::error::Result;
+use crate::stage::SceneDetection;
+
+/// Transforms native map coordinates to `(lon, lat)` WGS84 degrees.
+pub type LonLat<'f> = &'f dyn Fn(&[(f64, f64)]) -> Result<Vec<(f64, f64)>>;
+
+/// What the vector layers are built from besides the detection.
+#[derive(Debug, Clone, Copy)]
+pub struct VectorInputs<'a> {
+    pub sources: &'a Sources,
+    pub inventory: Option<&'a Inventory>,
+    pub assets: &'a Assets,
+    pub risk: &'a RiskParams,
+    /// The AOI in the native CRS (known zones are clipped to it for reporting).
+    pub aoi: Option<&'a MultiPolygon<f64>>,
+}
+
+/// Counts of known and new anomalies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    pub total: usize,
+    pub known: usize,
+    pub new: usize,
+}
+
+impl StatusCounts {
+    fn of(known: impl Iterator<Item = bool>) -> StatusCounts {
+        let mut c = StatusCounts::default();
+        for k in known {
+            c.total += 1;
+            if k {
+                c.known += 1;
+            } else {
+                c.new += 1;
+            }
+        }
+        c
+    }
+}
+
+/// The inventory part of the run summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InventorySummary {
+    pub file: String,
+    pub buffer_m: f64,
+    /// Known zones in the inventory (after merging features with the same id).
+    pub zones_in_file: usize,
+    /// Known zones reported in `known_zones.geojson` (those meeting the AOI, if any).
+    pub zones_reported: usize,
+    pub detected: usize,
+    /// Reported zones with at least one processed pixel.
+    pub observed: usize,
+    /// Observed but with no anomaly.
+    pub observed_not_detected: usize,
+}
+
+/// One asset layer in the run summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssetSummary {
+    pub kind: AssetKind,
+    pub file: String,
+    pub features: usize,
+}
+
+/// Fire zones per risk class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RiskCounts {
+    pub low: usize,
+    pub moderate: usize,
+    pub high: usize,
+    pub extreme: usize,
+}
+
+/// The risk rule in force and the zones per class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskSummary {
+    pub rule: String,
+    pub params: RiskParams,
+    pub zones_per_class: RiskCounts,
+}
+
+/// Fields added to `detection.json` by the vector outputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VectorSummary {
+    /// Hotspots (one per flagged pixel): known and new.
+    pub hotspot_status: StatusCounts,
+    /// Fire zones: known and new.
+    pub zone_status: StatusCounts,
+    /// `null` without `--known-fires` (then every anomaly is `new`).
+    pub known_fires: Option<InventorySummary>,
+    pub assets: Vec<AssetSummary>,
+    pub risk: RiskSummary,
+}
+
+/// The vector products of one run, in native and lon/lat geometry.
+#[derive(Debug, Clone)]
+pub struct VectorProducts {
+    pub hotspots: Vec<Hotspot>,
+    /// Hotspot points in lon/lat, parallel to `hotspots`.
+    pub hotspot_lonlat: Vec<Geometry<f64>>,
+    pub zones: Vec<ZoneFeature>,
+    /// Zone footprints in lon/lat, parallel to `zones`.
+    pub zone_lonlat: Vec<Geometry<f64>>,
+    /// `None` without an inventory.
+    pub known_zones: Option<Vec<KnownZoneReport>>,
+    pub known_lonlat: Vec<Geometry<f64>>,
+    pub summary: VectorSummary,
+}
+
+fn map_ring(ls: &LineString<f64>, f: &mut impl FnMut(Coord<f64>) -> Coord<f64>) -> LineString<f64> {
+    LineString(ls.0.iter().map(|&c| f(c)).collect())
+}
+
+fn map_multipolygon(
+    mp: &MultiPolygon<f64>,
+    f: &mut impl FnMut(Coord<f64>) -> Coord<f64>,
+) -> MultiPolygon<f64> {
+    MultiPolygon(
+        mp.0.iter()
+            .map(|p| {
+                let ext = map_ring(p.exterior(), f);
+                let holes = p.interiors().iter().map(|h| map_ring(h, f)).collect();
+                Polygon::new(ext, holes)
+            })
+            .collect(),
+    )
+}
+
+/// Multipolygons from the native CRS to lon/lat, in one transform call.
+fn multipolygons_to_lonlat(
+    geoms: &[&MultiPolygon<f64>],
+    lonlat: LonLat,
+) -> Result<Vec<Geometry<f64>>> {
+    let mut xy = Vec::new();
+    for g in geoms {
+        map_multipolygon(g, &mut |c| {
+            xy.push((c.x, c.y));
+            c
+        });
+    }
+    let ll = lonlat(&xy)?;
+    let mut it = ll.into_iter();
+    Ok(geoms
+        .iter()
+        .map(|g| {
+            Geometry::MultiPolygon(map_multipolygon(g, &mut |c| {
+                let (x, y) = it.next().unwrap_or((c.x, c.y));
+                Coord { x, y }
+            }))
+        })
+        .collect())
+}
+
+/// Builds every vector product of `det`.
+pub fn build(det: &SceneDetection, inp: &VectorInputs, lonlat: LonLat) -> Result<VectorProducts> {
+    let gt = det.georef.transform;
+    // Hotspots at pixel centres.
+    let pixels: BTreeSet<(usize, usize)> = det.flagged.iter().map(|f| (f.row, f.col)).collect();
+    let xy: Vec<(f64, f64)> = pixels.iter().map(|&(r, c)| gt.pixel_centre(r, c)).collect();
+    let ll = lonlat(&xy)?;
+    let centres: BTreeMap<(usize, usize), (f64, f64, f64, f64)> = pixels
+        .iter()
+        .zip(xy.iter().zip(&ll))
+        .map(|(&rc, (&(x, y), &(lon, lat)))| (rc, (x, y, lon, lat)))
+        .collect();
+    let temperature = det
+        .temperature
+        .as_ref()
+        .map(|t| (&t.raster.data, t.quantity));
+    let mut hs = hotspots(
+        &det.flagged,
+        &det.zone_labels,
+        temperature,
+        &centres,
+        inp.sources,
+        det.day,
+    );
+    if let Some(inv) = inp.inventory {
+        for h in &mut hs {
+            h.known = inv
+                .nearest(&Geometry::Point(Point::new(h.x, h.y)))
+                .map(|(i, _)| inv.label(i));
+        }
+    }
+    let hotspot_lonlat = hs
+        .iter()
+        .map(|h| Geometry::Point(Point::new(h.lon, h.lat)))
+        .collect();
+
+    // Zones.
+    let scene = inp.sources.thermal.as_ref().or(inp.sources.swir.as_ref());
+    let exposed = |d: &[(AssetKind, Option<f64>)]| {
+        d.iter()
+            .filter(|(k, _)| inp.risk.exposed.contains(k))
+            .filter_map(|(_, d)| *d)
+            .reduce(f64::min)
+    };
+    let mut zone_known = Vec::with_capacity(det.zones.len());
+    let mut zones = Vec::with_capacity(det.zones.len());
+    for z in &det.zones {
+        let geometry = zone_polygon(&det.zone_labels, z.id, z.bbox_px, &gt);
+        let g = Geometry::MultiPolygon(geometry.clone());
+        let known = inp
+            .inventory
+            .and_then(|inv| inv.nearest(&g).map(|(i, _)| i));
+        zone_known.push(known);
+        let dists: Vec<(AssetKind, Option<f64>)> = AssetKind::ALL
+            .iter()
+            .map(|&k| (k, inp.assets.distance(k, &g)))
+            .collect();
+        let risk = inp.risk.assess(&RiskInput {
+            max_delta_k: z.max_delta_k,
+            swir: z.methods.contains(&Method::Swir),
+            area_m2: z.area_m2,
+            nearest_exposed_m: exposed(&dists),
+        });
+        zones.push(ZoneFeature {
+            zone: z.clone(),
+            perimeter_m: perimeter(&geometry),
+            geometry,
+            known: known.and_then(|i| inp.inventory.map(|inv| inv.label(i))),
+            dist_road_m: dists[0].1,
+            dist_water_m: dists[1].1,
+            dist_building_m: dists[2].1,
+            risk,
+            scene_id: scene.map(|s| s.scene_id.clone()).unwrap_or_default(),
+            acq_date: scene.and_then(|s| s.acq_date.clone()),
+        });
+    }
+    let zone_lonlat = multipolygons_to_lonlat(
+        &zones.iter().map(|z| &z.geometry).collect::<Vec<_>>(),
+        lonlat,
+    )?;
+
+    // Known zones.
+    let known_zones = inp
+        .inventory
+        .map(|inv| report(inv, &hs, &zone_known, &det.anomaly, &gt, inp.aoi));
+    let known_lonlat = match &known_zones {
+        Some(k) => {
+            multipolygons_to_lonlat(&k.iter().map(|z| &z.geometry).collect::<Vec<_>>(), lonlat)?
+        }
+        None => Vec::new(),
+    };
+
+    let mut per_class = RiskCounts::default();
+    for z in &zones {
+        *match z.risk.class {
+            RiskClass::Low => &mut per_class.low,
+            RiskClass::Moderate => &mut per_class.moderate,
+            RiskClass::High => &mut per_class.high,
+            RiskClass::Extreme => &mut per_class.extreme,
+        } += 1;
+    }
+    let summary = VectorSummary {
+        hotspot_status: StatusCounts::of(hs.iter().map(|h| h.known.is_some())),
+        zone_status: StatusCounts::of(zones.iter().map(|z| z.known.is_some())),
+        known_fires: match (inp.inventory, &known_zones) {
+            (Some(inv), Some(k)) => Some(InventorySummary {
+                file: inv.source.clone(),
+                buffer_m: inv.buffer_m,
+                zones_in_file: inv.zones.len(),
+                zones_reported: k.len(),
+                detected: k.iter().filter(|z| z.detected).count(),
+                observed: k.iter().filter(|z| z.observed()).count(),
+                observed_not_detected: k.iter().filter(|z| z.observed() && !z.detected).count(),
+            }),
+            _ => None,
+        },
+        assets: inp
+            .assets
+            .layers
+            .iter()
+            .map(|l| AssetSummary {
+                kind: l.kind,
+                file: l.source.clone(),
+                features: l.geometries.len(),
+            })
+            .collect(),
+        risk: RiskSummary {
+            rule: inp.risk.rule(),
+            params: inp.risk.clone(),
+            zones_per_class: per_class,
+        },
+    };
+    Ok(VectorProducts {
+        hotspots: hs,
+        hotspot_lonlat,
+        zones,
+        zone_lonlat,
+        known_zones,
+        known_lonlat,
+        summary,
+    })
+}
