@@ -191,6 +191,33 @@ fn demo_pipeline_runs_end_to_end() {
         .collect();
     assert_eq!(fire.len(), 23);
     assert!(fire.iter().all(|f| f["properties"]["persistence"] == "new"));
+    // pipelines/known_fires.geojson covers the southern fire front (KZ-01): its zones are known.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("season_summary.json")).unwrap())
+            .unwrap();
+    let row = summary["scenes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["scene_id"] == "LC08_L1TP_227074_20190825_20200826_02_T1")
+        .unwrap();
+    assert_eq!(row["known_zones_detected"], 1);
+    assert_eq!(
+        row["zones_known"].as_u64().unwrap() + row["zones_new"].as_u64().unwrap(),
+        23
+    );
+    assert!(
+        row["zones_known"].as_u64().unwrap() > 0 && row["zones_new"].as_u64().unwrap() > 0,
+        "{row}"
+    );
+    let kz01: Vec<&serde_json::Value> = summary["known_zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["known_zone_id"] == "KZ-01" && k["detected"] == true)
+        .collect();
+    assert_eq!(kz01.len(), 1, "KZ-01 detected on the fire date only");
+    assert_eq!(kz01[0]["acquisition_date"], "2019-08-25");
 }
 
 #[test]

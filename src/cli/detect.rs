@@ -162,6 +162,7 @@ pub fn run(a: &DetectArgs) -> Result<()> {
         water: a.water.clone(),
         buildings: a.buildings.clone(),
         risk,
+        vectors: true,
     };
     let outcome = detect_to_dir(&job)?;
     if a.json {

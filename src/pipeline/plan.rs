@@ -33,6 +33,8 @@ pub struct Plan {
     pub water: Option<PathBuf>,
     pub buildings: Option<PathBuf>,
     pub risk: RiskParams,
+    /// Write the vector layers (`products` includes `vectors`).
+    pub vectors: bool,
     pub scenes: Vec<PlannedScene>,
 }
 
@@ -194,6 +196,7 @@ impl Plan {
             water: r(&spec.water),
             buildings: r(&spec.buildings),
             risk,
+            vectors: spec.products.contains(&super::spec::Product::Vectors),
             scenes,
         })
     }

@@ -171,7 +171,7 @@ fn process(plan: &Plan, s: &PlannedScene, force: bool) -> SceneStatus {
     };
     let params = json!({
         "detect": s.detect, "aoi": plan.aoi, "known_fires": plan.known_fires, "roads": plan.roads,
-        "water": plan.water, "buildings": plan.buildings, "risk": plan.risk, "known_buffer_m": plan.known_buffer_m,
+        "water": plan.water, "buildings": plan.buildings, "risk": plan.risk, "known_buffer_m": plan.known_buffer_m, "vectors": plan.vectors,
     });
     let params_sha256 = sha256_bytes(params.to_string().as_bytes());
     if !force && let Some(m) = Manifest::read(&dir) {
@@ -192,6 +192,7 @@ fn process(plan: &Plan, s: &PlannedScene, force: bool) -> SceneStatus {
         water: plan.water.clone(),
         buildings: plan.buildings.clone(),
         risk: plan.risk.clone(),
+        vectors: plan.vectors,
     };
     let written = match detect_to_dir(&job) {
         Ok(o) => o.written,

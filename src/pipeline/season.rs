@@ -40,10 +40,17 @@ pub struct SceneRow {
     pub anomalous_pixels: u64,
     pub anomalous_area_m2: f64,
     pub zones: usize,
-    pub new_zones: usize,
-    pub persistent_zones: usize,
-    pub extinguished_zones: usize,
-    pub known_zones: Option<u64>,
+    /// Zones and hotspots inside (or near) a known burning zone, and the others.
+    pub zones_known: Option<u64>,
+    pub zones_new: Option<u64>,
+    pub hotspots_known: Option<u64>,
+    pub hotspots_new: Option<u64>,
+    /// Known zones with at least one anomaly in this scene.
+    pub known_zones_detected: Option<u64>,
+    /// Persistence across dates (see `season.geojson`).
+    pub zones_first_seen: usize,
+    pub zones_persistent: usize,
+    pub zones_extinguished: usize,
     pub max_bt_k: Option<f64>,
     #[serde(flatten)]
     pub status: ResultStatus,
@@ -273,19 +280,48 @@ pub fn write_season(
             anomalous_pixels: anomalous,
             anomalous_area_m2: anomalous as f64 * pixel_area,
             zones: zones.iter().filter(|z| z.scene == i).count(),
-            new_zones: count("new"),
-            persistent_zones: count("persistent"),
-            extinguished_zones: count("extinguished"),
-            known_zones: d["inventory"]["known_zones_detected"].as_u64(),
+            zones_known: d["zone_status"]["known"].as_u64(),
+            zones_new: d["zone_status"]["new"].as_u64(),
+            hotspots_known: d["hotspot_status"]["known"].as_u64(),
+            hotspots_new: d["hotspot_status"]["new"].as_u64(),
+            known_zones_detected: d["known_fires"]["detected"].as_u64(),
+            zones_first_seen: count("new"),
+            zones_persistent: count("persistent"),
+            zones_extinguished: count("extinguished"),
             max_bt_k: max_bt,
             status,
         });
     }
-    let summary = json!({"survey": name, "scenes": rows, "zones": zones.len()});
+    let known = known_zone_rows(&scenes, dirs);
+    let summary =
+        json!({"survey": name, "scenes": rows, "zones": zones.len(), "known_zones": known});
     write_atomic(&root.join("season.geojson"), &to_bytes(&collection)?)?;
     write_atomic(&root.join("season_summary.json"), &to_bytes(&summary)?)?;
     write_atomic(&root.join("season_summary.csv"), csv(&rows).as_bytes())?;
     Ok(rows)
+}
+
+/// One row per known zone and scene, from each scene's `known_zones.geojson`, in date order.
+fn known_zone_rows(scenes: &[SceneRecord], dirs: &[(String, PathBuf)]) -> Vec<Value> {
+    let mut rows = Vec::new();
+    for s in scenes {
+        let Some((_, dir)) = dirs.iter().find(|(id, _)| id == &s.id) else {
+            continue;
+        };
+        let Ok(v) = read_json(&dir.join("known_zones.geojson")) else {
+            continue;
+        };
+        for f in v["features"].as_array().into_iter().flatten() {
+            let p = &f["properties"];
+            rows.push(json!({
+                "known_zone_id": p["known_zone_id"], "known_zone_name": p["known_zone_name"],
+                "scene_id": s.id, "acquisition_date": s.detection["scene"]["acquisition_date"],
+                "observed": p["observed"], "detected": p["detected"], "n_anomalous_px": p["n_anomalous_px"],
+                "anomalous_area_m2": p["anomalous_area_m2"], "max_bt_k": p["max_bt_k"], "max_delta_k": p["max_delta_k"],
+            }));
+        }
+    }
+    rows
 }
 
 fn empty_row(id: &str, status: ResultStatus) -> SceneRow {
@@ -299,10 +335,14 @@ fn empty_row(id: &str, status: ResultStatus) -> SceneRow {
         anomalous_pixels: 0,
         anomalous_area_m2: 0.0,
         zones: 0,
-        new_zones: 0,
-        persistent_zones: 0,
-        extinguished_zones: 0,
-        known_zones: None,
+        zones_known: None,
+        zones_new: None,
+        hotspots_known: None,
+        hotspots_new: None,
+        known_zones_detected: None,
+        zones_first_seen: 0,
+        zones_persistent: 0,
+        zones_extinguished: 0,
         max_bt_k: None,
         status,
     }
@@ -318,9 +358,10 @@ fn to_bytes(v: &Value) -> Result<Vec<u8>> {
 
 fn csv(rows: &[SceneRow]) -> String {
     let mut s = String::from(
-        "scene_id,acquisition_date,acquisition_time,sensor,day,area_covered_km2,anomalous_pixels,anomalous_area_m2,zones,new_zones,persistent_zones,extinguished_zones,known_zones,max_bt_k,status,stage,reason\n",
+        "scene_id,acquisition_date,acquisition_time,sensor,day,area_covered_km2,anomalous_pixels,anomalous_area_m2,zones,zones_known,zones_new,hotspots_known,hotspots_new,known_zones_detected,zones_first_seen,zones_persistent,zones_extinguished,max_bt_k,status,stage,reason\n",
     );
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let n = |v: Option<u64>| v.map_or(String::new(), |k| k.to_string());
     for r in rows {
         let (status, stage, reason) = match &r.status {
             ResultStatus::Ok => ("ok", String::new(), String::new()),
@@ -329,7 +370,7 @@ fn csv(rows: &[SceneRow]) -> String {
             }
         };
         s.push_str(&format!(
-            "{},{},{},{},{},{:.6},{},{:.1},{},{},{},{},{},{},{},{},\"{}\"\n",
+            "{},{},{},{},{},{:.6},{},{:.1},{},{},{},{},{},{},{},{},{},{},{},{},\"{}\"\n",
             r.scene_id,
             opt(&r.acquisition_date),
             opt(&r.acquisition_time),
@@ -340,10 +381,14 @@ fn csv(rows: &[SceneRow]) -> String {
             r.anomalous_pixels,
             r.anomalous_area_m2,
             r.zones,
-            r.new_zones,
-            r.persistent_zones,
-            r.extinguished_zones,
-            r.known_zones.map_or(String::new(), |k| k.to_string()),
+            n(r.zones_known),
+            n(r.zones_new),
+            n(r.hotspots_known),
+            n(r.hotspots_new),
+            n(r.known_zones_detected),
+            r.zones_first_seen,
+            r.zones_persistent,
+            r.zones_extinguished,
             r.max_bt_k.map_or(String::new(), |t| format!("{t:.3}")),
             status,
             stage,

@@ -34,6 +34,10 @@ pub struct PipelineSpec {
     /// `bt` (brightness temperature) or `lst` (land-surface temperature) for the thermal method.
     #[serde(default)]
     pub temperature: Temperature,
+    /// Products to write per scene: `rasters` (bt.tif, anomaly.tif, detection.json: always)
+    /// and `vectors` (hotspots, fire-zone polygons, known zones, GeoPackage).
+    #[serde(default = "default_products")]
+    pub products: Vec<Product>,
     /// Scenes: paths, globs or USGS tar packages, each with optional overrides.
     #[serde(rename = "scene", default)]
     pub scenes: Vec<SceneSpec>,
@@ -43,6 +47,18 @@ pub struct PipelineSpec {
     /// The `[risk]` table for the hazard rule, passed through to the vector products.
     #[serde(default)]
     pub risk: Option<toml::Value>,
+}
+
+/// A product family a pipeline writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Product {
+    Rasters,
+    Vectors,
+}
+
+fn default_products() -> Vec<Product> {
+    vec![Product::Rasters, Product::Vectors]
 }
 
 /// Temperature the thermal method works on.
@@ -104,6 +120,22 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("pth"));
+    }
+
+    #[test]
+    fn products_are_checked() {
+        let s = PipelineSpec::from_text(
+            "name = \"x\"\noutput = \"o\"\nproducts = [\"rasters\"]\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        assert_eq!(s.products, vec![Product::Rasters]);
+        let err = PipelineSpec::from_text(
+            "name = \"x\"\noutput = \"o\"\nproducts = [\"maps\"]\n",
+            Path::new("p.toml"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("maps"), "{err}");
     }
 
     #[test]

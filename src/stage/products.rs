@@ -38,6 +38,8 @@ pub struct DetectJob {
     pub water: Option<PathBuf>,
     pub buildings: Option<PathBuf>,
     pub risk: RiskParams,
+    /// Write the vector layers (hotspots, zone polygons, known zones, GeoPackage).
+    pub vectors: bool,
 }
 
 /// `detection.json`.
@@ -430,7 +432,11 @@ fn stage_vectors(dir: &Path, georef: &Georef, v: &VectorProducts) -> Result<Vec<
 pub fn detect_to_dir(job: &DetectJob) -> Result<JobOutcome> {
     let mut det = detect_scenes(&job.scenes, &job.config, job.aoi.as_deref())?;
     add_lonlat(&mut det)?;
-    let vectors = vector_products(job, &mut det)?;
+    let vectors = if job.vectors {
+        vector_products(job, &mut det)?
+    } else {
+        None
+    };
     for w in &det.warnings {
         tracing::warn!(scene = %job.scene_id, "{w}");
     }
