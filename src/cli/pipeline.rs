@@ -102,16 +102,7 @@ pub fn run(a: &RunArgs, quiet: bool) -> Result<()> {
 pub fn validate(a: &ValidateArgs, quiet: bool) -> Result<()> {
     let plan = Plan::load(&a.pipeline, None)?;
     let mut problems = Vec::new();
-    for p in [
-        &plan.aoi,
-        &plan.known_fires,
-        &plan.roads,
-        &plan.water,
-        &plan.buildings,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for p in plan.vector_inputs() {
         if !p.exists() {
             problems.push(format!("{}: file not found", p.display()));
         }

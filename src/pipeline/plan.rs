@@ -201,6 +201,19 @@ impl Plan {
         })
     }
 
+    /// The pipeline-wide vector inputs that are given (AOI, inventory, asset layers).
+    pub fn vector_inputs(&self) -> impl Iterator<Item = &PathBuf> {
+        [
+            &self.aoi,
+            &self.known_fires,
+            &self.roads,
+            &self.water,
+            &self.buildings,
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// Reads, checks and resolves a pipeline file.
     pub fn load(path: &Path, output: Option<&Path>) -> Result<Plan> {
         Self::from_spec(PipelineSpec::from_file(path)?, path, output)

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::lock::RunLock;
 use super::manifest::{Manifest, identify_inputs, identify_outputs, sha256_bytes};
 use super::plan::{Plan, PlannedScene};
-use super::progress::Progress;
+use super::progress::{Progress, SceneProgress};
 use super::season::{SceneStatus, write_season};
 use crate::error::{Error, Result};
 use crate::scene::{InputKind, Scene, open_scene};
@@ -69,12 +69,15 @@ pub fn run_plan(plan: &Plan, opts: &RunOptions, progress: &Progress) -> Result<R
             .par_iter()
             .map(|s| {
                 let started = Instant::now();
-                let status =
-                    std::panic::catch_unwind(AssertUnwindSafe(|| process(plan, s, opts.force)))
-                        .unwrap_or_else(|_| SceneStatus::Failed {
-                            stage: "internal".into(),
-                            reason: "panic (a bug: please report it)".into(),
-                        });
+                let scene_line = progress.scene_started(&s.id);
+                let status = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    process(plan, s, opts.force, &scene_line)
+                }))
+                .unwrap_or_else(|_| SceneStatus::Failed {
+                    stage: "internal".into(),
+                    reason: "panic (a bug: please report it)".into(),
+                });
+                drop(scene_line);
                 progress.scene_done(&s.id, &status, started.elapsed().as_secs_f64());
                 (s.id.clone(), status)
             })
@@ -144,23 +147,13 @@ fn input_files(plan: &Plan, scene: &Scene) -> Vec<PathBuf> {
             .cloned()
             .collect(),
     };
-    files.extend(
-        [
-            &plan.aoi,
-            &plan.known_fires,
-            &plan.roads,
-            &plan.water,
-            &plan.buildings,
-        ]
-        .into_iter()
-        .flatten()
-        .cloned(),
-    );
+    files.extend(plan.vector_inputs().cloned());
     files
 }
 
-fn process(plan: &Plan, s: &PlannedScene, force: bool) -> SceneStatus {
+fn process(plan: &Plan, s: &PlannedScene, force: bool, line: &SceneProgress) -> SceneStatus {
     let dir = scene_dir(&plan.output_root, &s.id);
+    line.stage("ingest");
     let scene = match open_scene(&s.input, None) {
         Ok(scene) => scene,
         Err(e) => return failed("ingest", e),
@@ -194,10 +187,12 @@ fn process(plan: &Plan, s: &PlannedScene, force: bool) -> SceneStatus {
         risk: plan.risk.clone(),
         vectors: plan.vectors,
     };
+    line.stage("detect and write");
     let written = match detect_to_dir(&job) {
         Ok(o) => o.written,
         Err(e) => return failed("detect", e),
     };
+    line.stage("manifest");
     let outputs = match identify_outputs(&dir, &written) {
         Ok(o) => o,
         Err(e) => return failed("manifest", e),
