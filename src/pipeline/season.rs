@@ -81,6 +81,8 @@ struct Zone {
     lat: f64,
     bbox: [f64; 4],
     props: serde_json::Map<String, Value>,
+    /// The zone's footprint from the scene's `fire_zones.geojson`, when it was written.
+    geometry: Option<Value>,
 }
 
 /// A scene directory's record.
@@ -90,6 +92,8 @@ struct SceneRecord {
     date: String,
     detection: Value,
     footprint: Option<[f64; 4]>,
+    /// Zone id → footprint geometry (WGS84) from `fire_zones.geojson`.
+    polygons: std::collections::BTreeMap<u64, Value>,
 }
 
 fn read_json(path: &Path) -> Result<Value> {
@@ -127,11 +131,19 @@ fn read_scenes(dirs: &[(String, PathBuf)]) -> Result<Vec<SceneRecord>> {
                     ]
                 })
             });
+        let polygons = read_json(&dir.join("fire_zones.geojson"))
+            .ok()
+            .and_then(|v| v["features"].as_array().cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|f| Some((f["properties"]["zone_id"].as_u64()?, f["geometry"].clone())))
+            .collect();
         out.push(SceneRecord {
             id: id.clone(),
             date,
             detection,
             footprint,
+            polygons,
         });
     }
     // Acquisition order; ties by id, so the result does not depend on directory order.
@@ -160,12 +172,14 @@ fn zones_of(scenes: &[SceneRecord]) -> Vec<Zone> {
                 (f(&b[3]).unwrap_or(0.0) - f(&b[1]).unwrap_or(0.0)) / 2.0 / 110_540.0
             });
             let half_w = half_w / lat.to_radians().cos().max(0.01);
+            let geometry = z["id"].as_u64().and_then(|id| s.polygons.get(&id).cloned());
             zones.push(Zone {
                 scene: i,
                 lon,
                 lat,
                 bbox: [lon - half_w, lat - half_h, lon + half_w, lat + half_h],
                 props,
+                geometry,
             });
         }
     }
@@ -225,7 +239,7 @@ pub fn write_season(
             props.insert("persistence".into(), json!(p));
             json!({
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [round7(z.lon), round7(z.lat)]},
+                "geometry": z.geometry.clone().unwrap_or_else(|| json!({"type": "Point", "coordinates": [round7(z.lon), round7(z.lat)]})),
                 "properties": props,
             })
         })
@@ -412,6 +426,7 @@ mod tests {
             date: date.into(),
             detection: json!({"zones": zones, "scene": {"acquisition_date": date}}),
             footprint: Some([100.0, 30.0, 101.0, 31.0]),
+            polygons: Default::default(),
         }
     }
 
