@@ -48,6 +48,22 @@ fn contextual_full_scene(b: Bencher, threads: usize) {
     b.bench(|| pool.install(|| run_thermal(black_box(&t), &valid, 30.0, &cfg)));
 }
 
+/// Band height of the tiled contextual test on the full scene (all threads); `0` = one band
+/// (the whole scene at once, the untiled baseline).
+#[divan::bench(args = [0, 2048], sample_count = 2, sample_size = 1)]
+fn contextual_full_scene_bands(b: Bencher, tile_rows: usize) {
+    let (t, valid) = scene(7911, 7801);
+    let p = DetectConfig::default().contextual;
+    let rows = if tile_rows == 0 {
+        usize::MAX / 4
+    } else {
+        tile_rows
+    };
+    b.bench(|| {
+        seamfire::detect::contextual::detect_contextual_tiled(black_box(&t), &valid, 30.0, &p, rows)
+    });
+}
+
 #[divan::bench(sample_count = 10)]
 fn summed_area_2048(b: Bencher) {
     let (t, valid) = scene(2048, 2048);

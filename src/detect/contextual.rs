@@ -48,6 +48,10 @@ pub struct ContextualParams {
     pub std_floor_k: f64,
     pub nominal_z: f64,
     pub high_z: f64,
+    /// Process in bands of this many rows (plus a halo) to bound memory: each band's
+    /// summed-area tables take 20 bytes per pixel. `0` (default): the whole scene at once,
+    /// which is faster on a full Landsat scene (`docs/performance.md`). Results are identical.
+    pub tile_rows: usize,
 }
 
 impl ContextualParams {
@@ -70,6 +74,7 @@ impl ContextualParams {
             std_floor_k: 0.5,
             nominal_z: 4.5,
             high_z: 6.0,
+            tile_rows: 0,
         }
     }
 }
@@ -105,15 +110,17 @@ pub fn candidates(
     pixel_m: f64,
     p: &ContextualParams,
 ) -> Array2<bool> {
-    candidates_with(t, valid, pixel_m, p).0
+    candidates_with(t, valid, pixel_m, p, median_mad(t, valid)).0
 }
 
-/// Step 1, also handing back the summed-area tables for reuse by step 2.
+/// Step 1 with the scene's `(median, MAD)`, also handing back the summed-area tables for reuse
+/// by step 2.
 fn candidates_with(
     t: &Array2<f32>,
     valid: &Array2<bool>,
     pixel_m: f64,
     p: &ContextualParams,
+    scene: Option<(f64, f64)>,
 ) -> (Array2<bool>, SummedArea) {
     let side = window_px(p.candidate_window_m, pixel_m);
     let ok = |r: usize, c: usize| valid[[r, c]] && !t[[r, c]].is_nan();
@@ -138,7 +145,7 @@ fn candidates_with(
             };
         });
     }
-    if let Some((med, mad)) = median_mad(t, valid) {
+    if let Some((med, mad)) = scene {
         let threshold = med + p.scene_k * 1.4826 * mad;
         Zip::from(&mut cand)
             .and(t)
@@ -172,7 +179,27 @@ pub fn detect_contextual(
     pixel_m: f64,
     p: &ContextualParams,
 ) -> Detection {
-    let (cand, mut bg) = candidates_with(t, valid, pixel_m, p);
+    let tile_rows = if p.tile_rows == 0 {
+        usize::MAX / 4
+    } else {
+        p.tile_rows
+    };
+    detect_contextual_tiled(t, valid, pixel_m, p, tile_rows)
+}
+
+/// Every candidate (row-major) and its outcome: `None` unresolved, `Some(None)` tested and not
+/// flagged, `Some(Some(f))` flagged.
+type Outcomes = Vec<((usize, usize), Option<Option<Flagged>>)>;
+
+/// Steps 1–3 on one raster (a whole scene or one band with its halo).
+fn contextual_core(
+    t: &Array2<f32>,
+    valid: &Array2<bool>,
+    pixel_m: f64,
+    p: &ContextualParams,
+    scene: Option<(f64, f64)>,
+) -> Outcomes {
+    let (cand, mut bg) = candidates_with(t, valid, pixel_m, p, scene);
     bg.refill(t, |r, c| valid[[r, c]] && !cand[[r, c]]);
     let sizes = window_sizes(
         window_px(p.min_window_m, pixel_m),
@@ -185,22 +212,89 @@ pub fn detect_contextual(
         .filter(|(_, c)| **c)
         .map(|(rc, _)| rc)
         .collect();
-    let results: Vec<Option<Option<Flagged>>> = coords
+    coords
         .par_iter()
-        .map(|&(r, c)| test_candidate(t[[r, c]], r, c, &bg, &sizes, guard, p))
-        .collect();
+        .map(|&(r, c)| {
+            (
+                (r, c),
+                test_candidate(t[[r, c]], r, c, &bg, &sizes, guard, p),
+            )
+        })
+        .collect()
+}
 
+/// Rows a band needs beyond its own on each side so that its results equal the whole-scene
+/// computation: the candidate window for each candidate pass, then the largest background
+/// window.
+pub fn halo_rows(pixel_m: f64, p: &ContextualParams) -> usize {
+    let candidate_half = window_px(p.candidate_window_m, pixel_m) / 2;
+    let background_half = window_px(p.max_window_m, pixel_m) / 2;
+    candidate_half * p.candidate_passes.max(1) as usize + background_half
+}
+
+/// [`detect_contextual`] in bands of `tile_rows` rows (plus [`halo_rows`] on each side), in
+/// parallel: each band's summed-area tables stay small and the result is the whole-scene
+/// result (the scene median/MAD is computed once for the whole raster; windows that reach the
+/// raster edge are clipped exactly as before).
+pub fn detect_contextual_tiled(
+    t: &Array2<f32>,
+    valid: &Array2<bool>,
+    pixel_m: f64,
+    p: &ContextualParams,
+    tile_rows: usize,
+) -> Detection {
+    let scene = median_mad(t, valid);
+    let rows = t.nrows();
+    let halo = halo_rows(pixel_m, p);
+    let tile_rows = tile_rows.max(1);
+    let outcomes: Outcomes = if rows <= tile_rows + 2 * halo {
+        contextual_core(t, valid, pixel_m, p, scene)
+    } else {
+        let starts: Vec<usize> = (0..rows).step_by(tile_rows).collect();
+        let per_band: Vec<Outcomes> = starts
+            .par_iter()
+            .map(|&start| {
+                let (lo, hi) = (
+                    start.saturating_sub(halo),
+                    (start + tile_rows + halo).min(rows),
+                );
+                let end = (start + tile_rows).min(rows);
+                let band_t = t.slice(ndarray::s![lo..hi, ..]).to_owned();
+                let band_v = valid.slice(ndarray::s![lo..hi, ..]).to_owned();
+                contextual_core(&band_t, &band_v, pixel_m, p, scene)
+                    .into_iter()
+                    .map(|((r, c), o)| {
+                        (
+                            (r + lo, c),
+                            o.map(|f| {
+                                f.map(|f| Flagged {
+                                    row: f.row + lo,
+                                    ..f
+                                })
+                            }),
+                        )
+                    })
+                    .filter(|((r, _), _)| (start..end).contains(r))
+                    .collect()
+            })
+            .collect();
+        per_band.into_iter().flatten().collect()
+    };
+    assemble(t, valid, outcomes)
+}
+
+fn assemble(t: &Array2<f32>, valid: &Array2<bool>, outcomes: Outcomes) -> Detection {
     let mut classes = initial_classes(t, valid);
     let mut stats = DetectionStats {
         valid: classes
             .iter()
             .filter(|&&k| k != confidence::NOT_PROCESSED)
             .count(),
-        candidates: coords.len(),
+        candidates: outcomes.len(),
         ..Default::default()
     };
     let mut flagged = Vec::new();
-    for res in results {
+    for (_, res) in outcomes {
         match res {
             None => stats.unresolved += 1,
             Some(Some(f)) => {
@@ -268,6 +362,27 @@ mod tests {
         Array2::from_shape_fn((rows, cols), |(r, c)| {
             295.0 + 0.3 * (((r * 7 + c * 13) % 5) as f32 - 2.0)
         })
+    }
+
+    #[test]
+    fn bands_give_the_whole_scene_result() {
+        use crate::synth::{Preset, SynthParams, generate};
+        let scene = generate(&SynthParams::new(3, 420, 300, Preset::Day));
+        let valid = scene.bt_k.mapv(|v| !v.is_nan());
+        let p = ContextualParams::default();
+        let whole = detect_contextual_tiled(&scene.bt_k, &valid, 30.0, &p, usize::MAX / 4);
+        let bands = detect_contextual_tiled(&scene.bt_k, &valid, 30.0, &p, 40);
+        assert!(halo_rows(30.0, &p) * 2 + 40 < 420, "really banded");
+        assert!(!whole.flagged.is_empty());
+        assert_eq!(whole.stats, bands.stats);
+        assert_eq!(whole.classes, bands.classes);
+        let key = |d: &Detection| {
+            d.flagged
+                .iter()
+                .map(|f| (f.row, f.col, f.window_px, f.n_background))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(key(&whole), key(&bands));
     }
 
     #[test]
