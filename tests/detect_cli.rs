@@ -10,6 +10,7 @@ use common::{fixture, listing, seamfire};
 fn detect(args: &[&str], out: &Path) -> serde_json::Value {
     let res = seamfire()
         .arg("detect")
+        .args(["--products", "none"]) // map products are tested in tests/products.rs
         .args(args)
         .arg("--out")
         .arg(out)

@@ -35,7 +35,7 @@ fn small_pipeline(dir: &Path, extra: &str) -> PathBuf {
         }
     }
     let text = format!(
-        "name = \"test\"\noutput = \"out\"\n[[scene]]\npath = \"data/landsat8-l1t-pensacola-2015\"\nid = \"pensacola\"\n[[scene]]\npath = \"data/landsat5-tm-para-1988\"\nid = \"para\"\n{extra}"
+        "name = \"test\"\noutput = \"out\"\nproducts = [\"rasters\", \"vectors\", \"thermal\", \"qgis\"]\n[[scene]]\npath = \"data/landsat8-l1t-pensacola-2015\"\nid = \"pensacola\"\n[[scene]]\npath = \"data/landsat5-tm-para-1988\"\nid = \"para\"\n{extra}"
     );
     let p = dir.join("survey.toml");
     std::fs::write(&p, text).unwrap();

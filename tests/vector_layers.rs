@@ -24,6 +24,7 @@ const CORUMBA_BEFORE: &str = "LC08_L1TP_227074_20190809_20200827_02_T1";
 fn run_detect(args: &[&str], out: &Path) -> Value {
     let res = seamfire()
         .arg("detect")
+        .args(["--products", "none"]) // map products are tested in tests/products.rs
         .args(args)
         .arg("--out")
         .arg(out)

@@ -33,6 +33,8 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Flag thermal anomalies and active fires, group them into fire zones.
     Detect(super::detect::DetectArgs),
+    /// Map products of a detect output directory: thermal map, orthophotos, sheets, QGIS project.
+    Render(super::render::RenderArgs),
     /// Generate a Landsat-8-like scene with planted coal-fire anomalies and its truth.
     Synth(super::synth::SynthArgs),
     /// Score a detection configuration on scenes with planted anomalies (docs/accuracy.md).

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::detect::config::{DetectConfig, ThermalChoice};
 use crate::error::{Error, Result};
 use crate::scene::{Scene, open_scene};
-use crate::stage::products::{DetectJob, detect_to_dir};
+use crate::stage::products::{DetectJob, detect_and_render};
 use crate::vector::RiskParams;
 
 /// Arguments of `seamfire detect`.
@@ -60,6 +60,9 @@ pub struct DetectArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Map products written after the detection (docs/products.md).
+    #[command(flatten)]
+    pub products: super::render::ProductArgs,
 }
 
 /// Thermal method names on the command line.
@@ -145,6 +148,7 @@ fn scene_id(a: &DetectArgs) -> String {
 pub fn run(a: &DetectArgs) -> Result<()> {
     let (cfg, risk) = config(a)?;
     check_vector_args(a)?;
+    let render_opts = a.products.options()?;
     let scenes: Vec<Scene> = a
         .inputs
         .iter()
@@ -164,7 +168,7 @@ pub fn run(a: &DetectArgs) -> Result<()> {
         risk,
         vectors: true,
     };
-    let outcome = detect_to_dir(&job)?;
+    let outcome = detect_and_render(&job, &a.products.products, &render_opts)?;
     if a.json {
         return super::print_json(&outcome.record_json);
     }

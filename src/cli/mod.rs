@@ -9,6 +9,7 @@ mod calibrate;
 mod detect;
 mod info;
 mod pipeline;
+mod render;
 mod synth;
 
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ pub fn main() -> ExitCode {
         Command::Info(a) => info::run(a),
         Command::Calibrate(a) => calibrate::run(a),
         Command::Detect(a) => detect::run(a),
+        Command::Render(a) => render::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Accuracy(a) => accuracy::run(a),
         Command::Run(a) => pipeline::run(a, cli.quiet),
@@ -70,7 +72,12 @@ fn exit_code(err: &Error) -> u8 {
 
 fn init_logging(format: LogFormat, quiet: bool) {
     use tracing_subscriber::EnvFilter;
-    let default = if quiet { "error" } else { "warn,seamfire=info" };
+    // resvg logs a warning for every degenerate (zero-length) stroke of a sheet; not actionable.
+    let default = if quiet {
+        "error"
+    } else {
+        "warn,seamfire=info,resvg=error,usvg=error,tiny_skia=error"
+    };
     let filter =
         EnvFilter::try_from_env("SEAMFIRE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     use std::io::IsTerminal;

@@ -15,6 +15,7 @@ use ndarray::Array2;
 use super::atomic::{Staged, staging_path};
 use crate::error::{Error, Result};
 use crate::raster::{Georef, Raster, Unit};
+use crate::render::Rgba8Image;
 
 /// How to write a COG.
 #[derive(Debug, Clone)]
@@ -64,6 +65,62 @@ pub fn stage_cog<T: GdalType + Copy>(
     copy_to_cog(&mem, &tmp, opts)
         .map_err(|e| Error::gdal(dest, format!("cannot write COG: {e}")))?;
     Ok(staged)
+}
+
+/// Writes an 8-bit image as a COG under its staging name: bands red, green, blue (colour
+/// interpretation `Red`, `Green`, `Blue`, TIFF `PHOTOMETRIC=RGB`) plus, with `alpha`, band 4
+/// with colour interpretation `Alpha` (TIFF `EXTRASAMPLES` unassociated alpha: 0 transparent,
+/// 255 opaque). No nodata value is declared: transparency is the alpha band's. Overviews are
+/// averaged (GDAL weights the colour bands by the alpha band). Georeferencing is the image's.
+/// `descriptions` name the bands in order (e.g. `["B4", "B3", "B2", "alpha"]`); missing ones
+/// stay empty.
+pub fn stage_rgba_cog(
+    img: &Rgba8Image,
+    dest: &Path,
+    alpha: bool,
+    descriptions: &[&str],
+) -> Result<Staged> {
+    super::ensure_gdal_config();
+    let mem = build_rgba_mem(img, alpha, descriptions)
+        .map_err(|e| Error::gdal(dest, format!("cannot assemble image in memory: {e}")))?;
+    let tmp = staging_path(dest);
+    let staged = Staged::new(tmp.clone(), dest.to_path_buf());
+    let opts = CogOptions {
+        resampling: "AVERAGE",
+        description: None,
+    };
+    copy_to_cog(&mem, &tmp, &opts)
+        .map_err(|e| Error::gdal(dest, format!("cannot write COG: {e}")))?;
+    Ok(staged)
+}
+
+fn build_rgba_mem(
+    img: &Rgba8Image,
+    alpha: bool,
+    descriptions: &[&str],
+) -> gdal::errors::Result<Dataset> {
+    use gdal::raster::ColorInterpretation as Ci;
+    let (cols, rows) = (img.width, img.height);
+    let nbands = if alpha { 4 } else { 3 };
+    let driver = DriverManager::get_driver_by_name("MEM")?;
+    let mut ds = driver.create_with_band_type::<u8, _>("", cols, rows, nbands)?;
+    ds.set_geo_transform(&img.georef.transform.0)?;
+    if !img.georef.crs_wkt.is_empty() {
+        ds.set_projection(&img.georef.crs_wkt)?;
+    }
+    let interp = [Ci::RedBand, Ci::GreenBand, Ci::BlueBand, Ci::AlphaBand];
+    for (i, ci) in interp.into_iter().take(nbands).enumerate() {
+        let mut band = ds.rasterband(i + 1)?;
+        let values: Vec<u8> = img.data.iter().skip(i).step_by(4).copied().collect();
+        let mut buf = Buffer::new((cols, rows), values);
+        band.write((0, 0), (cols, rows), &mut buf)?;
+        band.set_color_interpretation(ci)?;
+        if let Some(d) = descriptions.get(i) {
+            use gdal::Metadata;
+            band.set_description(d)?;
+        }
+    }
+    Ok(ds)
 }
 
 fn build_mem<T: GdalType + Copy>(

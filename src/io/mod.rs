@@ -4,19 +4,25 @@
 mod atomic;
 mod cog;
 mod geo;
+mod quicklook;
 mod read;
 mod vector;
 mod vsi;
+mod warp;
 
 pub use atomic::{Staged, commit_all, staging_path, write_atomic};
-pub use cog::{CogOptions, stage_cog, write_cog};
+pub use cog::{CogOptions, stage_cog, stage_rgba_cog, write_cog};
 pub use geo::{aoi_mask, to_lonlat};
+pub use quicklook::{
+    aux_xml_text, encode_png, stage_file, stage_png_quicklook, world_file_path, world_file_text,
+};
 pub use read::{RasterInfo, raster_info, read_band, read_window};
 pub use vector::{
     KNOWN_ID_FIELDS, KNOWN_NAME_FIELDS, LayerGeometry, OutLayer, VectorFeature, polygons_of,
     read_aoi_polygons, read_assets, read_features, read_known_fires, stage_gpkg,
 };
 pub use vsi::{is_virtual, list_archive, read_bytes, vsi_path_in_archive};
+pub use warp::{Resampling, RgbBands, read_rgb, warp_bands};
 
 /// Routes GDAL's own error messages to `tracing` instead of stderr, so the CLI prints one clear
 /// message per failure, and applies [`ensure_gdal_config`]. Call once at start-up.

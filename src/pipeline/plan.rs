@@ -35,6 +35,9 @@ pub struct Plan {
     pub risk: RiskParams,
     /// Write the vector layers (`products` includes `vectors`).
     pub vectors: bool,
+    /// Map products to render after detection.
+    #[serde(skip)]
+    pub render: crate::stage::render::Products,
     pub scenes: Vec<PlannedScene>,
 }
 
@@ -197,6 +200,16 @@ impl Plan {
             buildings: r(&spec.buildings),
             risk,
             vectors: spec.products.contains(&super::spec::Product::Vectors),
+            render: {
+                use super::spec::Product;
+                let has = |p: Product| spec.products.contains(&p);
+                crate::stage::render::Products {
+                    thermal: has(Product::Thermal),
+                    ortho: has(Product::Ortho),
+                    sheets: has(Product::Sheets),
+                    qgis: has(Product::Qgis),
+                }
+            },
             scenes,
         })
     }

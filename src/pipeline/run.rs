@@ -15,7 +15,8 @@ use super::progress::{Progress, SceneProgress};
 use super::season::{SceneStatus, write_season};
 use crate::error::{Error, Result};
 use crate::scene::{InputKind, Scene, open_scene};
-use crate::stage::products::{DetectJob, detect_to_dir};
+use crate::stage::products::{DetectJob, detect_and_render};
+use crate::stage::render::RenderOptions;
 
 /// How to run a plan.
 #[derive(Debug, Clone, Default)]
@@ -165,6 +166,7 @@ fn process(plan: &Plan, s: &PlannedScene, force: bool, line: &SceneProgress) -> 
     let params = json!({
         "detect": s.detect, "aoi": plan.aoi, "known_fires": plan.known_fires, "roads": plan.roads,
         "water": plan.water, "buildings": plan.buildings, "risk": plan.risk, "known_buffer_m": plan.known_buffer_m, "vectors": plan.vectors,
+        "render": [plan.render.thermal, plan.render.ortho, plan.render.sheets, plan.render.qgis],
     });
     let params_sha256 = sha256_bytes(params.to_string().as_bytes());
     if !force && let Some(m) = Manifest::read(&dir) {
@@ -188,7 +190,7 @@ fn process(plan: &Plan, s: &PlannedScene, force: bool, line: &SceneProgress) -> 
         vectors: plan.vectors,
     };
     line.stage("detect and write");
-    let written = match detect_to_dir(&job) {
+    let written = match detect_and_render(&job, &plan.render, &RenderOptions::default()) {
         Ok(o) => o.written,
         Err(e) => return failed("detect", e),
     };

@@ -34,8 +34,10 @@ pub struct PipelineSpec {
     /// `bt` (brightness temperature) or `lst` (land-surface temperature) for the thermal method.
     #[serde(default)]
     pub temperature: Temperature,
-    /// Products to write per scene: `rasters` (bt.tif, anomaly.tif, detection.json: always)
-    /// and `vectors` (hotspots, fire-zone polygons, known zones, GeoPackage).
+    /// Products to write per scene: `rasters` (bt.tif, anomaly.tif, detection.json: always),
+    /// `vectors` (hotspots, fire-zone polygons, known zones, GeoPackage), `thermal` (thermal
+    /// map COG + quicklook), `ortho` (orthophotos), `sheets` (map sheets in maps/), `qgis`
+    /// (.qml styles and seamfire.qgs).
     #[serde(default = "default_products")]
     pub products: Vec<Product>,
     /// Scenes: paths, globs or USGS tar packages, each with optional overrides.
@@ -55,10 +57,15 @@ pub struct PipelineSpec {
 pub enum Product {
     Rasters,
     Vectors,
+    Thermal,
+    Ortho,
+    Sheets,
+    Qgis,
 }
 
 fn default_products() -> Vec<Product> {
-    vec![Product::Rasters, Product::Vectors]
+    use Product::*;
+    vec![Rasters, Vectors, Thermal, Ortho, Sheets, Qgis]
 }
 
 /// Temperature the thermal method works on.

@@ -6,6 +6,7 @@ mod calibrate;
 mod detect;
 pub mod products;
 mod read_dn;
+pub mod render;
 mod swir;
 
 pub use accuracy::{Score, TABLE_HEADER, scene_validity, score_generated, score_scene, table_row};

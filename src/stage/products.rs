@@ -484,3 +484,19 @@ pub fn detect_to_dir(job: &DetectJob) -> Result<JobOutcome> {
         record_json,
     })
 }
+
+/// [`detect_to_dir`], then the map products `which` written into the same directory
+/// ([`super::render::render_products_with`]): the hook `seamfire detect` (and the pipeline)
+/// call. The detection outputs are committed before the map products are rendered from them.
+pub fn detect_and_render(
+    job: &DetectJob,
+    which: &super::render::Products,
+    opts: &super::render::RenderOptions,
+) -> Result<JobOutcome> {
+    let mut outcome = detect_to_dir(job)?;
+    if !which.is_empty() {
+        let written = super::render::render_products_with(&job.out, which, opts)?;
+        outcome.written.extend(written);
+    }
+    Ok(outcome)
+}
