@@ -35,7 +35,7 @@ fn small_pipeline(dir: &Path, extra: &str) -> PathBuf {
         }
     }
     let text = format!(
-        "name = \"test\"\noutput = \"out\"\nproducts = [\"rasters\", \"vectors\", \"thermal\", \"qgis\"]\n[[scene]]\npath = \"data/landsat8-l1t-pensacola-2015\"\nid = \"pensacola\"\n[[scene]]\npath = \"data/landsat5-tm-para-1988\"\nid = \"para\"\n{extra}"
+        "name = \"test\"\noutput = \"out\"\nproducts = [\"rasters\", \"vectors\", \"thermal\", \"sheets\", \"qgis\"]\n[[scene]]\npath = \"data/landsat8-l1t-pensacola-2015\"\nid = \"pensacola\"\n[[scene]]\npath = \"data/landsat5-tm-para-1988\"\nid = \"para\"\n{extra}"
     );
     let p = dir.join("survey.toml");
     std::fs::write(&p, text).unwrap();
@@ -287,14 +287,19 @@ fn killed_run_then_rerun_equals_a_clean_run() {
     let dir = tempfile::tempdir().unwrap();
     let p = small_pipeline(dir.path(), "");
     let clean = dir.path().join("clean");
+    let started = std::time::Instant::now();
     assert!(
         run(&p, &["--out", clean.to_str().unwrap(), "--force"])
             .status
             .success()
     );
+    let clean_ms = started.elapsed().as_millis() as u64;
     let want = snapshot(&clean);
 
-    for delay_ms in [150u64, 400, 700, 1000] {
+    // Kill at several moments of a run as long as the clean one (detection, vector writing,
+    // map sheets, manifests), whatever the build's speed.
+    for fraction in [0.15, 0.4, 0.65, 0.9] {
+        let delay_ms = (clean_ms as f64 * fraction) as u64;
         let killed = dir.path().join(format!("killed-{delay_ms}"));
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("seamfire"))
             .arg("-q")
@@ -311,6 +316,8 @@ fn killed_run_then_rerun_equals_a_clean_run() {
             if name.ends_with(".tif") {
                 seamfire::io::read_band::<f64>(&killed.join(&name), 1)
                     .unwrap_or_else(|e| panic!("partial {name}: {e}"));
+            } else if name.ends_with(".png") {
+                image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("partial {name}: {e}"));
             } else if name.ends_with(".json") || name.ends_with(".geojson") {
                 serde_json::from_slice::<serde_json::Value>(&bytes)
                     .unwrap_or_else(|e| panic!("partial {name}: {e}"));

@@ -105,24 +105,20 @@ pub fn run_plan(plan: &Plan, opts: &RunOptions, progress: &Progress) -> Result<R
     Ok(RunReport { statuses })
 }
 
-/// Removes `.*.partial*` files (staged outputs and GDAL's temporary files beside them) left by a killed run in the root and the scene directories. The
-/// lock guarantees no other run is writing them.
+/// Removes `.*.partial*` files (staged outputs and GDAL's temporary files beside them) left by
+/// a killed run anywhere under the output root (scene directories and their `maps/`). The lock
+/// guarantees no other run is writing them.
 fn remove_stale_partials(root: &Path) {
-    let dirs = std::fs::read_dir(root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir());
-    for dir in std::iter::once(root.to_path_buf()).chain(dirs) {
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') && name.contains(".partial") {
-                tracing::info!(
-                    "removing {} left by an interrupted run",
-                    entry.path().display()
-                );
-                let _ = std::fs::remove_file(entry.path());
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+            } else if name.starts_with('.') && name.contains(".partial") {
+                tracing::info!("removing {} left by an interrupted run", path.display());
+                let _ = std::fs::remove_file(&path);
             }
         }
     }
