@@ -62,16 +62,21 @@ pub fn commit_all(staged: Vec<Staged>) -> Result<Vec<PathBuf>> {
     staged.into_iter().map(Staged::commit).collect()
 }
 
-/// Writes `bytes` to `dest` atomically (temporary file, fsync, rename).
-pub fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` under the staging name of `dest` (fsynced) and returns the pending rename,
+/// for [`commit_all`] with the other products of a step.
+pub fn stage_bytes(dest: &Path, bytes: &[u8]) -> Result<Staged> {
     use std::io::Write;
     let tmp = staging_path(dest);
     let staged = Staged::new(tmp.clone(), dest.to_path_buf());
     let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(dest, e))?;
     f.write_all(bytes).map_err(|e| Error::io(dest, e))?;
     f.sync_all().map_err(|e| Error::io(dest, e))?;
-    drop(f);
-    staged.commit().map(|_| ())
+    Ok(staged)
+}
+
+/// Writes `bytes` to `dest` atomically (temporary file, fsync, rename).
+pub fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<()> {
+    stage_bytes(dest, bytes)?.commit().map(|_| ())
 }
 
 #[cfg(test)]

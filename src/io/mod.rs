@@ -10,11 +10,11 @@ mod vector;
 mod vsi;
 mod warp;
 
-pub use atomic::{Staged, commit_all, staging_path, write_atomic};
+pub use atomic::{Staged, commit_all, stage_bytes, staging_path, write_atomic};
 pub use cog::{CogOptions, stage_cog, stage_rgba_cog, write_cog};
 pub use geo::{aoi_mask, to_lonlat};
 pub use quicklook::{
-    aux_xml_text, encode_png, stage_file, stage_png_quicklook, world_file_path, world_file_text,
+    aux_xml_text, encode_png, stage_png_quicklook, world_file_path, world_file_text,
 };
 pub use read::{RasterInfo, raster_info, read_band, read_window};
 pub use vector::{

@@ -8,13 +8,12 @@
 //! The CRS goes into `<image>.aux.xml` (GDAL's PAM side-car, `<PAMDataset><SRS>WKT</SRS>`),
 //! which GDAL and QGIS read together with the world file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use image::ImageEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 
-use super::atomic::{Staged, staging_path};
+use super::atomic::Staged;
 use crate::error::{Error, Result};
 use crate::raster::GeoTransform;
 use crate::render::Rgba8Image;
@@ -47,33 +46,8 @@ pub fn world_file_path(image: &Path) -> PathBuf {
 pub fn aux_xml_text(crs_wkt: &str) -> String {
     format!(
         "<PAMDataset>\n  <SRS dataAxisToSRSAxisMapping=\"1,2\">{}</SRS>\n</PAMDataset>\n",
-        xml_escape(crs_wkt)
+        crate::qgis::xml::escape(crs_wkt)
     )
-}
-
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Stages `bytes` as `dest` (written and synced under the staging name).
-pub fn stage_file(dest: &Path, bytes: &[u8]) -> Result<Staged> {
-    let tmp = staging_path(dest);
-    let staged = Staged::new(tmp.clone(), dest.to_path_buf());
-    let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(dest, e))?;
-    f.write_all(bytes).map_err(|e| Error::io(dest, e))?;
-    f.sync_all().map_err(|e| Error::io(dest, e))?;
-    Ok(staged)
 }
 
 /// PNG bytes of an RGBA image (8-bit, with alpha).
@@ -93,15 +67,15 @@ pub fn encode_png(img: &Rgba8Image) -> std::result::Result<Vec<u8>, String> {
 /// has a CRS, `<dest>.aux.xml`. Returns the staged files (PNG first).
 pub fn stage_png_quicklook(img: &Rgba8Image, dest: &Path) -> Result<Vec<Staged>> {
     let png = encode_png(img).map_err(|e| Error::input(dest, format!("cannot encode PNG: {e}")))?;
-    let mut staged = vec![stage_file(dest, &png)?];
-    staged.push(stage_file(
+    let mut staged = vec![super::stage_bytes(dest, &png)?];
+    staged.push(super::stage_bytes(
         &world_file_path(dest),
         world_file_text(&img.georef.transform).as_bytes(),
     )?);
     if !img.georef.crs_wkt.is_empty() {
         let mut aux = dest.as_os_str().to_owned();
         aux.push(".aux.xml");
-        staged.push(stage_file(
+        staged.push(super::stage_bytes(
             Path::new(&aux),
             aux_xml_text(&img.georef.crs_wkt).as_bytes(),
         )?);

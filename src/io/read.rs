@@ -37,7 +37,8 @@ fn open(path: &Path) -> Result<Dataset> {
     })
 }
 
-fn georef_of(ds: &Dataset, path: &Path) -> Result<Georef> {
+/// Geotransform and CRS of an open dataset.
+pub(super) fn georef_of(ds: &Dataset, path: &Path) -> Result<Georef> {
     let transform = ds
         .geo_transform()
         .map_err(|e| Error::gdal(path, format!("no geotransform: {e}")))?;

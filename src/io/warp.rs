@@ -14,7 +14,7 @@ use gdal::{Dataset, DriverManager};
 use ndarray::Array2;
 
 use crate::error::{Error, Result};
-use crate::raster::{GeoTransform, Georef, Raster, Unit};
+use crate::raster::{Georef, Raster, Unit};
 
 /// Resampling used when warping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,21 +171,7 @@ pub fn read_rgb(path: &Path) -> Result<RgbBands> {
     }
     let (cols, rows) = ds.raster_size();
     let gerr = |e: gdal::errors::GdalError| Error::gdal(path, format!("cannot read: {e}"));
-    let transform = ds
-        .geo_transform()
-        .map_err(|e| Error::gdal(path, format!("no geotransform: {e}")))?;
-    let crs_wkt = ds.projection();
-    let epsg = ds.spatial_ref().ok().and_then(|srs| {
-        (srs.auth_name().as_deref() == Some("EPSG"))
-            .then(|| srs.auth_code().ok())
-            .flatten()
-            .and_then(|c| u32::try_from(c).ok())
-    });
-    let georef = Georef {
-        transform: GeoTransform(transform),
-        crs_wkt,
-        epsg,
-    };
+    let georef = super::read::georef_of(&ds, path)?;
     let data_type = ds.rasterband(1).map_err(gerr)?.band_type().name();
     let mut valid = vec![true; rows * cols];
     let mut data = Vec::with_capacity(3);
@@ -233,6 +219,7 @@ pub fn read_rgb(path: &Path) -> Result<RgbBands> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::raster::GeoTransform;
 
     fn raster(data: Array2<f32>, gt: [f64; 6]) -> Raster<f32> {
         Raster {

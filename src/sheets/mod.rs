@@ -23,7 +23,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::io::{Staged, commit_all, staging_path};
+use crate::io::{Staged, commit_all};
 use compose::{SheetKind, overview_content, overview_view, sheet_content, sheet_view};
 use layout::{MIN_PAGE_MM, page_layout};
 use select::{Extent, KnownRef, ZoneRef, plan_groups};
@@ -128,16 +128,6 @@ fn record(
     })
 }
 
-fn stage_bytes(dest: &Path, bytes: &[u8]) -> Result<Staged> {
-    let tmp = staging_path(dest);
-    let staged = Staged::new(tmp.clone(), dest.to_path_buf());
-    use std::io::Write;
-    let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(dest, e))?;
-    f.write_all(bytes).map_err(|e| Error::io(dest, e))?;
-    f.sync_all().map_err(|e| Error::io(dest, e))?;
-    Ok(staged)
-}
-
 fn is_sheet_file(name: &str) -> bool {
     let stem_ok =
         name.starts_with("zone_") || name.starts_with("known_") || name.starts_with("overview.");
@@ -234,10 +224,10 @@ pub fn write_sheets(dir: &Path, opts: &SheetOptions) -> Result<Vec<PathBuf>> {
             let svg_path = maps.join(format!("{}.svg", job.stem));
             let png_path = maps.join(format!("{}.png", job.stem));
             let text = sheet_svg(&job.content);
-            let svg = stage_bytes(&svg_path, text.as_bytes())?;
+            let svg = crate::io::stage_bytes(&svg_path, text.as_bytes())?;
             let png_bytes =
                 svg_to_png(&text, pw, ph, opts.dpi).map_err(|m| Error::input(&png_path, m))?;
-            let png = stage_bytes(&png_path, &png_bytes)?;
+            let png = crate::io::stage_bytes(&png_path, &png_bytes)?;
             Ok([svg, png])
         })
         .collect();
@@ -256,7 +246,7 @@ pub fn write_sheets(dir: &Path, opts: &SheetOptions) -> Result<Vec<PathBuf>> {
     let index_path = maps.join(INDEX_FILE);
     let text = serde_json::to_string_pretty(&index)
         .map_err(|e| Error::input(&index_path, e.to_string()))?;
-    all.push(stage_bytes(&index_path, text.as_bytes())?);
+    all.push(crate::io::stage_bytes(&index_path, text.as_bytes())?);
     let written = commit_all(all)?;
 
     // Sheets of an earlier run that this one did not write would contradict it.

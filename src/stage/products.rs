@@ -297,14 +297,6 @@ fn vector_products(job: &DetectJob, det: &mut SceneDetection) -> Result<Option<V
     Ok(Some(products))
 }
 
-/// Stages `bytes` as `dir/name`.
-pub fn stage_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<io::Staged> {
-    let dest = dir.join(name);
-    let tmp = io::staging_path(&dest);
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&dest, e))?;
-    Ok(io::Staged::new(tmp, dest))
-}
-
 /// Stages the rasters of `det` in `dir`.
 fn stage_rasters(dir: &Path, det: &SceneDetection) -> Result<Vec<io::Staged>> {
     let mut staged = Vec::new();
@@ -341,9 +333,8 @@ fn stage_vectors(dir: &Path, georef: &Georef, v: &VectorProducts) -> Result<Vec<
     let known_values: Vec<Vec<Value>> =
         v.known_zones.iter().flatten().map(|k| k.values()).collect();
     let mut staged = vec![
-        stage_bytes(
-            dir,
-            "hotspots.geojson",
+        io::stage_bytes(
+            &dir.join("hotspots.geojson"),
             feature_collection(
                 HOTSPOT_FIELDS,
                 v.hotspot_lonlat
@@ -352,14 +343,12 @@ fn stage_vectors(dir: &Path, georef: &Georef, v: &VectorProducts) -> Result<Vec<
             )
             .as_bytes(),
         )?,
-        stage_bytes(
-            dir,
-            "hotspots.csv",
+        io::stage_bytes(
+            &dir.join("hotspots.csv"),
             csv(HOTSPOT_FIELDS, hotspot_values.iter().map(Vec::as_slice)).as_bytes(),
         )?,
-        stage_bytes(
-            dir,
-            "fire_zones.geojson",
+        io::stage_bytes(
+            &dir.join("fire_zones.geojson"),
             feature_collection(
                 ZONE_FIELDS,
                 v.zone_lonlat
@@ -370,9 +359,8 @@ fn stage_vectors(dir: &Path, georef: &Georef, v: &VectorProducts) -> Result<Vec<
         )?,
     ];
     if v.known_zones.is_some() {
-        staged.push(stage_bytes(
-            dir,
-            "known_zones.geojson",
+        staged.push(io::stage_bytes(
+            &dir.join("known_zones.geojson"),
             feature_collection(
                 KNOWN_ZONE_FIELDS,
                 v.known_lonlat
@@ -473,7 +461,7 @@ pub fn detect_to_dir(job: &DetectJob) -> Result<JobOutcome> {
     }
     let record_json = serde_json::to_value(&record).map_err(|e| Error::Usage(e.to_string()))?;
     let bytes = serde_json::to_vec_pretty(&record_json).map_err(|e| Error::Usage(e.to_string()))?;
-    staged.push(stage_bytes(&job.out, "detection.json", &bytes)?);
+    staged.push(io::stage_bytes(&job.out.join("detection.json"), &bytes)?);
     let written = io::commit_all(staged)?;
     Ok(JobOutcome {
         written,

@@ -278,7 +278,7 @@ fn stage_json(dest: &Path, value: &impl Serialize, staging: &mut Staging) -> Res
     let mut bytes =
         serde_json::to_vec_pretty(value).map_err(|e| Error::input(dest, e.to_string()))?;
     bytes.push(b'\n');
-    staging.files.push(io::stage_file(dest, &bytes)?);
+    staging.files.push(io::stage_bytes(dest, &bytes)?);
     Ok(())
 }
 
@@ -749,7 +749,7 @@ fn stage_qgis(
     for l in &layers {
         let stem = l.file.rsplit_once('.').map_or(l.file.as_str(), |(s, _)| s);
         let qml = qgis::qml_document(&l.style);
-        staging.files.push(io::stage_file(
+        staging.files.push(io::stage_bytes(
             &dir.join(format!("{stem}.qml")),
             qml.as_bytes(),
         )?);
@@ -762,7 +762,7 @@ fn stage_qgis(
         extent: grid.extent(),
         layers,
     };
-    staging.files.push(io::stage_file(
+    staging.files.push(io::stage_bytes(
         &dir.join("seamfire.qgs"),
         qgis::project_xml(&project).as_bytes(),
     )?);

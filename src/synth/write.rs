@@ -11,22 +11,11 @@ use super::dn::{B10_RESCALE, B10_THERMAL, OLI_REFLECTANCE, b10_dn};
 use super::mtl_text::{mtl_text, product_id};
 use super::{SynthParams, SynthScene};
 use crate::error::{Error, Result};
-use crate::io::{self, CogOptions, Staged};
+use crate::io::{self, CogOptions};
 use crate::raster::{Georef, Raster, Unit};
 
 /// OLI band ids written with `swir`.
 pub const SWIR_BANDS: [&str; 7] = ["B1", "B2", "B3", "B4", "B5", "B6", "B7"];
-
-/// Stages `bytes` for `dest` (temporary name, fsync), to be renamed by [`io::commit_all`].
-fn stage_bytes(dest: &Path, bytes: &[u8]) -> Result<Staged> {
-    use std::io::Write;
-    let tmp = io::staging_path(dest);
-    let staged = Staged::new(tmp.clone(), dest.to_path_buf());
-    let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(dest, e))?;
-    f.write_all(bytes).map_err(|e| Error::io(dest, e))?;
-    f.sync_all().map_err(|e| Error::io(dest, e))?;
-    Ok(staged)
-}
 
 fn raster<T>(
     data: ndarray::Array2<T>,
@@ -243,7 +232,7 @@ pub fn write_scene(dir: &Path, scene: &SynthScene, p: &SynthParams) -> Result<Ve
         }
     }
     let geojson = truth_geojson(scene);
-    staged.push(stage_bytes(
+    staged.push(io::stage_bytes(
         &path("truth.geojson"),
         pretty(&geojson, dir)?.as_bytes(),
     )?);
@@ -259,12 +248,12 @@ pub fn write_scene(dir: &Path, scene: &SynthScene, p: &SynthParams) -> Result<Ve
     files.push(mtl_name.clone());
     files.push("synth.json".into());
     let meta = synth_json(scene, p, &pid, &files);
-    staged.push(stage_bytes(
+    staged.push(io::stage_bytes(
         &path("synth.json"),
         pretty(&meta, dir)?.as_bytes(),
     )?);
     // The MTL last: a directory with an MTL holds the whole product.
-    staged.push(stage_bytes(
+    staged.push(io::stage_bytes(
         &path(&mtl_name),
         mtl_text(scene, &pid).as_bytes(),
     )?);
