@@ -3,9 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::detect::{MethodArg, apply_method};
-use crate::detect::config::DetectConfig;
-use crate::error::{Error, Result};
+use super::detect::{MethodArg, detect_config};
+use crate::error::Result;
 use crate::scene::open_scene;
 use crate::stage::{
     CalibrateOptions, Score, TABLE_HEADER, calibrate_scene, score_generated, score_scene,
@@ -46,16 +45,7 @@ pub struct AccuracyArgs {
 }
 
 pub fn run(a: &AccuracyArgs) -> Result<()> {
-    let mut cfg = match &a.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-            DetectConfig::from_toml(&text, &path.display().to_string(), &a.params)?
-        }
-        None => DetectConfig::with_overrides(&a.params)?,
-    };
-    if let Some(m) = a.method {
-        apply_method(&mut cfg, m);
-    }
+    let (cfg, _) = detect_config(a.config.as_deref(), &a.params, a.method)?;
     let label = a.label.clone().unwrap_or_else(|| {
         let name = cfg.thermal.method().map_or("off", |m| m.name());
         if a.params.is_empty() {

@@ -76,8 +76,20 @@ pub enum MethodArg {
 }
 
 fn config(a: &DetectArgs) -> Result<(DetectConfig, RiskParams)> {
-    let (risk_params, detect_params): (Vec<String>, Vec<String>) = a
-        .params
+    let (mut cfg, risk) = detect_config(a.config.as_deref(), &a.params, a.method)?;
+    cfg.lst |= a.lst;
+    cfg.swir_enabled &= !a.no_swir;
+    Ok((cfg, risk))
+}
+
+/// Detection and risk configuration from a TOML file (`[detect]`, `[risk]`), `--param`
+/// overrides (`risk.`-prefixed ones go to the risk rule) and `--method`.
+pub fn detect_config(
+    file: Option<&std::path::Path>,
+    params: &[String],
+    method: Option<MethodArg>,
+) -> Result<(DetectConfig, RiskParams)> {
+    let (risk_params, detect_params): (Vec<String>, Vec<String>) = params
         .iter()
         .cloned()
         .partition(|p| p.trim_start().starts_with("risk."));
@@ -85,7 +97,7 @@ fn config(a: &DetectArgs) -> Result<(DetectConfig, RiskParams)> {
         .iter()
         .map(|p| p.trim_start()["risk.".len()..].to_string())
         .collect();
-    let (mut cfg, risk) = match &a.config {
+    let (mut cfg, risk) = match file {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
             let origin = path.display().to_string();
@@ -99,11 +111,9 @@ fn config(a: &DetectArgs) -> Result<(DetectConfig, RiskParams)> {
             RiskParams::with_overrides(&risk_params)?,
         ),
     };
-    if let Some(m) = a.method {
+    if let Some(m) = method {
         apply_method(&mut cfg, m);
     }
-    cfg.lst |= a.lst;
-    cfg.swir_enabled &= !a.no_swir;
     Ok((cfg, risk))
 }
 
