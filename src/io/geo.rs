@@ -3,9 +3,8 @@
 
 use std::path::Path;
 
+use gdal::DriverManager;
 use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
-use gdal::vector::LayerAccess;
-use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
 use ndarray::Array2;
 
 use crate::error::{Error, Result};
@@ -53,36 +52,16 @@ pub fn to_lonlat(georef: &Georef, xy: &[(f64, f64)]) -> Result<Vec<(f64, f64)>> 
 /// Pixels of a `shape = (rows, cols)` grid whose centre lies inside the polygons of the vector
 /// file at `path` (any format and CRS GDAL reads; reprojected to the grid's CRS).
 pub fn aoi_mask(path: &Path, georef: &Georef, shape: (usize, usize)) -> Result<Array2<bool>> {
-    super::ensure_gdal_config();
-    if !path.exists() {
-        return Err(Error::input(path, "AOI file not found"));
+    use gdal::vector::ToGdal;
+    let (features, warnings) = super::vector::read_features(path, georef)?;
+    for w in warnings {
+        tracing::warn!("{w}");
     }
-    let opts = DatasetOptions {
-        open_flags: GdalOpenFlags::GDAL_OF_VECTOR,
-        ..Default::default()
-    };
-    let ds = Dataset::open_ex(path, opts)
-        .map_err(|e| Error::gdal(path, format!("cannot open as vector data: {e}")))?;
-    let target = srs_of(georef)?;
-    let mut geoms = Vec::new();
-    for mut layer in ds.layers() {
-        let source = layer.spatial_ref();
-        for feature in layer.features() {
-            let Some(g) = feature.geometry() else {
-                continue;
-            };
-            let mut g = g.clone();
-            if let Some(src) = &source {
-                let mut src = src.clone();
-                src.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
-                let ct = CoordTransform::new(&src, &target)
-                    .map_err(|e| Error::gdal(path, format!("CRS transform: {e}")))?;
-                g.transform_inplace(&ct)
-                    .map_err(|e| Error::gdal(path, format!("reprojecting the AOI: {e}")))?;
-            }
-            geoms.push(g);
-        }
-    }
+    let geoms = features
+        .iter()
+        .map(|f| f.geometry.to_gdal())
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::gdal(path, format!("AOI geometry: {e}")))?;
     if geoms.is_empty() {
         return Err(Error::input(path, "the AOI file holds no geometry"));
     }
