@@ -173,6 +173,20 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// One legend row's label at `row_y`, then the next row.
+fn legend_label(svg: &mut Svg, text_x: f64, row_y: &mut f64, row: f64, label: &str) {
+    // Baseline of FONT_TEXT text centred on the row.
+    svg.text(
+        text_x,
+        *row_y + 0.36 * FONT_TEXT,
+        FONT_TEXT,
+        "start",
+        "",
+        label,
+    );
+    *row_y += row;
+}
+
 struct Svg {
     s: String,
 }
@@ -595,22 +609,13 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
     // Symbols.
     let sym_x = x + 2.5;
     let text_x = x + 7.0;
-    let baseline = |y: f64| y + 0.36 * FONT_TEXT;
     let mut row_y = y + row / 2.0;
     svg.raw(&format!(
         r##"<rect x="{}" y="{}" width="5" height="2.6" fill="{NODATA_FILL}" stroke="#000000" stroke-width="0.15"/>"##,
         n(x),
         n(row_y - 1.3)
     ));
-    svg.text(
-        text_x,
-        baseline(row_y),
-        FONT_TEXT,
-        "start",
-        "",
-        "no data / outside the scene",
-    );
-    row_y += row;
+    legend_label(svg, text_x, &mut row_y, row, "no data / outside the scene");
     if c.overview {
         svg.raw(&format!(
             r##"<circle cx="{}" cy="{}" r="1.3" fill="none" stroke="{HALO}" stroke-width="0.7"/><circle cx="{}" cy="{}" r="1.3" fill="none" stroke="{ZONE_STROKE}" stroke-width="0.35"/>"##,
@@ -619,29 +624,13 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
             n(sym_x),
             n(row_y)
         ));
-        svg.text(
-            text_x,
-            baseline(row_y),
-            FONT_TEXT,
-            "start",
-            "",
-            "fire zone (id)",
-        );
-        row_y += row;
+        legend_label(svg, text_x, &mut row_y, row, "fire zone (id)");
         svg.raw(&format!(
             r##"<rect x="{}" y="{}" width="5" height="2.6" fill="none" stroke="{FRAME_STROKE}" stroke-width="0.3" stroke-dasharray="1.2,0.8"/>"##,
             n(x),
             n(row_y - 1.3)
         ));
-        svg.text(
-            text_x,
-            baseline(row_y),
-            FONT_TEXT,
-            "start",
-            "",
-            "extent of a zone sheet",
-        );
-        row_y += row;
+        legend_label(svg, text_x, &mut row_y, row, "extent of a zone sheet");
     } else {
         for conf in [3u8, 2, 1] {
             let k = usize::from(conf - 1);
@@ -652,15 +641,13 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
                 n(0.9 * [0.7, 0.85, 1.0][k]),
                 HOTSPOT_FILL[k]
             ));
-            svg.text(
+            legend_label(
+                svg,
                 text_x,
-                baseline(row_y),
-                FONT_TEXT,
-                "start",
-                "",
+                &mut row_y,
+                row,
                 &format!("hotspot, {} confidence", HOTSPOT_NAME[k]),
             );
-            row_y += row;
         }
         svg.raw(&format!(
             r##"<rect x="{}" y="{}" width="5" height="2.6" fill="#555555" stroke="{HALO}" stroke-width="0.75"/><rect x="{}" y="{}" width="5" height="2.6" fill="none" stroke="{ZONE_STROKE}" stroke-width="0.35"/>"##,
@@ -669,15 +656,7 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
             n(x),
             n(row_y - 1.3)
         ));
-        svg.text(
-            text_x,
-            baseline(row_y),
-            FONT_TEXT,
-            "start",
-            "",
-            "fire zone (id)",
-        );
-        row_y += row;
+        legend_label(svg, text_x, &mut row_y, row, "fire zone (id)");
     }
     if !c.known.is_empty() {
         svg.raw(&format!(
@@ -687,15 +666,7 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
             n(x),
             n(row_y - 1.3)
         ));
-        svg.text(
-            text_x,
-            baseline(row_y),
-            FONT_TEXT,
-            "start",
-            "",
-            "known burning zone",
-        );
-        row_y += row;
+        legend_label(svg, text_x, &mut row_y, row, "known burning zone");
     }
     y = row_y - row / 2.0 + 3.0;
     // North arrow (left) and scale bar (right).
