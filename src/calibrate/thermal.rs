@@ -76,6 +76,17 @@ pub enum GenericUnit {
     Radiance(ThermalConstants),
 }
 
+/// What the user said about a generic raster; what they leave out comes from the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GenericRequest {
+    /// Unit after scale and offset; `None`: the band's unit tag.
+    pub unit: Option<GenericUnit>,
+    /// Replaces the band's GDAL scale; `None`: the band's scale (1 when it has none).
+    pub scale: Option<f64>,
+    /// Replaces the band's GDAL offset; `None`: the band's offset (0 when it has none).
+    pub offset: Option<f64>,
+}
+
 /// Generic raster → kelvin (NaN where `x` is NaN or equals `nodata`).
 pub fn generic_to_bt_k(x: &Array2<f64>, nodata: Option<f64>, how: GenericThermal) -> Array2<f32> {
     Zip::from(x).par_map_collect(|&v| {

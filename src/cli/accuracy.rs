@@ -5,12 +5,8 @@ use std::path::PathBuf;
 
 use super::detect::{MethodArg, detect_config};
 use crate::error::Result;
-use crate::scene::open_scene;
-use crate::stage::{
-    CalibrateOptions, Score, TABLE_HEADER, calibrate_scene, score_generated, score_scene,
-    table_row, thermal_validity,
-};
-use crate::synth::{Preset, SynthParams, plant_into};
+use crate::stage::{TABLE_HEADER, score_background, score_generated, table_row};
+use crate::synth::Preset;
 
 /// Arguments of `seamfire accuracy`.
 #[derive(Debug, clap::Args)]
@@ -24,9 +20,13 @@ pub struct AccuracyArgs {
     /// Side of the generated scenes, pixels.
     #[arg(long, default_value_t = 1024)]
     pub size: usize,
-    /// Also plant into this real scene's thermal band (e.g. the Pensacola directory), once per seed.
-    #[arg(long)]
-    pub background: Option<PathBuf>,
+    /// Also plant into these real scenes' thermal bands (a Landsat directory, an LST raster),
+    /// once per seed; one table row per background (repeatable, or comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub background: Vec<PathBuf>,
+    /// Generic backgrounds (no MTL): unit, scale and offset, as for `seamfire calibrate`.
+    #[command(flatten)]
+    pub generic: super::args::GenericArgs,
     /// Thermal method (default: the configured one).
     #[arg(long, value_enum)]
     pub method: Option<MethodArg>,
@@ -39,6 +39,9 @@ pub struct AccuracyArgs {
     /// Label of the rows (default: the method and overrides).
     #[arg(long)]
     pub label: Option<String>,
+    /// With `--background`, also score the generated presets (by default only the backgrounds).
+    #[arg(long)]
+    pub generated: bool,
     /// Print the table header first.
     #[arg(long)]
     pub header: bool,
@@ -57,7 +60,12 @@ pub fn run(a: &AccuracyArgs) -> Result<()> {
     if a.header {
         println!("{TABLE_HEADER}");
     }
-    for &preset in &a.preset {
+    let presets = if a.background.is_empty() || a.generated {
+        a.preset.clone()
+    } else {
+        Vec::new()
+    };
+    for &preset in &presets {
         let score = score_generated(preset, &a.seeds, a.size, &cfg);
         println!(
             "{}",
@@ -68,19 +76,9 @@ pub fn run(a: &AccuracyArgs) -> Result<()> {
             )
         );
     }
-    if let Some(bg) = &a.background {
-        let scene = open_scene(bg, None)?;
-        let cal = calibrate_scene(&scene, &CalibrateOptions::default())?;
-        let valid = thermal_validity(&cal, cfg.mask_cirrus);
-        let (rows, cols) = cal.raster.shape();
-        let mut total = Score::default();
-        for &seed in &a.seeds {
-            let p = SynthParams::new(seed, rows, cols, Preset::Day);
-            let planted = plant_into(&cal.raster.data, &valid, cal.raster.georef.clone(), &p);
-            let s = score_scene(&planted, &cfg);
-            total.planted.add(&s.planted);
-            total.background.add(&s.background);
-        }
+    let generic = a.generic.request()?;
+    for bg in &a.background {
+        let total = score_background(bg, generic, &a.seeds, &cfg)?;
         let name = bg
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

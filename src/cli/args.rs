@@ -83,24 +83,63 @@ pub struct CalibrateArgs {
     /// of brightness temperature; needs the red and NIR bands.
     #[arg(long)]
     pub lst: bool,
-    /// Unit of a generic raster (no MTL) after `--scale`/`--offset`. Default: the band's unit tag.
+    #[command(flatten)]
+    pub generic: GenericArgs,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How to read a generic thermal raster (no Landsat MTL): a drone radiometric mosaic, an LST
+/// product. Without them the band's unit tag and its GDAL scale/offset are used.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GenericArgs {
+    /// Unit of a generic raster (no MTL) after scale and offset. Default: the band's unit tag.
     #[arg(long, value_enum)]
     pub input_unit: Option<InputUnit>,
-    /// Multiply generic raster values by this before reading them in `--input-unit`.
-    #[arg(long, default_value_t = 1.0)]
-    pub scale: f64,
-    /// Add this to generic raster values (after `--scale`).
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
-    pub offset: f64,
+    /// Scale of a generic raster's values (`value = raw · scale + offset`). Default: the band's
+    /// GDAL scale metadata (e.g. 0.02 for ECOSTRESS LST), else 1.
+    #[arg(long)]
+    pub scale: Option<f64>,
+    /// Offset added after `--scale`. Default: the band's GDAL offset metadata, else 0.
+    #[arg(long, allow_negative_numbers = true)]
+    pub offset: Option<f64>,
     /// K1 (W m-2 sr-1 um-1) for `--input-unit radiance`.
     #[arg(long)]
     pub k1: Option<f64>,
     /// K2 (K) for `--input-unit radiance`.
     #[arg(long)]
     pub k2: Option<f64>,
-    /// Print the summary as JSON.
-    #[arg(long)]
-    pub json: bool,
+}
+
+impl GenericArgs {
+    /// The request these arguments make (errors on `radiance` without K1/K2).
+    pub fn request(&self) -> crate::error::Result<crate::calibrate::GenericRequest> {
+        use crate::calibrate::{GenericRequest, GenericUnit};
+        use crate::error::Error;
+        use crate::mtl::ThermalConstants;
+        let unit = match (self.input_unit, self.k1, self.k2) {
+            (None, None, None) => None,
+            (None, ..) => {
+                return Err(Error::Usage("--k1/--k2 need --input-unit radiance".into()));
+            }
+            (Some(InputUnit::Kelvin), ..) => Some(GenericUnit::Kelvin),
+            (Some(InputUnit::Celsius), ..) => Some(GenericUnit::Celsius),
+            (Some(InputUnit::Radiance), Some(k1), Some(k2_k)) => {
+                Some(GenericUnit::Radiance(ThermalConstants { k1, k2_k }))
+            }
+            (Some(InputUnit::Radiance), ..) => {
+                return Err(Error::Usage(
+                    "--input-unit radiance needs --k1 and --k2".into(),
+                ));
+            }
+        };
+        Ok(GenericRequest {
+            unit,
+            scale: self.scale,
+            offset: self.offset,
+        })
+    }
 }
 
 /// Unit of a generic thermal raster.

@@ -2,11 +2,9 @@
 
 use serde::Serialize;
 
-use super::args::{CalibrateArgs, InputUnit};
-use crate::calibrate::{GenericThermal, GenericUnit};
+use super::args::CalibrateArgs;
 use crate::error::{Error, Result};
 use crate::io::{self, CogOptions};
-use crate::mtl::ThermalConstants;
 use crate::raster::Raster;
 use crate::scene::open_scene;
 use crate::stage::{CalibrateOptions, calibrate_scene};
@@ -24,34 +22,6 @@ pub struct CalibrateReport {
     pub mean: Option<f64>,
     pub constants: serde_json::Value,
     pub warnings: Vec<String>,
-}
-
-fn generic_options(a: &CalibrateArgs) -> Result<Option<GenericThermal>> {
-    let Some(unit) = a.input_unit else {
-        if a.k1.is_some() || a.k2.is_some() || a.scale != 1.0 || a.offset != 0.0 {
-            return Err(Error::Usage(
-                "--scale/--offset/--k1/--k2 need --input-unit".into(),
-            ));
-        }
-        return Ok(None);
-    };
-    let unit = match (unit, a.k1, a.k2) {
-        (InputUnit::Kelvin, ..) => GenericUnit::Kelvin,
-        (InputUnit::Celsius, ..) => GenericUnit::Celsius,
-        (InputUnit::Radiance, Some(k1), Some(k2_k)) => {
-            GenericUnit::Radiance(ThermalConstants { k1, k2_k })
-        }
-        (InputUnit::Radiance, ..) => {
-            return Err(Error::Usage(
-                "--input-unit radiance needs --k1 and --k2".into(),
-            ));
-        }
-    };
-    Ok(Some(GenericThermal {
-        scale: a.scale,
-        offset: a.offset,
-        unit,
-    }))
 }
 
 /// `<stem>_mask.tif` beside `out`.
@@ -80,7 +50,7 @@ fn stats(r: &Raster<f32>) -> (usize, Option<f64>, Option<f64>, Option<f64>) {
 }
 
 pub fn run(a: &CalibrateArgs) -> Result<()> {
-    let generic = generic_options(a)?;
+    let generic = a.generic.request()?;
     let scene = open_scene(&a.input.input, a.input.mtl.as_deref())?;
     let opts = CalibrateOptions {
         band: a.band.clone(),

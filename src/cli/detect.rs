@@ -60,6 +60,9 @@ pub struct DetectArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// How to read a generic thermal raster (as for `seamfire calibrate`).
+    #[command(flatten)]
+    pub generic: super::args::GenericArgs,
     /// Map products written after the detection (docs/products.md).
     #[command(flatten)]
     pub products: super::render::ProductArgs,
@@ -79,6 +82,7 @@ fn config(a: &DetectArgs) -> Result<(DetectConfig, RiskParams)> {
     let (mut cfg, risk) = detect_config(a.config.as_deref(), &a.params, a.method)?;
     cfg.lst |= a.lst;
     cfg.swir_enabled &= !a.no_swir;
+    cfg.input = a.generic.request()?;
     Ok((cfg, risk))
 }
 

@@ -30,6 +30,15 @@ pub struct DetectConfig {
     pub otsu: OtsuParams,
     pub swir: SwirParams,
     pub multiscale: MultiscaleParams,
+    /// False-alarm budget deciding which thermal evidence zones are fire zones
+    /// (`detect::budget`).
+    pub budget: super::budget::BudgetParams,
+    /// Also make fire zones (and sheets, report lines) of low-confidence evidence.
+    pub low_confidence_zones: bool,
+    /// How a generic thermal raster (no MTL) is read: `--input-unit/--scale/--offset` of
+    /// `detect`; not a TOML key.
+    #[serde(skip)]
+    pub input: crate::calibrate::GenericRequest,
 }
 
 /// The thermal method choice.
@@ -68,6 +77,9 @@ impl Default for DetectConfig {
             otsu: OtsuParams::default(),
             swir: SwirParams::default(),
             multiscale: MultiscaleParams::default(),
+            budget: Default::default(),
+            low_confidence_zones: false,
+            input: Default::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! Pure computations over arrays; see `docs/detection.md`.
 
 pub mod accuracy;
+pub mod budget;
 pub mod cluster;
 pub mod config;
 pub mod contextual;

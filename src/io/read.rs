@@ -24,6 +24,10 @@ pub struct RasterInfo {
     pub data_type: String,
     /// Unit string of band 1 (may be empty).
     pub unit: String,
+    /// GDAL scale of band 1 (`unscaled = raw · scale + offset`), when the file declares one.
+    pub scale: Option<f64>,
+    /// GDAL offset of band 1, when the file declares one.
+    pub offset: Option<f64>,
 }
 
 fn open(path: &Path) -> Result<Dataset> {
@@ -71,6 +75,8 @@ pub fn raster_info(path: &Path) -> Result<RasterInfo> {
         nodata: band.no_data_value(),
         data_type: band.band_type().name(),
         unit: band.unit(),
+        scale: band.scale(),
+        offset: band.offset(),
     })
 }
 

@@ -67,6 +67,50 @@ pub struct Georef {
 }
 
 impl Georef {
+    /// True when the CRS is geographic (longitude/latitude in degrees, e.g. EPSG:4326), where
+    /// pixel sizes in CRS units are not lengths.
+    pub fn is_geographic(&self) -> bool {
+        let wkt = self.crs_wkt.trim_start();
+        wkt.starts_with("GEOGCS[") || wkt.starts_with("GEOGCRS[") || wkt.starts_with("GEODCRS[")
+    }
+
+    /// Ground width and height (metres) of a pixel of row `row` (fractional allowed): the CRS
+    /// units for projected grids, the geodesic lengths on the WGS84 ellipsoid across the pixel
+    /// at that row's latitude for geographic grids (Karney 2013, via `geo::Geodesic`).
+    pub fn ground_pixel_m(&self, row: f64) -> (f64, f64) {
+        use geo::{Distance, Geodesic, Point};
+        let g = &self.transform.0;
+        if !self.is_geographic() {
+            return (g[1].hypot(g[4]), g[2].hypot(g[5]));
+        }
+        let at = |dr: f64, dc: f64| {
+            let (x, y) = self.transform.pixel_to_map(row + 0.5 + dr, 0.5 + dc);
+            Point::new(x, y.clamp(-90.0, 90.0))
+        };
+        (
+            Geodesic.distance(at(0.0, -0.5), at(0.0, 0.5)),
+            Geodesic.distance(at(-0.5, 0.0), at(0.5, 0.0)),
+        )
+    }
+
+    /// Ground area (m²) of a pixel of row `row` (see [`Georef::ground_pixel_m`]).
+    pub fn pixel_area_m2_at(&self, row: f64) -> f64 {
+        if !self.is_geographic() {
+            return self.transform.pixel_area();
+        }
+        let (w, h) = self.ground_pixel_m(row);
+        w * h
+    }
+
+    /// The pixel size (metres) that detection windows are sized with: the geometric mean of the
+    /// ground width and height at the middle row of a grid of `rows` rows. For a 70 m UTM grid
+    /// that is 70; for an EPSG:4326 grid of 0.000631° at 34° N it is ≈ 63.9 (58.3 m wide, 70.0 m
+    /// high).
+    pub fn nominal_pixel_m(&self, rows: usize) -> f64 {
+        let (w, h) = self.ground_pixel_m(rows as f64 / 2.0);
+        (w * h).sqrt()
+    }
+
     /// Same CRS: same EPSG code when both have one, else identical WKT.
     pub fn same_crs(&self, other: &Georef) -> bool {
         match (self.epsg, other.epsg) {
@@ -90,6 +134,40 @@ mod tests {
         assert_eq!(GT.pixel_centre(2, 1), (384_045.0, 3_469_425.0));
         assert_eq!(GT.pixel_area(), 900.0);
         assert!(GT.is_north_up());
+    }
+
+    #[test]
+    fn geographic_pixels_have_ground_sizes() {
+        // The ECOSTRESS LA grid (gdalinfo shared/data/ecostress-la/…LST…183080644…tif).
+        let g = Georef {
+            transform: GeoTransform([
+                -118.709632587232,
+                0.000631253314490,
+                0.0,
+                34.322936397734,
+                0.0,
+                -0.000631253314490,
+            ]),
+            crs_wkt: "GEOGCRS[\"WGS 84\",DATUM[\"World Geodetic System 1984\"]]".into(),
+            epsg: Some(4326),
+        };
+        assert!(g.is_geographic());
+        // Independent (WGS84 radii of curvature at φ = 33.9906° N, the centre of row 526):
+        // width N·cosφ·Δλ = 58.325 m, height M·Δφ = 70.020 m (python3, a = 6378137,
+        // f = 1/298.257223563; N = a/√(1−e²sin²φ), M = a(1−e²)/(1−e²sin²φ)^1.5).
+        let (w, h) = g.ground_pixel_m(526.0);
+        assert!((w - 58.325).abs() < 0.01, "{w}");
+        assert!((h - 70.020).abs() < 0.01, "{h}");
+        assert!((g.pixel_area_m2_at(526.0) - w * h).abs() < 1e-9);
+        let utm = Georef {
+            transform: GT,
+            crs_wkt: "PROJCRS[\"WGS 84 / UTM zone 16N\"]".into(),
+            epsg: Some(32616),
+        };
+        assert!(!utm.is_geographic());
+        assert_eq!(utm.ground_pixel_m(3.0), (30.0, 30.0));
+        assert_eq!(utm.nominal_pixel_m(100), 30.0);
+        assert_eq!(utm.pixel_area_m2_at(0.0), 900.0);
     }
 
     #[test]

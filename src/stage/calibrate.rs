@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::calibrate::{
-    self, GenericThermal, GenericUnit, QaLayout, Quantity, constants, dn_to_bt_k,
+    self, GenericRequest, GenericThermal, GenericUnit, QaLayout, Quantity, constants, dn_to_bt_k,
     dn_to_reflectance, dn_to_st_k, generic_to_bt_k, qa_mask,
 };
 use crate::error::{Error, Result};
@@ -21,8 +21,63 @@ pub struct CalibrateOptions {
     pub band: Option<String>,
     /// Land-surface temperature instead of brightness temperature.
     pub lst: bool,
-    /// How to read a generic (non-Landsat) raster; default: from the band's unit tag.
-    pub generic: Option<GenericThermal>,
+    /// How to read a generic (non-Landsat) raster; default: the band's own unit tag and GDAL
+    /// scale/offset.
+    pub generic: GenericRequest,
+}
+
+/// The scale, offset and unit a generic raster is read with, and a log line saying where each
+/// came from (GDAL's unscaled-value convention: `value = raw · scale + offset`).
+pub fn resolve_generic(
+    path: &Path,
+    req: GenericRequest,
+    file_scale: Option<f64>,
+    file_offset: Option<f64>,
+    file_unit: &Unit,
+) -> Result<(GenericThermal, Option<String>)> {
+    let unit = match (req.unit, file_unit) {
+        (Some(u), _) => u,
+        (None, Unit::Kelvin) => GenericUnit::Kelvin,
+        (None, Unit::Celsius) => GenericUnit::Celsius,
+        (None, _) => {
+            return Err(Error::input(
+                path,
+                "cannot tell the unit of this raster (no Landsat MTL, no unit tag); pass --input-unit kelvin|celsius|radiance",
+            ));
+        }
+    };
+    let pick = |user: Option<f64>, file: Option<f64>, neutral: f64, what: &str| match (user, file) {
+        (Some(u), Some(f)) if u != f => (u, Some(format!("{what} {u} (given; the file says {f})"))),
+        (Some(u), _) => (u, Some(format!("{what} {u} (given)"))),
+        (None, Some(f)) if f != neutral => (
+            f,
+            Some(format!("{what} {f} (from the file's GDAL metadata)")),
+        ),
+        (None, _) => (neutral, None),
+    };
+    let (scale, s_note) = pick(req.scale, file_scale, 1.0, "scale");
+    let (offset, o_note) = pick(req.offset, file_offset, 0.0, "offset");
+    for (v, name) in [(scale, "scale"), (offset, "offset")] {
+        if !v.is_finite() || (name == "scale" && v == 0.0) {
+            return Err(Error::input(path, format!("{name} {v} is not usable")));
+        }
+    }
+    let notes: Vec<String> = [s_note, o_note].into_iter().flatten().collect();
+    let note = (!notes.is_empty()).then(|| {
+        format!(
+            "{}: values read as raw · scale + offset with {}",
+            path.display(),
+            notes.join(", ")
+        )
+    });
+    Ok((
+        GenericThermal {
+            scale,
+            offset,
+            unit,
+        },
+        note,
+    ))
 }
 
 /// A calibrated band with everything needed to write and report it.
@@ -80,25 +135,13 @@ pub fn calibrate_scene(scene: &Scene, opts: &CalibrateOptions) -> Result<Calibra
     Ok(out)
 }
 
-fn calibrate_generic(path: &Path, band: &str, how: Option<GenericThermal>) -> Result<Calibrated> {
+fn calibrate_generic(path: &Path, band: &str, req: GenericRequest) -> Result<Calibrated> {
+    let info = io::raster_info(path)?;
     let raster = io::read_band::<f64>(path, 1)?;
-    let how = match how {
-        Some(h) => h,
-        None => GenericThermal {
-            scale: 1.0,
-            offset: 0.0,
-            unit: match raster.unit {
-                Unit::Kelvin => GenericUnit::Kelvin,
-                Unit::Celsius => GenericUnit::Celsius,
-                _ => {
-                    return Err(Error::input(
-                        path,
-                        "cannot tell the unit of this raster (no Landsat MTL, no unit tag); pass --input-unit kelvin|celsius|radiance",
-                    ));
-                }
-            },
-        },
-    };
+    let (how, note) = resolve_generic(path, req, info.scale, info.offset, &raster.unit)?;
+    if let Some(note) = &note {
+        tracing::info!("{note}");
+    }
     let bt = generic_to_bt_k(&raster.data, raster.nodata, how);
     require_valid(path, &bt)?;
     Ok(Calibrated {

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::calibrate::{CalibrateOptions, Calibrated, calibrate_scene};
 use super::swir::read_swir_bands;
+use crate::detect::budget::{self, BudgetOutcome};
 use crate::detect::cluster::{FireZone, fire_zones};
 use crate::detect::config::DetectConfig;
 use crate::detect::contextual::detect_contextual;
@@ -45,6 +46,8 @@ pub struct SceneDetection {
     pub timings: Vec<Timing>,
     pub day: Option<bool>,
     pub warnings: Vec<String>,
+    /// What the false-alarm budget decided for the thermal evidence.
+    pub budget: Option<BudgetOutcome>,
 }
 
 /// The validity of a temperature raster for detection: not NaN, not fill, cloud, cloud shadow
@@ -63,8 +66,46 @@ pub fn thermal_validity(cal: &Calibrated, mask_cirrus: bool) -> Array2<bool> {
     valid
 }
 
-/// Runs the configured thermal method.
+/// Runs the configured thermal method, then its false-alarm budget (`detect::budget`).
 pub fn run_thermal(
+    t: &Array2<f32>,
+    valid: &Array2<bool>,
+    pixel_m: f64,
+    cfg: &DetectConfig,
+) -> Option<Detection> {
+    run_thermal_budgeted(t, valid, pixel_m, cfg).map(|(d, _)| d)
+}
+
+/// [`run_thermal`] with what the budget decided (for methods with a local background:
+/// `contextual` and `multiscale`; the scene-wide `ksigma` and `otsu` keep their z classes).
+pub fn run_thermal_budgeted(
+    t: &Array2<f32>,
+    valid: &Array2<bool>,
+    pixel_m: f64,
+    cfg: &DetectConfig,
+) -> Option<(Detection, Option<BudgetOutcome>)> {
+    let mut det = run_method(t, valid, pixel_m, cfg)?;
+    let outcome = match det.method {
+        Method::Contextual | Method::Multiscale if cfg.budget.enabled => {
+            // The mirror image: the same test on −T samples the background texture's tail
+            // without the fires (`detect::budget`).
+            let cold = run_method(&t.mapv(|v| -v), valid, pixel_m, cfg)?;
+            let (cold_peaks, _) = budget::zone_peaks(&cold.flagged, t.dim());
+            let valid_px = det.stats.valid;
+            budget::apply(
+                &mut det.flagged,
+                &mut det.classes,
+                &cold_peaks,
+                valid_px,
+                &cfg.budget,
+            )
+        }
+        _ => None,
+    };
+    Some((det, outcome))
+}
+
+fn run_method(
     t: &Array2<f32>,
     valid: &Array2<bool>,
     pixel_m: f64,
@@ -107,6 +148,7 @@ pub fn detect_scenes(
     let mut grid: Option<(Georef, (usize, usize), String)> = None;
     let mut temperature = None;
     let mut day = None;
+    let mut budget_outcome = None;
     let thermal_scene = scenes.iter().find(|s| {
         s.default_thermal_band()
             .is_some_and(|b| is_temperature_band(s, &b))
@@ -118,7 +160,7 @@ pub fn detect_scenes(
                 &CalibrateOptions {
                     band: None,
                     lst: cfg.lst,
-                    generic: None,
+                    generic: cfg.input,
                 },
             )
         })?;
@@ -130,12 +172,16 @@ pub fn detect_scenes(
             })?;
             Zip::from(&mut valid).and(&inside).for_each(|v, &i| *v &= i);
         }
-        let pixel_m = cal.raster.georef.transform.0[1].abs();
+        let pixel_m = cal.raster.georef.nominal_pixel_m(cal.raster.shape().0);
+        check_pixel_size(&scene.input, pixel_m, &cal.raster.georef)?;
         let name = cfg.thermal.method().map_or("thermal", |m| m.name());
         let det = timed(&mut timings, name, || {
-            run_thermal(&cal.raster.data, &valid, pixel_m, cfg)
+            run_thermal_budgeted(&cal.raster.data, &valid, pixel_m, cfg)
         });
-        detections.extend(det);
+        if let Some((det, outcome)) = det {
+            detections.push(det);
+            budget_outcome = outcome;
+        }
         grid = Some((
             cal.raster.georef.clone(),
             cal.raster.shape(),
@@ -197,14 +243,21 @@ pub fn detect_scenes(
         .iter()
         .flat_map(|d| d.flagged.iter().copied())
         .collect();
-    let (zones, zone_labels) = timed(&mut timings, "zones", || {
+    // Low-confidence evidence stays in the anomaly layer and the hotspots, but makes no zone.
+    let zone_pixels: Vec<Flagged> = flagged
+        .iter()
+        .filter(|f| cfg.low_confidence_zones || f.confidence >= confidence::NOMINAL)
+        .copied()
+        .collect();
+    let (mut zones, zone_labels) = timed(&mut timings, "zones", || {
         fire_zones(
-            &flagged,
+            &zone_pixels,
             shape,
             temperature.as_ref().map(|c: &Calibrated| &c.raster.data),
             &georef.transform,
         )
     });
+    ground_areas(&mut zones, &zone_labels, &georef);
     Ok(SceneDetection {
         temperature,
         anomaly,
@@ -216,7 +269,41 @@ pub fn detect_scenes(
         timings,
         day,
         warnings,
+        budget: budget_outcome,
     })
+}
+
+/// Refuses grids whose pixel size cannot size the detection windows (no geotransform, zero or
+/// absurd sizes), instead of running for ever or on nonsense windows.
+fn check_pixel_size(input: &Path, pixel_m: f64, georef: &Georef) -> Result<()> {
+    if pixel_m.is_finite() && (1e-3..=1e5).contains(&pixel_m) {
+        return Ok(());
+    }
+    Err(Error::input(
+        input,
+        format!(
+            "pixel size {pixel_m} m (geotransform {:?}) cannot size the detection windows; \
+             the raster needs a valid georeferencing",
+            georef.transform.0
+        ),
+    ))
+}
+
+/// Sets each zone's area from the ground area of its pixels (their latitude, on a
+/// geographic grid; on a projected grid this equals pixel count × pixel area).
+fn ground_areas(zones: &mut [FireZone], labels: &Array2<u32>, georef: &Georef) {
+    if !georef.is_geographic() {
+        return;
+    }
+    let mut area = vec![0f64; zones.len() + 1];
+    for ((r, _), &id) in labels.indexed_iter() {
+        if id != 0 {
+            area[id as usize] += georef.pixel_area_m2_at(r as f64);
+        }
+    }
+    for z in zones.iter_mut() {
+        z.area_m2 = area[z.id as usize];
+    }
 }
 
 fn is_temperature_band(scene: &Scene, band: &str) -> bool {

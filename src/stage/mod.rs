@@ -9,10 +9,13 @@ mod read_dn;
 pub mod render;
 mod swir;
 
-pub use accuracy::{Score, TABLE_HEADER, scene_validity, score_generated, score_scene, table_row};
+pub use accuracy::{
+    Score, TABLE_HEADER, scene_validity, score_background, score_generated, score_scene, table_row,
+};
 pub use calibrate::{CalibrateOptions, Calibrated, calibrate_scene};
 pub use detect::{
-    SceneDetection, Timing, detect_scenes, merge_classes, run_thermal, thermal_validity,
+    SceneDetection, Timing, detect_scenes, merge_classes, run_thermal, run_thermal_budgeted,
+    thermal_validity,
 };
 pub use read_dn::{DnBand, read_dn};
 pub use swir::{B7_SATURATED_DN, SwirBands, read_swir_bands};

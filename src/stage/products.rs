@@ -57,6 +57,8 @@ pub struct DetectionRecord<'a> {
     /// Pixels per merged class.
     pub anomaly_pixels: ClassCounts,
     pub zones: &'a [crate::detect::cluster::FireZone],
+    /// The false-alarm budget's thresholds and tail fit (docs/detection.md).
+    pub budget: Option<&'a crate::detect::budget::BudgetOutcome>,
     /// Wall-clock seconds per stage (the only part of the record that changes between two runs
     /// on the same inputs).
     pub timings: &'a [Timing],
@@ -180,7 +182,7 @@ fn grid_record(g: &Georef, shape: (usize, usize)) -> Result<GridRecord> {
         height: shape.0,
         geotransform: g.transform.0,
         epsg: g.epsg,
-        pixel_area_m2: g.transform.pixel_area(),
+        pixel_area_m2: g.pixel_area_m2_at(shape.0 as f64 / 2.0),
         footprint_lonlat,
     })
 }
@@ -450,6 +452,7 @@ pub fn detect_to_dir(job: &DetectJob) -> Result<JobOutcome> {
             .collect(),
         anomaly_pixels: counts(&det.anomaly),
         zones: &det.zones,
+        budget: det.budget.as_ref(),
         timings: &det.timings,
         warnings: &det.warnings,
         vector: vectors.as_ref().map(|v| &v.summary),
