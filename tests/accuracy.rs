@@ -16,54 +16,6 @@ const SEEDS: [u64; 4] = [11, 12, 13, 14];
 const SIZE: usize = 768;
 
 #[test]
-fn night_like_scenes() {
-    let s = score_generated(Preset::Night, &SEEDS, SIZE, &DetectConfig::default());
-    let p = &s.planted;
-    eprintln!(
-        "night: {:?}, background false zones {}",
-        p, s.background.false_zones
-    );
-    assert!(
-        p.objects[1][1] >= 15 && p.objects[2][1] >= 30,
-        "enough objects: {:?}",
-        p.objects
-    );
-    assert!(p.recall(1) >= 0.90, "3–6 K recall {}", p.recall(1));
-    assert!(p.recall(2) >= 0.98, "≥ 6 K recall {}", p.recall(2));
-    assert!(
-        p.false_zones_per_mpx() <= 5.0,
-        "{}",
-        p.false_zones_per_mpx()
-    );
-    assert!(
-        s.background.false_zones_per_mpx() <= 5.0,
-        "{}",
-        s.background.false_zones_per_mpx()
-    );
-}
-
-#[test]
-fn day_like_scenes() {
-    let s = score_generated(Preset::Day, &SEEDS, SIZE, &DetectConfig::default());
-    let p = &s.planted;
-    eprintln!(
-        "day: {:?}, background false zones {}",
-        p, s.background.false_zones
-    );
-    assert!(p.recall(2) >= 0.85, "≥ 6 K recall {}", p.recall(2));
-    assert!(
-        p.false_zones_per_mpx() <= 10.0,
-        "{}",
-        p.false_zones_per_mpx()
-    );
-    assert!(
-        s.background.false_zones_per_mpx() <= 10.0,
-        "{}",
-        s.background.false_zones_per_mpx()
-    );
-}
-
-#[test]
 fn hot_area_wider_than_the_candidate_window_is_flagged_whole() {
     // 40 x 40 px at +30 K (wider than the 31 px candidate window) on a rough day background.
     let mut p = SynthParams::new(5, 400, 400, Preset::Day);
@@ -102,59 +54,74 @@ const KELVIN: GenericRequest = GenericRequest {
     offset: None,
 };
 
+/// False zones per Mpx on the backgrounds alone.
+fn background_rate(s: &seamfire::stage::Score) -> f64 {
+    s.background.false_zones_per_mpx()
+}
+
 #[test]
-fn held_out_real_night_background() {
-    let path = held_out("ECO_L2_LSTE.002_LST_doy2023207063732_aid0001_crop.tif");
+fn night_generated_and_held_out_real() {
     let cfg = DetectConfig::default();
-    let s = score_background(&path, KELVIN, &[21, 22], &cfg).unwrap();
-    let p = &s.planted;
-    eprintln!("night held out: {p:?}, background {:?}", s.background);
-    assert!(
-        p.objects[2][1] >= 50,
-        "enough strong objects: {:?}",
-        p.objects
-    );
-    assert!(p.recall(2) >= 0.95, "≥ 6 K recall {}", p.recall(2));
-    assert!(p.recall(1) >= 0.4, "3–6 K recall {}", p.recall(1));
-    assert!(
-        p.false_zones_per_mpx() <= 5.0,
-        "{}",
-        p.false_zones_per_mpx()
-    );
-    assert!(
-        s.background.false_zones_per_mpx() <= 5.0,
-        "{}",
-        s.background.false_zones_per_mpx()
-    );
+    let path = held_out("ECO_L2_LSTE.002_LST_doy2023207063732_aid0001_crop.tif");
+    let real = score_background(&path, KELVIN, &[21, 22], &cfg).unwrap();
+    let gen_ = score_generated(Preset::Night, &SEEDS, SIZE, &cfg);
+    for (name, s) in [("real", &real), ("generated", &gen_)] {
+        let p = &s.planted;
+        eprintln!("night {name}: {p:?}, background {:?}", s.background);
+        assert!(
+            p.objects[2][1] >= 50,
+            "enough strong objects: {:?}",
+            p.objects
+        );
+        assert!(p.recall(2) >= 0.95, "{name} ≥ 6 K recall {}", p.recall(2));
+        assert!(p.recall(1) >= 0.4, "{name} 3–6 K recall {}", p.recall(1));
+        assert!(
+            p.false_zones_per_mpx() <= 5.0,
+            "{name} {}",
+            p.false_zones_per_mpx()
+        );
+        assert!(background_rate(s) <= 5.0, "{name} {}", background_rate(s));
+    }
+    // The generator is as hard as reality: its false-zone rate is within a factor of 2 of the
+    // real night background's (2.2 vs 3.8 per Mpx when this was written).
+    let ratio = background_rate(&gen_) / background_rate(&real);
+    assert!((0.5..=2.0).contains(&ratio), "generated / real = {ratio}");
     // Side by side, the same pixel test without the budget: every evidence zone a fire zone.
     let mut off = cfg.clone();
     off.budget.enabled = false;
     let base = score_background(&path, KELVIN, &[21], &off).unwrap();
     eprintln!("without the budget: {:?}", base.background);
     assert!(
-        base.background.false_zones_per_mpx()
-            >= 100.0 * s.background.false_zones_per_mpx().max(1.0),
+        background_rate(&base) >= 100.0 * background_rate(&real).max(1.0),
         "the budget removes at least 99 % of the false zones: {} vs {}",
-        base.background.false_zones_per_mpx(),
-        s.background.false_zones_per_mpx()
+        background_rate(&base),
+        background_rate(&real)
     );
 }
 
 #[test]
-fn held_out_real_day_background() {
-    let path = held_out("ECO_L2_LSTE.002_LST_doy2023217182715_aid0001_crop.tif");
-    let s = score_background(&path, KELVIN, &[21, 22], &DetectConfig::default()).unwrap();
-    let p = &s.planted;
-    eprintln!("day held out: {p:?}, background {:?}", s.background);
-    assert!(p.recall(2) >= 0.9, "≥ 6 K recall {}", p.recall(2));
-    assert!(
-        p.false_zones_per_mpx() <= 20.0,
-        "{}",
-        p.false_zones_per_mpx()
-    );
-    assert!(
-        s.background.false_zones_per_mpx() <= 20.0,
-        "{}",
-        s.background.false_zones_per_mpx()
-    );
+fn day_generated_and_held_out_real() {
+    let cfg = DetectConfig::default();
+    let real = score_background(
+        &held_out("ECO_L2_LSTE.002_LST_doy2023217182715_aid0001_crop.tif"),
+        KELVIN,
+        &[21, 22],
+        &cfg,
+    )
+    .unwrap();
+    let gen_ = score_generated(Preset::Day, &SEEDS, SIZE, &cfg);
+    for (name, s) in [("real", &real), ("generated", &gen_)] {
+        let p = &s.planted;
+        eprintln!("day {name}: {p:?}, background {:?}", s.background);
+        assert!(p.recall(2) >= 0.9, "{name} ≥ 6 K recall {}", p.recall(2));
+        assert!(
+            p.false_zones_per_mpx() <= 25.0,
+            "{name} {}",
+            p.false_zones_per_mpx()
+        );
+        assert!(background_rate(s) <= 25.0, "{name} {}", background_rate(s));
+    }
+    // 18.2 vs 12.4 per Mpx when this was written.
+    let ratio = background_rate(&gen_) / background_rate(&real);
+    assert!((0.5..=2.0).contains(&ratio), "generated / real = {ratio}");
 }

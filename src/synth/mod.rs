@@ -39,6 +39,7 @@ mod plant;
 pub mod qa;
 pub mod rng;
 mod shape;
+pub mod spots;
 mod swir;
 mod terrain;
 mod water;

@@ -1,6 +1,6 @@
 //! A generated thermal background: fractal DEM → surface temperature (regional gradient,
-//! elevation lapse, land-cover texture, solar heating of slopes by day), lakes, fill and
-//! Gaussian sensor noise. Rows are computed in parallel; every value depends only on the seed and
+//! elevation lapse, land-cover texture, small warm and cold spots, solar heating of slopes by
+//! day), lakes, fill and Gaussian sensor noise. Rows are computed in parallel; every value depends only on the seed and
 //! the pixel, never on the thread that computed it.
 
 use ndarray::{Array2, Axis, Zip};
@@ -12,6 +12,7 @@ use super::model::BackgroundModel;
 use super::noise::Fractal;
 use super::qa::{QA_CLEAR, QA_FILL, QA_WATER};
 use super::rng::{SplitMix64, hash2, normal_pair};
+use super::spots::{SpotModel, Spots};
 use super::water::{Lake, Lakes};
 
 /// Independent random streams of one seed.
@@ -25,6 +26,7 @@ pub(crate) mod stream {
     pub const OBJECTS: u64 = 7;
     pub const SEAMS: u64 = 8;
     pub const SWIR: u64 = 9;
+    pub const SPOTS: u64 = 10;
 }
 
 /// DEM octaves of the large-scale relief, px (2048 px ≈ 61 km at 30 m).
@@ -141,6 +143,10 @@ pub(crate) fn generate_background(p: &SynthParams) -> Background {
         .fill_stripes
         .then(|| FillLayout::draw(&mut SplitMix64::stream(p.seed, stream::FILL), rows, cols));
     let noise_seed = SplitMix64::stream(p.seed, stream::NOISE).next_u64();
+    let spots = Spots::new(
+        SplitMix64::stream(p.seed, stream::SPOTS).next_u64(),
+        SpotModel::of(p.preset),
+    );
 
     // Regional gradient: K per pixel along rows and columns.
     let diag = ((rows * rows + cols * cols) as f64).sqrt().max(1.0);
@@ -169,6 +175,7 @@ pub(crate) fn generate_background(p: &SynthParams) -> Background {
             |s, (r, (mut t_row, mut q_row))| {
                 s.reset();
                 texture_f.add_row(r, &texture_cols, &mut s.texture, &mut s.comb);
+                spots.add_row(r, &mut s.texture);
                 if let Some(l) = &lakes {
                     l.mark_row(r, &mut s.water, &mut s.shore);
                 }
