@@ -95,7 +95,7 @@ pub fn run(args: &InfoArgs) -> Result<()> {
     println!("input        {} ({:?})", r.input, r.input_kind);
     println!("metadata     {}", opt(&mtl));
     println!("product      {}", opt(&m.product_id));
-    println!("mission      {:?} / {:?}", m.mission, m.sensor);
+    println!("mission      {} / {}", m.mission, m.sensor);
     let level = opt(&m.level_name);
     println!(
         "collection   {:?}, level {:?} ({level})",

@@ -136,10 +136,12 @@ pub fn detect_scenes(
             run_thermal(&cal.raster.data, &valid, pixel_m, cfg)
         });
         detections.extend(det);
+        // Grid mismatches name the band files, not the product directory.
+        let band_file = scene.bands.get(&cal.band).unwrap_or(&scene.input);
         grid = Some((
             cal.raster.georef.clone(),
             cal.raster.shape(),
-            scene.input.display().to_string(),
+            band_file.display().to_string(),
         ));
         day = scene.metadata.is_day();
         temperature = Some(cal);
@@ -161,7 +163,12 @@ pub fn detect_scenes(
                     bands.dim(),
                     &bands.georef,
                     name,
-                    &scene.input.display().to_string(),
+                    &scene
+                        .bands
+                        .get("B5")
+                        .unwrap_or(&scene.input)
+                        .display()
+                        .to_string(),
                 )?;
             }
             let mut det = timed(&mut timings, "swir", || {
