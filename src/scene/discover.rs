@@ -164,7 +164,10 @@ fn with_mtl(
         if listed_id.is_none()
             && let (Some(prefix), Some(pid)) =
                 (product_prefix(&name), metadata.product_id.as_deref())
-            && !prefix.eq_ignore_ascii_case(pid)
+            // `…_T1_GM_B6_VCID_1.TIF` (Landsat 7 gap mask) is part of product `…_T1`.
+            && !prefix
+                .to_ascii_uppercase()
+                .starts_with(&pid.to_ascii_uppercase())
         {
             if kind == InputKind::BandWithMtl {
                 // A neighbour from another product in a shared download folder.
