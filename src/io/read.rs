@@ -58,6 +58,7 @@ pub(super) fn georef_of(ds: &Dataset, path: &Path) -> Result<Georef> {
 
 /// Size, georeferencing, nodata and type of a raster file.
 pub fn raster_info(path: &Path) -> Result<RasterInfo> {
+    let _log = super::gdal_log::scope(path);
     let ds = open(path)?;
     let band = ds
         .rasterband(1)
@@ -76,6 +77,7 @@ pub fn raster_info(path: &Path) -> Result<RasterInfo> {
 
 /// Reads band `band` (1-based) of `path` whole.
 pub fn read_band<T: GdalType + Copy>(path: &Path, band: usize) -> Result<Raster<T>> {
+    let _log = super::gdal_log::scope(path);
     let ds = open(path)?;
     let (cols, rows) = ds.raster_size();
     read_from(&ds, path, band, (0, 0), (rows, cols))
@@ -90,6 +92,7 @@ pub fn read_window<T: GdalType + Copy>(
     offset: (usize, usize),
     shape: (usize, usize),
 ) -> Result<Raster<T>> {
+    let _log = super::gdal_log::scope(path);
     let ds = open(path)?;
     let (cols, rows) = ds.raster_size();
     if offset.0 + shape.0 > rows || offset.1 + shape.1 > cols {

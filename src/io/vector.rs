@@ -112,6 +112,7 @@ fn to_geo(g: &OgrGeometry, path: &Path) -> Result<Geometry<f64>> {
 /// Returns the features and warnings.
 pub fn read_features(path: &Path, georef: &Georef) -> Result<(Vec<VectorFeature>, Vec<String>)> {
     super::ensure_gdal_config();
+    let _log = super::gdal_log::scope(path);
     if !path.exists() {
         return Err(Error::input(path, "file not found"));
     }
@@ -336,6 +337,7 @@ fn gdal_err(dest: &Path) -> impl Fn(gdal::errors::GdalError) -> Error + '_ {
 /// `georef`'s CRS, and returns it staged for [`super::commit_all`]. Empty layers are created
 /// with their fields and geometry type.
 pub fn stage_gpkg(dest: &Path, georef: &Georef, layers: &[OutLayer]) -> Result<Staged> {
+    let _log = super::gdal_log::scope(dest);
     super::ensure_gdal_config();
     let tmp = staging_path(dest);
     let _ = std::fs::remove_file(&tmp);

@@ -60,6 +60,7 @@ pub fn warp_bands(
     resampling: Resampling,
     name: &Path,
 ) -> Result<Vec<Array2<f32>>> {
+    let _log = super::gdal_log::scope(name);
     let Some(first) = bands.first() else {
         return Ok(Vec::new());
     };
@@ -155,6 +156,7 @@ pub struct RgbBands {
 /// Reads bands 1–3 of an RGB(A) orthophoto GeoTIFF.
 pub fn read_rgb(path: &Path) -> Result<RgbBands> {
     super::ensure_gdal_config();
+    let _log = super::gdal_log::scope(path);
     let ds = Dataset::open(path).map_err(|e| {
         if path.exists() {
             Error::gdal(path, format!("cannot open as a raster: {e}"))
