@@ -89,6 +89,9 @@ pub fn run(args: &InfoArgs) -> Result<()> {
     if args.json {
         return super::print_json(&r);
     }
+    if super::quiet() {
+        return Ok(());
+    }
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let m = &r.metadata;
     let mtl = scene.mtl_path.as_ref().map(|p| p.display().to_string());

@@ -44,13 +44,19 @@ const C1: Layout = Layout {
 };
 
 /// The level-1 calibration groups a product of this layout should have and this file lacks:
-/// the radiometric rescaling group (unless the older radiance-range groups stand in for it)
-/// and, when `thermal` (the sensor has thermal bands), the thermal-constants group.
-pub(crate) fn missing_groups(tree: &MtlTree, c2_root: bool, thermal: bool) -> Vec<String> {
+/// the radiometric rescaling group (for a pre-collection file, unless the older radiance-range
+/// groups stand in for it; Collection 1 and 2 always carry it) and, when `thermal` (the sensor
+/// has thermal bands), the thermal-constants group.
+pub(crate) fn missing_groups(
+    tree: &MtlTree,
+    c2_root: bool,
+    pre_collection: bool,
+    thermal: bool,
+) -> Vec<String> {
     let layout = if c2_root { &C2 } else { &C1 };
     let absent = |names: &[&str]| names.iter().all(|n| tree.group(n).is_none());
     let mut out = Vec::new();
-    if absent(layout.rescaling) && absent(layout.min_max_radiance) {
+    if absent(layout.rescaling) && (!pre_collection || absent(layout.min_max_radiance)) {
         out.push(layout.rescaling[0].to_string());
     }
     if thermal && absent(layout.thermal) {

@@ -158,7 +158,12 @@ fn landsat(tree: &MtlTree, source: &Path) -> Result<SceneMetadata> {
         band_files: band_files(tree, product_group, id),
         calibration: calibration(tree, c2_root, source)?,
         missing_groups: if level == Level::L1 {
-            missing_groups(tree, c2_root, sensor != Sensor::Mss)
+            missing_groups(
+                tree,
+                c2_root,
+                collection == Collection::PreCollection,
+                sensor != Sensor::Mss,
+            )
         } else {
             Vec::new()
         },

@@ -135,7 +135,8 @@ fn with_mtl(
     let metadata = parse_mtl(&bytes, mtl_path)?;
     if !metadata.missing_groups.is_empty() {
         tracing::warn!(
-            "{}: no {} group: calibration constants of level-1 bands will be missing",
+            "{}: no {} group: level-1 constants are taken from other groups or published \
+             values where possible, else calibration fails",
             mtl_path.display(),
             metadata.missing_groups.join(" or ")
         );
