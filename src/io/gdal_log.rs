@@ -65,7 +65,13 @@ fn handle(kind: CplErrType, code: i32, msg: &str) {
         .map_or_else(|| "(no file)".to_string(), |f| f.display().to_string());
     match kind {
         CplErrType::Warning => {
-            if first_time(file.as_deref(), msg) {
+            if !first_time(file.as_deref(), msg) {
+                return;
+            }
+            // GDAL often names the file itself; do not say it twice.
+            if file.is_some() && msg.contains(&shown) {
+                tracing::warn!(target: "gdal", file = %shown, code, "GDAL: {msg}");
+            } else {
                 tracing::warn!(target: "gdal", file = %shown, code, "{shown}: GDAL: {msg}");
             }
         }
