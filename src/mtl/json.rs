@@ -170,6 +170,15 @@ mod tests {
     }
 
     #[test]
+    fn json_numbers_read_back_exactly() {
+        // Found by tests/mtl_formats.rs (generated_mtl_in_three_encodings): without
+        // serde_json's float_roundtrip this came back as 1222.625071356931.
+        let t = parse_str(r#"{"R": {"G": {"K2": 1222.6250713569307}}}"#).unwrap();
+        let v: f64 = t.get("G", "K2").unwrap().parse().unwrap();
+        assert_eq!(v, 1222.6250713569307);
+    }
+
+    #[test]
     fn arrays_become_repeated_groups() {
         let t = parse_str(r#"{"R": {"band": [{"n": "1"}, {"n": "2"}], "v": ["a", "b"]}}"#).unwrap();
         assert_eq!(t.root().groups().len(), 2);
