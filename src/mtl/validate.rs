@@ -8,7 +8,7 @@
 //! * `K1 > 0` and `K2 > 0` (W m⁻² sr⁻¹ µm⁻¹ and K);
 //! * `K2` implies an effective wavelength `λ = c2 / K2` inside the thermal infrared
 //!   ([`TIR_UM`]), and `K1` agrees with that wavelength within a factor of [`K1_TOLERANCE`]
-//!   (`K1 ≈ c1 / λ⁵`; 0.5 % for Landsat 8 B10, 1 % for Landsat 5 B6). A file with K1 and K2
+//!   (`K1 ≈ c1 / λ⁵`; 0.3 % for Landsat 8 B10, 1.2 % for Landsat 5 B6). A file with K1 and K2
 //!   swapped fails this test.
 //!
 //! Offsets (`ADD`) may be any finite number (Landsat 7 B6 has a negative one).
