@@ -367,8 +367,10 @@ struct Gen {
 
 const PID: &str = "LC08_L1TP_227074_20190825_20200826_02_T1";
 
-fn groups(g: &Gen) -> Vec<(&'static str, Vec<(&'static str, String, bool)>)> {
-    // (key, value, is_number)
+/// `(key, value, is_number)` of one MTL entry.
+type Entry = (&'static str, String, bool);
+
+fn groups(g: &Gen) -> Vec<(&'static str, Vec<Entry>)> {
     vec![
         (
             "PRODUCT_CONTENTS",

@@ -3,6 +3,7 @@
 
 mod atomic;
 mod cog;
+mod files;
 mod gdal_log;
 mod geo;
 mod quicklook;
@@ -13,6 +14,7 @@ mod warp;
 
 pub use atomic::{Staged, commit_all, stage_bytes, staging_path, write_atomic};
 pub use cog::{CogOptions, stage_cog, stage_rgba_cog, write_cog};
+pub use files::{not_found, regular_file};
 pub use gdal_log::{FileScope, scope as gdal_file_scope};
 pub use geo::{aoi_mask, to_lonlat};
 pub use quicklook::{

@@ -30,7 +30,7 @@ fn open(path: &Path) -> Result<Dataset> {
     super::ensure_gdal_config();
     Dataset::open(path).map_err(|e| {
         if !crate::io::is_virtual(path) && !path.exists() {
-            Error::input(path, "file not found")
+            super::not_found(path)
         } else {
             Error::gdal(path, format!("cannot open as a raster: {e}"))
         }

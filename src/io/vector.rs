@@ -114,7 +114,7 @@ pub fn read_features(path: &Path, georef: &Georef) -> Result<(Vec<VectorFeature>
     super::ensure_gdal_config();
     let _log = super::gdal_log::scope(path);
     if !path.exists() {
-        return Err(Error::input(path, "file not found"));
+        return Err(super::not_found(path));
     }
     let opts = DatasetOptions {
         open_flags: GdalOpenFlags::GDAL_OF_VECTOR,

@@ -17,15 +17,15 @@ pub fn open_scene(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
         let link = std::fs::symlink_metadata(input).is_ok_and(|m| m.file_type().is_symlink());
         if link {
             // A dangling link or a loop: say which.
-            regular_file(input)?;
+            io::regular_file(input)?;
         }
         return Err(Error::input(input, "file or directory not found"));
     }
     if let Some(m) = mtl.filter(|m| !io::is_virtual(m)) {
-        regular_file(m)?;
+        io::regular_file(m)?;
     }
     if !io::is_virtual(input) && !input.is_dir() {
-        regular_file(input)?;
+        io::regular_file(input)?;
     }
     if input.is_dir() {
         let files = list_dir(input)?;
@@ -254,7 +254,7 @@ fn list_dir(dir: &Path) -> Result<Vec<String>> {
     for entry in rd {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        match regular_file(&entry.path()) {
+        match io::regular_file(&entry.path()) {
             Ok(()) => names.push(name),
             Err(e) if looks_like_input(&name) => return Err(e),
             Err(e) => tracing::debug!("ignored: {e}"),
@@ -269,38 +269,6 @@ fn looks_like_input(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".tif") || lower.ends_with(".tiff") || is_mtl_name(name)
 }
-
-/// Ok when `path` is (or links to) a regular file; otherwise an error naming it and saying what
-/// it is instead.
-pub(super) fn regular_file(path: &Path) -> Result<()> {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => Ok(()),
-        Ok(m) if m.is_dir() => Err(Error::input(path, "is a directory, not a file")),
-        Ok(_) => Err(Error::input(
-            path,
-            "is not a regular file (a device, socket or pipe)",
-        )),
-        Err(e) => {
-            let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-            let what = if !link {
-                format!("cannot be read: {e}")
-            } else if e.kind() == std::io::ErrorKind::NotFound {
-                "is a symbolic link whose target does not exist".to_string()
-            } else if e.raw_os_error() == Some(ELOOP) {
-                "is a symbolic link that loops (too many levels of symbolic links)".to_string()
-            } else {
-                format!("is a symbolic link that cannot be followed: {e}")
-            };
-            Err(Error::input(path, what))
-        }
-    }
-}
-
-/// `ELOOP` on Linux and the BSDs/macOS ("too many levels of symbolic links").
-#[cfg(target_os = "linux")]
-const ELOOP: i32 = 40;
-#[cfg(not(target_os = "linux"))]
-const ELOOP: i32 = 62;
 
 /// MTL preference: the product's own `<prefix>_MTL.*`, else the only MTL-like file. Among
 /// formats of one product, text before JSON before XML (they carry the same content).

@@ -76,7 +76,8 @@ struct Mutant {
 }
 
 fn make_mutant(rng: &mut Rng) -> Mutant {
-    let src = testdata(*rng.pick(PRODUCTS));
+    let product: &str = PRODUCTS[rng.below(PRODUCTS.len())];
+    let src = testdata(product);
     let dir = tempfile::tempdir().unwrap();
     let product = dir.path().join(src.file_name().unwrap());
     std::fs::create_dir_all(&product).unwrap();
