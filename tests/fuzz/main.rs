@@ -1,7 +1,9 @@
-//! Mutation fuzzing on stable Rust (cargo-fuzz needs nightly). Mutants of the test products
-//! (truncated files, flipped bytes, broken TIFF tags and IFDs, edited MTL lines) go through
-//! `info`, `calibrate` and `detect` in this process, each with a timeout: no panic, no hang, no
-//! partial output. Mutants of every MTL file of testdata/ go through the MTL parser.
+//! Mutation fuzzing on stable Rust (cargo-fuzz needs nightly). Mutants of test inputs
+//! (truncated files, flipped bytes, broken TIFF tags and IFDs, edited MTL and GeoJSON lines) of
+//! four product directories (with a known-fires inventory), two USGS packages and a generic
+//! raster go through `info`, `calibrate` and `detect` in this process, each with a timeout: no
+//! panic, no hang, no partial output. Mutants of every MTL file of testdata/ go through the MTL
+//! parser.
 //!
 //! `cargo test --test fuzz` runs a small fixed-seed set. The long run (docs/robustness.md):
 //!
@@ -68,68 +70,163 @@ fn inputs_of(dir: &Path) -> Vec<String> {
     names
 }
 
-/// One mutant: a copy of a product with one or two files mutated.
+/// USGS packages read in place (`/vsitar/`), mutated as a whole.
+const PACKAGES: &[&str] = &[
+    "landsat-tiny-formats/LE07_L1GT_104078_20131209_20161119_01_T2.tar.gz",
+    "landsat-tiny-formats/LE07_L1TP_104078_20130429_20161124_01_T1.tar",
+];
+
+/// A generic Float32 raster (calibrated with `--input-unit kelvin`).
+const GENERIC: &str = "bad/files/generic_no_unit.tif";
+
+/// What a mutant is.
+enum Kind {
+    /// A product directory, with a known-fires inventory for `detect`.
+    Product,
+    /// A package file.
+    Package,
+    /// A generic raster file.
+    Generic,
+}
+
+/// One mutant: a copy of a seed with one or two of its files mutated.
 struct Mutant {
     dir: tempfile::TempDir,
-    product: PathBuf,
+    /// The input given to the commands.
+    input: PathBuf,
+    kind: Kind,
     what: Vec<String>,
 }
 
+fn mutate_file(p: &Path, rng: &mut Rng, what: &mut Vec<String>) {
+    let name = p.file_name().unwrap().to_string_lossy().into_owned();
+    let mut bytes = std::fs::read(p).unwrap();
+    let applied = mutate(&name, &mut bytes, rng);
+    std::fs::write(p, bytes).unwrap();
+    what.push(format!("{name}: {applied}"));
+}
+
 fn make_mutant(rng: &mut Rng) -> Mutant {
+    let dir = tempfile::tempdir().unwrap();
+    let mut what = Vec::new();
+    let pick = rng.below(10);
+    if pick == 0 {
+        let src = testdata(PACKAGES[rng.below(PACKAGES.len())]);
+        let input = dir.path().join(src.file_name().unwrap());
+        std::fs::copy(&src, &input).unwrap();
+        mutate_file(&input, rng, &mut what);
+        return Mutant {
+            dir,
+            input,
+            kind: Kind::Package,
+            what,
+        };
+    }
+    if pick == 1 {
+        let input = dir.path().join("mosaic.tif");
+        std::fs::copy(testdata(GENERIC), &input).unwrap();
+        mutate_file(&input, rng, &mut what);
+        return Mutant {
+            dir,
+            input,
+            kind: Kind::Generic,
+            what,
+        };
+    }
     let product: &str = PRODUCTS[rng.below(PRODUCTS.len())];
     let src = testdata(product);
-    let dir = tempfile::tempdir().unwrap();
-    let product = dir.path().join(src.file_name().unwrap());
-    std::fs::create_dir_all(&product).unwrap();
+    let input = dir.path().join(src.file_name().unwrap());
+    std::fs::create_dir_all(&input).unwrap();
     for e in std::fs::read_dir(&src).unwrap() {
         let e = e.unwrap();
-        std::fs::copy(e.path(), product.join(e.file_name())).unwrap();
+        std::fs::copy(e.path(), input.join(e.file_name())).unwrap();
     }
-    let inputs = inputs_of(&product);
-    let mut what = Vec::new();
+    let known = dir.path().join("known_fires.geojson");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/known_fires.geojson"),
+        &known,
+    )
+    .unwrap();
+    let inputs = inputs_of(&input);
     for _ in 0..1 + rng.below(2) {
-        let name = rng.pick(&inputs).clone();
-        let p = product.join(&name);
-        let mut bytes = std::fs::read(&p).unwrap();
-        let applied = mutate(&name, &mut bytes, rng);
-        std::fs::write(&p, bytes).unwrap();
-        what.push(format!("{name}: {applied}"));
+        if rng.below(5) == 0 {
+            mutate_file(&known, rng, &mut what);
+        } else {
+            let name = rng.pick(&inputs).clone();
+            mutate_file(&input.join(name), rng, &mut what);
+        }
     }
-    Mutant { dir, product, what }
+    Mutant {
+        dir,
+        input,
+        kind: Kind::Product,
+        what,
+    }
 }
 
 /// The commands run on each mutant.
 fn commands(m: &Mutant) -> Vec<(&'static str, Vec<String>, PathBuf)> {
-    let p = m.product.display().to_string();
+    let p = m.input.display().to_string();
     let out = m.dir.path().join("out");
+    let cal = out.join("cal/bt.tif").display().to_string();
+    let det = out.join("det").display().to_string();
+    let known = m
+        .dir
+        .path()
+        .join("known_fires.geojson")
+        .display()
+        .to_string();
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    vec![
-        ("info", s(&["info", &p, "-q"]), out.join("info")),
-        (
-            "calibrate",
-            s(&[
+    let info = ("info", s(&["info", &p, "-q"]), out.join("info"));
+    match m.kind {
+        Kind::Product => vec![
+            info,
+            (
                 "calibrate",
-                &p,
-                "-q",
-                "--out",
-                &out.join("cal/bt.tif").display().to_string(),
-            ]),
-            out.join("cal"),
-        ),
-        (
-            "detect",
-            s(&[
+                s(&["calibrate", &p, "-q", "--out", &cal]),
+                out.join("cal"),
+            ),
+            (
                 "detect",
-                &p,
-                "-q",
-                "--products",
-                "none",
-                "--out",
-                &out.join("det").display().to_string(),
-            ]),
-            out.join("det"),
-        ),
-    ]
+                s(&[
+                    "detect",
+                    &p,
+                    "-q",
+                    "--products",
+                    "none",
+                    "--known-fires",
+                    &known,
+                    "--out",
+                    &det,
+                ]),
+                out.join("det"),
+            ),
+        ],
+        Kind::Package => vec![
+            info,
+            (
+                "calibrate",
+                s(&["calibrate", &p, "-q", "--out", &cal]),
+                out.join("cal"),
+            ),
+        ],
+        Kind::Generic => vec![
+            info,
+            (
+                "calibrate",
+                s(&[
+                    "calibrate",
+                    &p,
+                    "-q",
+                    "--input-unit",
+                    "kelvin",
+                    "--out",
+                    &cal,
+                ]),
+                out.join("cal"),
+            ),
+        ],
+    }
 }
 
 #[derive(Default)]
@@ -147,8 +244,20 @@ fn keep_failure(m: &Mutant, seed: u64, i: u64) -> PathBuf {
         .join("target/fuzz-failures")
         .join(format!("seed{seed}-case{i}"));
     let _ = std::fs::create_dir_all(&dest);
-    for e in std::fs::read_dir(&m.product).unwrap().flatten() {
-        let _ = std::fs::copy(e.path(), dest.join(e.file_name()));
+    let mut stack = vec![m.dir.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(m.dir.path()).unwrap();
+            if p.is_dir() {
+                if !rel.starts_with("out") {
+                    let _ = std::fs::create_dir_all(dest.join(rel));
+                    stack.push(p);
+                }
+            } else {
+                let _ = std::fs::copy(&p, dest.join(rel));
+            }
+        }
     }
     dest
 }

@@ -35,7 +35,7 @@ pub type Applied = String;
 pub fn mutate(name: &str, bytes: &mut Vec<u8>, rng: &mut Rng) -> Applied {
     let lower = name.to_ascii_lowercase();
     let is_tiff = lower.ends_with(".tif") || lower.ends_with(".tiff");
-    let is_mtl = lower.contains("mtl");
+    let is_mtl = lower.contains("mtl") || lower.ends_with(".geojson");
     match (rng.below(10), is_tiff, is_mtl) {
         (0, ..) => truncate(bytes, rng),
         (1 | 2, ..) => flip(bytes, rng),
@@ -197,7 +197,8 @@ const MTL_VALUES: &[&str] = &[
     "\"LC08_L1TP_000000_20000101_20000101_02_T1\"",
 ];
 
-/// Line edits: delete, duplicate, swap, give a key another value, insert a stray GROUP/END.
+/// Line edits (MTL text, JSON, XML, GeoJSON): delete, duplicate, swap, give a key another
+/// value, insert a stray GROUP/END.
 fn mtl_edit(bytes: &mut Vec<u8>, rng: &mut Rng) -> Applied {
     let text = String::from_utf8_lossy(bytes).into_owned();
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
