@@ -175,6 +175,8 @@ pub fn read_rgb(path: &Path) -> Result<RgbBands> {
     let gerr = |e: gdal::errors::GdalError| Error::gdal(path, format!("cannot read: {e}"));
     let georef = super::read::georef_of(&ds, path)?;
     let data_type = ds.rasterband(1).map_err(gerr)?.band_type().name();
+    // Three f32 bands, a mask band being read and the validity flags.
+    super::read::ensure_allocatable(path, rows, cols, 3 * 4 + 1 + 1)?;
     let mut valid = vec![true; rows * cols];
     let mut data = Vec::with_capacity(3);
     for i in 1..=3 {

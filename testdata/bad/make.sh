@@ -21,3 +21,18 @@ gdal_translate $q -ot Float32 "$S/${P}_B10.TIF" files/float32_B10.TIF
 gdal_translate $q -ot Float32 -srcwin 0 0 8 8 "$S/${P}_B10.TIF" files/generic_no_unit.tif
 # B10 with every DN scaled to 0 (all fill).
 gdal_translate $q -scale 0 65535 0 0 -ot UInt16 "$S/${P}_B10.TIF" files/all_fill_B10.TIF
+# B10 whose header declares 2 000 000 x 2 000 000 px (8 TB of UInt16) in 7.5 kB: ImageWidth and
+# ImageLength rewritten as LONG 2000000, RowsPerStrip 1 (found while fuzzing: the read used to
+# abort the process on the allocation).
+python3 - "$S/${P}_B10.TIF" files/huge_dims_B10.TIF <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+ifd = struct.unpack('<I', b[4:8])[0]
+for i in range(struct.unpack('<H', b[ifd:ifd + 2])[0]):
+    e = ifd + 2 + 12 * i
+    tag = struct.unpack('<H', b[e:e + 2])[0]
+    if tag in (256, 257, 278):
+        b[e + 2:e + 4] = struct.pack('<H', 4)
+        b[e + 8:e + 12] = struct.pack('<I', 1 if tag == 278 else 2000000)
+open(sys.argv[2], 'wb').write(b)
+PY

@@ -141,6 +141,22 @@ fn tiff_edit(b: &mut [u8], rng: &mut Rng) -> Option<Applied> {
         ifd as u32,
         (rng.next_u64() & 0xFFFF_FFFF) as u32,
     ];
+    if rng.below(8) == 0 {
+        // Declare an image far larger than the file (width, height and rows per strip together;
+        // one tag at a time rarely gets past the driver's consistency checks).
+        // Sizes no machine holds (8 TB and more): a size that fits could make GDAL fill a sparse
+        // file of many GB, which a shared test machine should not do.
+        let side = *rng.pick(&[2_000_000u32, 0x7FFF_FFFF]);
+        for i in 0..n {
+            let e = ifd + 2 + 12 * i;
+            let t = order.u16(b, e)?;
+            if matches!(t, 256 | 257 | 278) {
+                order.put16(b, e + 2, 4);
+                order.put32(b, e + 8, if t == 278 { 1 } else { side });
+            }
+        }
+        return Some(format!("declared size {side} x {side} px"));
+    }
     let entry = ifd + 2 + 12 * rng.below(n);
     let tag = order.u16(b, entry)?;
     Some(match rng.below(6) {
