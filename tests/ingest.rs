@@ -32,8 +32,8 @@ fn s(v: &serde_json::Value) -> &str {
 fn product_directory() {
     let r = info(&[fixture("landsat8-l1t-pensacola-2015").to_str().unwrap()]);
     assert_eq!(s(&r["input_kind"]), "Directory");
-    assert_eq!(s(&r["mission"]), "Landsat8");
-    assert_eq!(s(&r["sensor"]), "OliTirs");
+    assert_eq!(s(&r["mission"]), "LANDSAT_8");
+    assert_eq!(s(&r["sensor"]), "OLI_TIRS");
     assert_eq!(s(&r["collection"]), "PreCollection");
     assert_eq!(s(&r["level"]), "L1");
     assert_eq!(s(&r["acquisition_date"]), "2015-08-04");
@@ -55,48 +55,48 @@ fn tar_and_tar_gz_packages_are_read_in_place() {
     let cases = [
         (
             "LC09_L1TP_112081_20220209_20220209_02_T1.tar",
-            "Landsat9",
-            "OliTirs",
+            "LANDSAT_9",
+            "OLI_TIRS",
             "C2",
             "B10",
             60,
         ),
         (
             "LE07_L1TP_107068_20220310_20220405_02_T1.tar",
-            "Landsat7",
-            "EtmPlus",
+            "LANDSAT_7",
+            "ETM",
             "C2",
             "B6_VCID_1",
             20,
         ),
         (
             "LE07_L1TP_104078_20130429_20161124_01_T1.tar",
-            "Landsat7",
-            "EtmPlus",
+            "LANDSAT_7",
+            "ETM",
             "C1",
             "B6_VCID_1",
             60,
         ),
         (
             "LT05_L1TP_090085_19970406_20161231_01_T1.tar.gz",
-            "Landsat5",
-            "Tm",
+            "LANDSAT_5",
+            "TM",
             "C1",
             "B6",
             60,
         ),
         (
             "LC08_L1TP_090084_20160121_20170405_01_T1.tar.gz",
-            "Landsat8",
-            "OliTirs",
+            "LANDSAT_8",
+            "OLI_TIRS",
             "C1",
             "B10",
             60,
         ),
         (
             "LE07_L1GT_104078_20131209_20161119_01_T2.tar.gz",
-            "Landsat7",
-            "EtmPlus",
+            "LANDSAT_7",
+            "ETM",
             "C1",
             "B6_VCID_1",
             60,
@@ -156,7 +156,7 @@ fn band_file_next_to_its_mtl_and_explicit_mtl() {
             .unwrap(),
     ]);
     assert_eq!(s(&r["input_kind"]), "BandWithMtl");
-    assert_eq!(s(&r["mission"]), "Landsat5");
+    assert_eq!(s(&r["mission"]), "LANDSAT_5");
     assert_eq!(s(&r["thermal_band"]), "B6");
 
     // --mtl names the metadata whatever it is called.
@@ -167,7 +167,7 @@ fn band_file_next_to_its_mtl_and_explicit_mtl() {
     let band = dir.path().join("l8_B10.tif");
     let mtl = dir.path().join("metadata.odl");
     let r = info(&[band.to_str().unwrap(), "--mtl", mtl.to_str().unwrap()]);
-    assert_eq!(s(&r["mission"]), "Landsat8");
+    assert_eq!(s(&r["mission"]), "LANDSAT_8");
     assert_eq!(s(&r["thermal_band"]), "B10");
 }
 
@@ -199,7 +199,7 @@ fn aster_tir_band_uses_handbook_constants() {
     dn[[1, 1]] = 3000;
     write_raster(&band, dn, Unit::Dn);
     let r = info(&[band.to_str().unwrap()]);
-    assert_eq!(s(&r["sensor"]), "Aster");
+    assert_eq!(s(&r["sensor"]), "ASTER");
     assert_eq!(s(&r["acquisition_date"]), "2015-08-14");
     let out = dir.path().join("bt.tif");
     let res = seamfire()
@@ -229,7 +229,7 @@ fn generic_drone_mosaic_in_celsius_and_scaled_dn() {
     t[[2, 2]] = 412.0; // a burning vent: never capped
     write_raster(&mosaic, t, Unit::Celsius);
     let r = info(&[mosaic.to_str().unwrap()]);
-    assert_eq!(s(&r["mission"]), "Generic");
+    assert_eq!(s(&r["mission"]), "GENERIC");
     let out = dir.path().join("bt.tif");
     // The unit tag ("deg C") is enough.
     seamfire()

@@ -350,3 +350,181 @@ fn truncated_corpus_files_are_errors() {
         }
     }
 }
+
+// --- structure-aware property tests: one generated MTL in the three USGS encodings -------------
+
+/// Constants of a generated Landsat 8 C2 MTL.
+#[derive(Debug, Clone)]
+struct Gen {
+    sun_elevation_deg: f64,
+    mult: f64,
+    add: f64,
+    k1: f64,
+    k2: f64,
+    /// JSON numbers as JSON numbers instead of USGS-style strings.
+    json_numbers: bool,
+}
+
+const PID: &str = "LC08_L1TP_227074_20190825_20200826_02_T1";
+
+/// `(key, value, is_number)` of one MTL entry.
+type Entry = (&'static str, String, bool);
+
+fn groups(g: &Gen) -> Vec<(&'static str, Vec<Entry>)> {
+    vec![
+        (
+            "PRODUCT_CONTENTS",
+            vec![
+                ("LANDSAT_PRODUCT_ID", PID.to_string(), false),
+                ("PROCESSING_LEVEL", "L1TP".into(), false),
+                ("FILE_NAME_BAND_10", format!("{PID}_B10.TIF"), false),
+            ],
+        ),
+        (
+            "IMAGE_ATTRIBUTES",
+            vec![
+                ("SPACECRAFT_ID", "LANDSAT_8".into(), false),
+                ("SENSOR_ID", "OLI_TIRS".into(), false),
+                ("SUN_ELEVATION", format!("{:?}", g.sun_elevation_deg), true),
+            ],
+        ),
+        (
+            "LEVEL1_RADIOMETRIC_RESCALING",
+            vec![
+                ("RADIANCE_MULT_BAND_10", format!("{:E}", g.mult), true),
+                ("RADIANCE_ADD_BAND_10", format!("{:?}", g.add), true),
+            ],
+        ),
+        (
+            "LEVEL1_THERMAL_CONSTANTS",
+            vec![
+                ("K1_CONSTANT_BAND_10", format!("{:?}", g.k1), true),
+                ("K2_CONSTANT_BAND_10", format!("{:?}", g.k2), true),
+            ],
+        ),
+    ]
+}
+
+fn odl(g: &Gen) -> String {
+    let mut s = String::from("GROUP = LANDSAT_METADATA_FILE\n");
+    for (name, entries) in groups(g) {
+        s.push_str(&format!("  GROUP = {name}\n"));
+        for (k, v, num) in entries {
+            let v = if num { v } else { format!("\"{v}\"") };
+            s.push_str(&format!("    {k} = {v}\n"));
+        }
+        s.push_str(&format!("  END_GROUP = {name}\n"));
+    }
+    s.push_str("END_GROUP = LANDSAT_METADATA_FILE\nEND\n");
+    s
+}
+
+fn json(g: &Gen) -> String {
+    let groups: Vec<String> = groups(g)
+        .into_iter()
+        .map(|(name, entries)| {
+            let members: Vec<String> = entries
+                .into_iter()
+                .map(|(k, v, num)| {
+                    if num && g.json_numbers {
+                        // serde_json writes the shortest form that reads back exactly.
+                        let x: f64 = v.parse().unwrap();
+                        format!("\"{k}\": {}", serde_json::to_string(&x).unwrap())
+                    } else {
+                        format!("\"{k}\": \"{v}\"")
+                    }
+                })
+                .collect();
+            format!("\"{name}\": {{{}}}", members.join(", "))
+        })
+        .collect();
+    format!("{{\"LANDSAT_METADATA_FILE\": {{{}}}}}", groups.join(", "))
+}
+
+fn xml(g: &Gen) -> String {
+    let mut s =
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LANDSAT_METADATA_FILE>\n");
+    for (name, entries) in groups(g) {
+        s.push_str(&format!("  <{name}>\n"));
+        for (k, v, _) in entries {
+            s.push_str(&format!("    <{k}>{v}</{k}>\n"));
+        }
+        s.push_str(&format!("  </{name}>\n"));
+    }
+    s.push_str("</LANDSAT_METADATA_FILE>\n");
+    s
+}
+
+/// The checks of docs/calibration.md, computed here independently of the library: gain > 0,
+/// K1 > 0, K2 > 0, c2/K2 within 3–20 µm, K1 within a factor 2 of c1/λ⁵.
+fn physically_valid(g: &Gen) -> bool {
+    let (c1, c2) = (1.191_042_8e8, 14_387.752);
+    if !(g.mult > 0.0 && g.k1 > 0.0 && g.k2 > 0.0) {
+        return false;
+    }
+    let lambda = c2 / g.k2;
+    let ratio = g.k1 / (c1 / lambda.powi(5));
+    (3.0..=20.0).contains(&lambda) && (0.5..=2.0).contains(&ratio)
+}
+
+fn gen_strategy() -> impl proptest::strategy::Strategy<Value = Gen> {
+    use proptest::prelude::*;
+    let plausible_k = (600.0f64..900.0, 1200.0f64..1400.0);
+    let any_k = (-2000.0f64..5000.0, -500.0f64..6000.0);
+    (
+        -90.0f64..90.0,
+        prop_oneof![3 => 1e-4f64..1e-3, 1 => -1e-3f64..1e-3, 1 => Just(0.0)],
+        -10.0f64..10.0,
+        prop_oneof![3 => plausible_k, 2 => any_k, 1 => (Just(1321.0789), Just(774.8853))],
+        any::<bool>(),
+    )
+        .prop_map(|(sun, mult, add, (k1, k2), json_numbers)| Gen {
+            sun_elevation_deg: sun,
+            mult,
+            add,
+            k1,
+            k2,
+            json_numbers,
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    /// One generated MTL written as ODL text, JSON and XML: the three parse to the same
+    /// metadata with exactly the generated constants when they are physically valid, and are
+    /// refused naming the file and the band-10 key when they are not.
+    #[test]
+    fn generated_mtl_in_three_encodings(g in gen_strategy()) {
+        let encodings = [
+            ("g_MTL.txt", odl(&g)),
+            ("g_MTL.json", json(&g)),
+            ("g_MTL.xml", xml(&g)),
+        ];
+        let valid = physically_valid(&g);
+        let mut parsed = Vec::new();
+        for (name, text) in &encodings {
+            match parse_mtl(text.as_bytes(), Path::new(name)) {
+                Ok(m) => {
+                    proptest::prop_assert!(valid, "{name} accepted {g:?}");
+                    let c = m.calibration["B10"];
+                    proptest::prop_assert_eq!(c.radiance, rs(g.mult, g.add));
+                    proptest::prop_assert_eq!(c.thermal, th(g.k1, g.k2));
+                    proptest::prop_assert_eq!(m.sun_elevation_deg, Some(g.sun_elevation_deg));
+                    proptest::prop_assert_eq!(m.product_id.as_deref(), Some(PID));
+                    parsed.push(without_source(m));
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    proptest::prop_assert!(!valid, "{name} refused valid {g:?}: {msg}");
+                    proptest::prop_assert!(msg.contains(name) && msg.contains("BAND_10"), "{msg}");
+                }
+            }
+        }
+        if valid {
+            proptest::prop_assert_eq!(parsed.len(), 3);
+            proptest::prop_assert_eq!(&parsed[0], &parsed[1]);
+            proptest::prop_assert_eq!(&parsed[0], &parsed[2]);
+        }
+    }
+}

@@ -218,6 +218,51 @@ fn demo_pipeline_runs_end_to_end() {
         .collect();
     assert_eq!(kz01.len(), 1, "KZ-01 detected on the fire date only");
     assert_eq!(kz01[0]["acquisition_date"], "2019-08-25");
+
+    // Per-scene known_zones hold the inventory zones near that scene only: KZ-01 lies at
+    // Corumbá (-57.5°, -20.0°), KZ-02 at Pensacola (-87.3°, 30.7°); Liverpool is near neither.
+    let known_ids = |scene: &str| -> Vec<String> {
+        let p = dir.path().join(scene).join("known_zones.geojson");
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        v["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                f["properties"]["known_zone_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(known_ids("pensacola-2015-08-04"), ["KZ-02"]);
+    assert_eq!(
+        known_ids("LC08_L1TP_227074_20190825_20200826_02_T1"),
+        ["KZ-01"]
+    );
+    assert!(known_ids("liverpool-l2sp").is_empty());
+
+    // Sensor and mission under the product's own names (SENSOR_ID, SPACECRAFT_ID).
+    let csv = std::fs::read_to_string(dir.path().join("season_summary.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "sensor").unwrap();
+    let sensors: BTreeMap<String, String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[col].to_string())
+        })
+        .collect();
+    assert_eq!(sensors["para-1988"], "TM");
+    assert_eq!(sensors["pensacola-2015-08-04"], "OLI_TIRS");
+    let det: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("pensacola-2015-08-04/detection.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(det["scene"]["mission"], "LANDSAT_8");
+    assert_eq!(det["scene"]["sensor"], "OLI_TIRS");
 }
 
 #[test]

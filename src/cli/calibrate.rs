@@ -102,6 +102,9 @@ pub fn run(a: &CalibrateArgs) -> Result<()> {
     if a.json {
         return super::print_json(&report);
     }
+    if super::quiet() {
+        return Ok(());
+    }
     let f = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.3}"));
     println!(
         "wrote {} — band {}, {}",

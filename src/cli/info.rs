@@ -89,13 +89,16 @@ pub fn run(args: &InfoArgs) -> Result<()> {
     if args.json {
         return super::print_json(&r);
     }
+    if super::quiet() {
+        return Ok(());
+    }
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let m = &r.metadata;
     let mtl = scene.mtl_path.as_ref().map(|p| p.display().to_string());
     println!("input        {} ({:?})", r.input, r.input_kind);
     println!("metadata     {}", opt(&mtl));
     println!("product      {}", opt(&m.product_id));
-    println!("mission      {:?} / {:?}", m.mission, m.sensor);
+    println!("mission      {} / {}", m.mission, m.sensor);
     let level = opt(&m.level_name);
     println!(
         "collection   {:?}, level {:?} ({level})",

@@ -31,20 +31,7 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging(cli.log_format, cli.quiet);
-    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
-    crate::io::init_gdal();
-    let result = match &cli.command {
-        Command::Info(a) => info::run(a),
-        Command::Calibrate(a) => calibrate::run(a),
-        Command::Detect(a) => detect::run(a),
-        Command::Render(a) => render::run(a),
-        Command::Synth(a) => synth::run(a),
-        Command::Accuracy(a) => accuracy::run(a),
-        Command::Run(a) => pipeline::run(a, cli.quiet),
-        Command::Validate(a) => pipeline::validate(a, cli.quiet),
-        Command::Merge(a) => pipeline::merge(a, cli.quiet),
-    };
-    match result {
+    match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("{err}");
@@ -56,6 +43,24 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Runs a parsed command line in this process (no logging set-up, no exit code): what the
+/// binary does after parsing, callable from tests and harnesses (`tests/fuzz.rs`).
+pub fn run(cli: &Cli) -> crate::error::Result<()> {
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    crate::io::init_gdal();
+    match &cli.command {
+        Command::Info(a) => info::run(a),
+        Command::Calibrate(a) => calibrate::run(a),
+        Command::Detect(a) => detect::run(a),
+        Command::Render(a) => render::run(a),
+        Command::Synth(a) => synth::run(a),
+        Command::Accuracy(a) => accuracy::run(a),
+        Command::Run(a) => pipeline::run(a, cli.quiet),
+        Command::Validate(a) => pipeline::validate(a, cli.quiet),
+        Command::Merge(a) => pipeline::merge(a, cli.quiet),
+    }
+}
+
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// `--quiet` was given: commands print no summary.
@@ -63,7 +68,8 @@ fn quiet() -> bool {
     QUIET.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-fn exit_code(err: &Error) -> u8 {
+/// The exit code of a failed command: 2 for usage errors, 1 otherwise.
+pub fn exit_code(err: &Error) -> u8 {
     match err {
         Error::Usage(_) => 2,
         _ => 1,

@@ -52,6 +52,7 @@ pub fn stage_cog<T: GdalType + Copy>(
     opts: &CogOptions,
 ) -> Result<Staged> {
     super::ensure_gdal_config();
+    let _log = super::gdal_log::scope(dest);
     let mem = build_mem(
         &[&raster.data],
         &raster.georef,

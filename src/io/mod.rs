@@ -3,6 +3,8 @@
 
 mod atomic;
 mod cog;
+mod files;
+mod gdal_log;
 mod geo;
 mod quicklook;
 mod read;
@@ -12,6 +14,8 @@ mod warp;
 
 pub use atomic::{Staged, commit_all, stage_bytes, staging_path, write_atomic};
 pub use cog::{CogOptions, stage_cog, stage_rgba_cog, write_cog};
+pub use files::{not_found, regular_file};
+pub use gdal_log::{FileScope, scope as gdal_file_scope};
 pub use geo::{aoi_mask, to_lonlat};
 pub use quicklook::{
     aux_xml_text, encode_png, stage_png_quicklook, world_file_path, world_file_text,
@@ -24,13 +28,10 @@ pub use vector::{
 pub use vsi::{is_virtual, list_archive, read_bytes, vsi_path_in_archive};
 pub use warp::{Resampling, RgbBands, read_rgb, warp_bands};
 
-/// Routes GDAL's own error messages to `tracing` instead of stderr, so the CLI prints one clear
-/// message per failure, and applies [`ensure_gdal_config`]. Call once at start-up.
+/// Applies [`ensure_gdal_config`], which also routes GDAL's own messages into the log
+/// (module `gdal_log`). Call once at start-up.
 pub fn init_gdal() {
     ensure_gdal_config();
-    gdal::config::set_error_handler(|kind, code, msg| {
-        tracing::debug!(target: "gdal", ?kind, code, "{msg}");
-    });
 }
 
 /// GDAL settings every read and write relies on, applied once per process (every `io` entry
@@ -38,10 +39,12 @@ pub fn init_gdal() {
 /// (`GDAL_PAM_ENABLED=NO`) or `.properties` files for gzip archives
 /// (`CPL_VSIL_GZIP_WRITE_PROPERTIES=NO`) next to them; and outputs must be reproducible, so the
 /// GeoPackage `last_change` timestamps are fixed (`OGR_CURRENT_DATE`; file times still tell
-/// when a product was written).
+/// when a product was written). GDAL's warnings and errors go to the `tracing` log with the
+/// file they concern (see `gdal_log`), never raw to stderr.
 pub fn ensure_gdal_config() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
+        gdal_log::install();
         for (key, value) in [
             ("GDAL_PAM_ENABLED", "NO"),
             ("CPL_VSIL_GZIP_WRITE_PROPERTIES", "NO"),

@@ -34,10 +34,55 @@ fn open(path: &Path) -> Result<Dataset> {
     super::ensure_gdal_config();
     Dataset::open(path).map_err(|e| {
         if !crate::io::is_virtual(path) && !path.exists() {
-            Error::input(path, "file not found")
+            super::not_found(path)
         } else {
             Error::gdal(path, format!("cannot open as a raster: {e}"))
         }
+    })
+}
+
+/// Errors, instead of letting the allocation abort the process (or GDAL fill terabytes of a
+/// sparse file), when `rows × cols` pixels of `bytes_per_px` bytes cannot be held in memory. A
+/// corrupt or hostile header can declare millions of pixels a side in a file of a few
+/// kilobytes. The limit is the machine's RAM plus swap (Linux `/proc/meminfo`) and what the
+/// allocator grants (a reservation released at once); no fixed size is imposed.
+pub(super) fn ensure_allocatable(
+    path: &Path,
+    rows: usize,
+    cols: usize,
+    bytes_per_px: usize,
+) -> Result<()> {
+    let bytes = rows
+        .checked_mul(cols)
+        .and_then(|n| n.checked_mul(bytes_per_px))
+        .filter(|&b| b <= isize::MAX as usize);
+    let fits = |b: usize| {
+        memory_bytes().is_none_or(|m| b as u64 <= m)
+            && Vec::<u8>::new().try_reserve_exact(b).is_ok()
+    };
+    if bytes.is_some_and(fits) {
+        return Ok(());
+    }
+    let gib = rows as f64 * cols as f64 * bytes_per_px as f64 / f64::from(1u32 << 30);
+    Err(Error::input(
+        path,
+        format!(
+            "declares {cols} x {rows} pixels ({gib:.1} GiB to read), more than this machine can \
+             hold; the file header is corrupt, or the raster must be cropped or tiled first"
+        ),
+    ))
+}
+
+/// `MemTotal + SwapTotal` of `/proc/meminfo` in bytes, when readable.
+fn memory_bytes() -> Option<u64> {
+    static MEMORY: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    *MEMORY.get_or_init(|| {
+        let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+        let kib = |key: &str| -> Option<u64> {
+            let line = text.lines().find(|l| l.starts_with(key))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        };
+        Some((kib("MemTotal:")? + kib("SwapTotal:").unwrap_or(0)) * 1024)
     })
 }
 
@@ -62,6 +107,7 @@ pub(super) fn georef_of(ds: &Dataset, path: &Path) -> Result<Georef> {
 
 /// Size, georeferencing, nodata and type of a raster file.
 pub fn raster_info(path: &Path) -> Result<RasterInfo> {
+    let _log = super::gdal_log::scope(path);
     let ds = open(path)?;
     let band = ds
         .rasterband(1)
@@ -82,6 +128,7 @@ pub fn raster_info(path: &Path) -> Result<RasterInfo> {
 
 /// Reads band `band` (1-based) of `path` whole.
 pub fn read_band<T: GdalType + Copy>(path: &Path, band: usize) -> Result<Raster<T>> {
+    let _log = super::gdal_log::scope(path);
     let ds = open(path)?;
     let (cols, rows) = ds.raster_size();
     read_from(&ds, path, band, (0, 0), (rows, cols))
@@ -96,6 +143,7 @@ pub fn read_window<T: GdalType + Copy>(
     offset: (usize, usize),
     shape: (usize, usize),
 ) -> Result<Raster<T>> {
+    let _log = super::gdal_log::scope(path);
     let ds = open(path)?;
     let (cols, rows) = ds.raster_size();
     if offset.0 + shape.0 > rows || offset.1 + shape.1 > cols {
@@ -130,6 +178,7 @@ fn read_from<T: GdalType + Copy>(
     let rb = ds
         .rasterband(band)
         .map_err(|e| Error::gdal(path, format!("band {band}: {e}")))?;
+    ensure_allocatable(path, shape.0, shape.1, std::mem::size_of::<T>())?;
     let buf = rb
         .read_as::<T>(
             (offset.1 as isize, offset.0 as isize),
@@ -162,4 +211,23 @@ fn read_from<T: GdalType + Copy>(
         nodata: rb.no_data_value(),
         unit,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impossible_sizes_are_errors_not_aborts() {
+        let p = Path::new("x_B10.TIF");
+        assert!(ensure_allocatable(p, 60, 60, 2).is_ok());
+        let m = ensure_allocatable(p, 2_000_000, 2_000_000, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.contains("x_B10.TIF") && m.contains("2000000 x 2000000"),
+            "{m}"
+        );
+        assert!(ensure_allocatable(p, usize::MAX, 2, 1).is_err(), "overflow");
+    }
 }

@@ -112,8 +112,9 @@ fn to_geo(g: &OgrGeometry, path: &Path) -> Result<Geometry<f64>> {
 /// Returns the features and warnings.
 pub fn read_features(path: &Path, georef: &Georef) -> Result<(Vec<VectorFeature>, Vec<String>)> {
     super::ensure_gdal_config();
+    let _log = super::gdal_log::scope(path);
     if !path.exists() {
-        return Err(Error::input(path, "file not found"));
+        return Err(super::not_found(path));
     }
     let opts = DatasetOptions {
         open_flags: GdalOpenFlags::GDAL_OF_VECTOR,
@@ -189,8 +190,9 @@ pub const KNOWN_NAME_FIELDS: &[&str] = &["name", "zone_name", "known_zone_name",
 
 /// Reads a known-fire inventory: polygons with an id (first of [`KNOWN_ID_FIELDS`], else the
 /// feature id) and a name (first of [`KNOWN_NAME_FIELDS`]). Features with the same id are one
-/// known zone (their union). Non-polygon features are skipped with a warning; a file without
-/// any polygon is an error.
+/// known zone (their union). Non-polygon features are skipped with a warning; a file with
+/// features but no polygon is an error; an empty file (no feature) is a valid, empty inventory
+/// (a new survey area: every zone is `new`), with a warning.
 pub fn read_known_fires(
     path: &Path,
     georef: &Georef,
@@ -226,10 +228,17 @@ pub fn read_known_fires(
             }),
         }
     }
-    if zones.is_empty() {
+    if zones.is_empty() && skipped > 0 {
         return Err(Error::input(
             path,
             "no polygon in the known-fires file (--known-fires needs polygons of known burning zones)",
+        ));
+    }
+    if zones.is_empty() {
+        // A new survey area: nothing is known yet, so every zone and hotspot is `new`.
+        warnings.push(format!(
+            "{}: the known-fires inventory is empty; every zone is new",
+            path.display()
         ));
     }
     if skipped > 0 {
@@ -328,6 +337,7 @@ fn gdal_err(dest: &Path) -> impl Fn(gdal::errors::GdalError) -> Error + '_ {
 /// `georef`'s CRS, and returns it staged for [`super::commit_all`]. Empty layers are created
 /// with their fields and geometry type.
 pub fn stage_gpkg(dest: &Path, georef: &Georef, layers: &[OutLayer]) -> Result<Staged> {
+    let _log = super::gdal_log::scope(dest);
     super::ensure_gdal_config();
     let tmp = staging_path(dest);
     let _ = std::fs::remove_file(&tmp);
@@ -461,6 +471,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("junk.geojson"), "{err}");
+        // An empty inventory is valid: no zone, a warning naming the file.
+        let empty = dir.path().join("empty.geojson");
+        std::fs::write(&empty, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+        let (inv, warnings) = read_known_fires(&empty, &utm21(), 100.0).unwrap();
+        assert!(inv.zones.is_empty());
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("empty.geojson") && w.contains("empty")),
+            "{warnings:?}"
+        );
         // Lines are fine as assets.
         let (roads, _) = read_assets(&lines, AssetKind::Road, &utm21()).unwrap();
         assert_eq!(roads.geometries.len(), 1);

@@ -21,6 +21,7 @@ pub fn list_archive(archive: &Path) -> Result<Vec<String>> {
         return Err(Error::input(archive, "file not found"));
     }
     super::ensure_gdal_config();
+    let _log = super::gdal_log::scope(archive);
     let root = format!("/vsitar/{}", archive.display());
     let entries = gdal::vsi::read_dir(&root, true)
         .map_err(|e| Error::gdal(archive, format!("cannot list archive: {e}")))?;
@@ -45,6 +46,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
         return std::fs::read(path).map_err(|e| Error::io(path, e));
     }
     super::ensure_gdal_config();
+    let _log = super::gdal_log::scope(path);
     let c_path = CString::new(path.to_string_lossy().as_bytes())
         .map_err(|_| Error::input(path, "path contains a NUL byte"))?;
     let mode = CString::new("rb").expect("static string");

@@ -60,6 +60,7 @@ pub fn warp_bands(
     resampling: Resampling,
     name: &Path,
 ) -> Result<Vec<Array2<f32>>> {
+    let _log = super::gdal_log::scope(name);
     let Some(first) = bands.first() else {
         return Ok(Vec::new());
     };
@@ -155,6 +156,7 @@ pub struct RgbBands {
 /// Reads bands 1–3 of an RGB(A) orthophoto GeoTIFF.
 pub fn read_rgb(path: &Path) -> Result<RgbBands> {
     super::ensure_gdal_config();
+    let _log = super::gdal_log::scope(path);
     let ds = Dataset::open(path).map_err(|e| {
         if path.exists() {
             Error::gdal(path, format!("cannot open as a raster: {e}"))
@@ -173,6 +175,8 @@ pub fn read_rgb(path: &Path) -> Result<RgbBands> {
     let gerr = |e: gdal::errors::GdalError| Error::gdal(path, format!("cannot read: {e}"));
     let georef = super::read::georef_of(&ds, path)?;
     let data_type = ds.rasterband(1).map_err(gerr)?.band_type().name();
+    // Three f32 bands, a mask band being read and the validity flags.
+    super::read::ensure_allocatable(path, rows, cols, 3 * 4 + 1 + 1)?;
     let mut valid = vec![true; rows * cols];
     let mut data = Vec::with_capacity(3);
     for i in 1..=3 {

@@ -23,6 +23,7 @@ use super::calibration::number;
 use super::ident;
 use super::tree::{MtlGroup, MtlTree};
 use super::types::{BandCalibration, Collection, Level, Rescale, SceneMetadata, ThermalConstants};
+use super::validate;
 use crate::error::{Error, Result};
 
 /// Builds scene metadata from an `espa_metadata` tree.
@@ -124,6 +125,7 @@ pub(crate) fn scene_metadata(tree: &MtlTree, source: &Path) -> Result<SceneMetad
         wrs_path_row,
         band_files,
         calibration,
+        missing_groups: Vec::new(),
     })
 }
 
@@ -180,9 +182,12 @@ fn band_calibration(band: &MtlGroup, id: &str, source: &Path) -> Result<BandCali
     let num = |g: &MtlGroup, k: &str| -> Result<Option<f64>> {
         g.get(k).map(|v| number(g.name(), k, v, source)).transpose()
     };
+    let positive = |group: &str, key: &str, v: f64, what: &str| -> Result<f64> {
+        validate::positive(source, &format!("band {id} {group}"), key, v, what).map(|()| v)
+    };
     let scaled = match num(band, "scale_factor")? {
         Some(mult) => Some(Rescale {
-            mult,
+            mult: positive(band.name(), "scale_factor", mult, "scale factor")?,
             add: num(band, "add_offset")?.unwrap_or(0.0),
         }),
         None => None,
@@ -194,7 +199,10 @@ fn band_calibration(band: &MtlGroup, id: &str, source: &Path) -> Result<BandCali
     }
     let gain_bias = |g: &MtlGroup| -> Result<Option<Rescale>> {
         Ok(match (num(g, "gain")?, num(g, "bias")?) {
-            (Some(mult), Some(add)) => Some(Rescale { mult, add }),
+            (Some(mult), Some(add)) => Some(Rescale {
+                mult: positive(g.name(), "gain", mult, "gain")?,
+                add,
+            }),
             _ => None,
         })
     };
@@ -208,7 +216,9 @@ fn band_calibration(band: &MtlGroup, id: &str, source: &Path) -> Result<BandCali
         let k1 = num(g, "k1")?.or(num(g, "k1_const")?);
         let k2 = num(g, "k2")?.or(num(g, "k2_const")?);
         if let (Some(k1), Some(k2)) = (k1, k2) {
-            cal.thermal = Some(ThermalConstants { k1, k2_k: k2 });
+            let k = ThermalConstants { k1, k2_k: k2 };
+            validate::thermal(source, &format!("band {id}"), "k1", "k2", k)?;
+            cal.thermal = Some(k);
             break;
         }
     }

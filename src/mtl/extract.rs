@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::band_id::{band_id, is_file_key, is_raster};
-use super::calibration::{calibration, number};
+use super::calibration::{calibration, missing_groups, number};
 use super::ident;
 use super::tree::MtlTree;
-use super::types::{Collection, Level, SceneMetadata};
+use super::types::{Collection, Level, SceneMetadata, Sensor};
 use crate::error::{Error, Result};
 
 const C2_ROOT: &str = "LANDSAT_METADATA_FILE";
@@ -157,6 +157,16 @@ fn landsat(tree: &MtlTree, source: &Path) -> Result<SceneMetadata> {
         root: tree.root_name().to_string(),
         band_files: band_files(tree, product_group, id),
         calibration: calibration(tree, c2_root, source)?,
+        missing_groups: if level == Level::L1 {
+            missing_groups(
+                tree,
+                c2_root,
+                collection == Collection::PreCollection,
+                sensor != Sensor::Mss,
+            )
+        } else {
+            Vec::new()
+        },
         product_id,
         mission,
         sensor,

@@ -1,7 +1,7 @@
 //! Parser for `_MTL.json`: `{"LANDSAT_METADATA_FILE": {"GROUP": {"KEY": "value", …}, …}}`.
 //!
-//! USGS writes every value as a string; numbers and booleans are accepted and kept as their JSON
-//! text, `null` is dropped, arrays of objects become repeated groups. Object member order is
+//! USGS writes every value as a string (`"3.3420E-04"`); numbers and booleans are accepted and
+//! kept as their JSON text, `null` becomes an empty value, arrays of objects become repeated groups. Object member order is
 //! kept (a visitor builds the tree directly; `serde_json::Value` would sort the keys).
 
 use std::fmt;
@@ -131,7 +131,8 @@ fn fill(
 fn add(group: &mut MtlGroup, key: String, value: Node, depth: usize, source: &Path) -> Result<()> {
     match value {
         Node::Scalar(s) => group.push_entry(key, s),
-        Node::Null => {}
+        // Kept as an empty value: absent for optional keys, "not a number" for a constant.
+        Node::Null => group.push_entry(key, ""),
         Node::Object(m) => {
             let mut child = MtlGroup::new(key);
             fill(&mut child, m, depth + 1, source)?;
@@ -165,7 +166,16 @@ mod tests {
         assert_eq!(t.root_name(), "LANDSAT_METADATA_FILE");
         let g = t.group("Z").unwrap();
         let e: Vec<_> = g.entries().collect();
-        assert_eq!(e, vec![("B", "2"), ("A", "1.5"), ("T", "true")]);
+        assert_eq!(e, vec![("B", "2"), ("A", "1.5"), ("T", "true"), ("N", "")]);
+    }
+
+    #[test]
+    fn json_numbers_read_back_exactly() {
+        // Found by tests/mtl_formats.rs (generated_mtl_in_three_encodings): without
+        // serde_json's float_roundtrip this came back as 1222.625071356931.
+        let t = parse_str(r#"{"R": {"G": {"K2": 1222.6250713569307}}}"#).unwrap();
+        let v: f64 = t.get("G", "K2").unwrap().parse().unwrap();
+        assert_eq!(v, 1222.6250713569307);
     }
 
     #[test]

@@ -52,6 +52,7 @@ mod json;
 mod odl;
 mod text;
 mod tree;
+mod validate;
 mod xml;
 
 pub use band_id::band_id_from_file_name;

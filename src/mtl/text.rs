@@ -56,10 +56,11 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], source: &Path) -> Result<Cow<'a, str>>
     Ok(String::from_utf8_lossy(bytes))
 }
 
-/// Guesses the format from the first non-blank character: `{` JSON, `<` XML, anything else ODL.
+/// Guesses the format from the first non-blank character: `{` or `[` JSON, `<` XML, anything
+/// else ODL.
 pub(crate) fn sniff(text: &str) -> Format {
     match text.trim_start().chars().next() {
-        Some('{') => Format::Json,
+        Some('{' | '[') => Format::Json,
         Some('<') => Format::Xml,
         _ => Format::Odl,
     }
@@ -112,6 +113,7 @@ mod tests {
     #[test]
     fn sniffs_by_first_character() {
         assert_eq!(sniff("  {\"A\": {}}"), Format::Json);
+        assert_eq!(sniff("[1, 2]"), Format::Json);
         assert_eq!(sniff("\n<?xml version=\"1.0\"?>"), Format::Xml);
         assert_eq!(sniff("GROUP = L1_METADATA_FILE"), Format::Odl);
     }

@@ -6,37 +6,99 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-/// Satellite mission.
+/// Satellite mission. Serialized (in `info --json`, detection.json, the season summary) under
+/// the product's own name, [`Mission::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Mission {
+    #[serde(rename = "LANDSAT_1")]
     Landsat1,
+    #[serde(rename = "LANDSAT_2")]
     Landsat2,
+    #[serde(rename = "LANDSAT_3")]
     Landsat3,
+    #[serde(rename = "LANDSAT_4")]
     Landsat4,
+    #[serde(rename = "LANDSAT_5")]
     Landsat5,
+    #[serde(rename = "LANDSAT_7")]
     Landsat7,
+    #[serde(rename = "LANDSAT_8")]
     Landsat8,
+    #[serde(rename = "LANDSAT_9")]
     Landsat9,
     /// ASTER on Terra.
+    #[serde(rename = "TERRA")]
     Terra,
     /// Anything else (drone mosaics, other calibrated rasters).
+    #[serde(rename = "GENERIC")]
     Generic,
 }
 
-/// Imaging instrument.
+impl Mission {
+    /// The name USGS products use (`SPACECRAFT_ID`: `LANDSAT_8`); `TERRA`; `GENERIC`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mission::Landsat1 => "LANDSAT_1",
+            Mission::Landsat2 => "LANDSAT_2",
+            Mission::Landsat3 => "LANDSAT_3",
+            Mission::Landsat4 => "LANDSAT_4",
+            Mission::Landsat5 => "LANDSAT_5",
+            Mission::Landsat7 => "LANDSAT_7",
+            Mission::Landsat8 => "LANDSAT_8",
+            Mission::Landsat9 => "LANDSAT_9",
+            Mission::Terra => "TERRA",
+            Mission::Generic => "GENERIC",
+        }
+    }
+}
+
+impl std::fmt::Display for Mission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Imaging instrument. Serialized under the product's own name, [`Sensor::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Sensor {
     /// Multispectral Scanner (Landsat 1–5): no thermal band.
+    #[serde(rename = "MSS")]
     Mss,
     /// Thematic Mapper (Landsat 4/5), thermal band 6.
+    #[serde(rename = "TM")]
     Tm,
     /// Enhanced Thematic Mapper Plus (Landsat 7), thermal B6_VCID_1/2.
+    #[serde(rename = "ETM")]
     EtmPlus,
     /// OLI/TIRS (Landsat 8) or OLI-2/TIRS-2 (Landsat 9), thermal B10/B11.
+    #[serde(rename = "OLI_TIRS")]
     OliTirs,
     /// ASTER TIR (bands 10–14).
+    #[serde(rename = "ASTER")]
     Aster,
+    #[serde(rename = "GENERIC")]
     Generic,
+}
+
+impl Sensor {
+    /// The name USGS products use (`SENSOR_ID`: `MSS`, `TM`, `ETM`, `OLI_TIRS`); `ASTER`;
+    /// `GENERIC`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sensor::Mss => "MSS",
+            Sensor::Tm => "TM",
+            Sensor::EtmPlus => "ETM",
+            Sensor::OliTirs => "OLI_TIRS",
+            Sensor::Aster => "ASTER",
+            Sensor::Generic => "GENERIC",
+        }
+    }
+}
+
+impl std::fmt::Display for Sensor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Landsat collection.
@@ -127,6 +189,12 @@ pub struct SceneMetadata {
     pub band_files: BTreeMap<String, String>,
     /// Band id → calibration constants found in the MTL.
     pub calibration: BTreeMap<String, BandCalibration>,
+    /// Level-1 calibration groups this product should carry and its MTL lacks
+    /// (`LEVEL1_RADIOMETRIC_RESCALING`, `LEVEL1_THERMAL_CONSTANTS`, or their Collection-1
+    /// names). Calibration then falls back to published constants (with a warning naming the
+    /// group) or fails where there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_groups: Vec<String>,
 }
 
 impl SceneMetadata {
@@ -134,5 +202,15 @@ impl SceneMetadata {
     /// the metadata has no sun elevation.
     pub fn is_day(&self) -> Option<bool> {
         self.sun_elevation_deg.map(|e| e > 0.0)
+    }
+
+    /// `" (the MTL has no GROUP group)"` naming [`SceneMetadata::missing_groups`], or `""`:
+    /// appended to messages about missing constants so that they say where they should be.
+    pub fn missing_groups_note(&self) -> String {
+        match self.missing_groups.as_slice() {
+            [] => String::new(),
+            [g] => format!(" (the MTL has no {g} group)"),
+            gs => format!(" (the MTL has no {} groups)", gs.join(" or ")),
+        }
     }
 }

@@ -87,7 +87,8 @@ impl<T> Raster<T> {
     }
 }
 
-/// Grid equality check shared by rasters and masks (see [`Raster::check_same_grid`]).
+/// Grid equality check shared by rasters and masks (see [`Raster::check_same_grid`]). The
+/// message describes both grids (size, origin, pixel size, EPSG code) and what differs.
 pub fn check_same_grid(
     shape_a: (usize, usize),
     georef_a: &Georef,
@@ -96,23 +97,36 @@ pub fn check_same_grid(
     a: &str,
     b: &str,
 ) -> Result<()> {
-    let mismatch = |detail: String| Error::GridMismatch {
+    let what = if shape_a != shape_b {
+        "different sizes".to_string()
+    } else if let Err(e) = georef_a.transform.check_close(&georef_b.transform) {
+        e
+    } else if !georef_a.same_crs(georef_b) {
+        "different coordinate reference systems".to_string()
+    } else {
+        return Ok(());
+    };
+    Err(Error::GridMismatch {
         a: a.to_string(),
         b: b.to_string(),
-        detail,
+        detail: format!(
+            "{what}; {a} is {}, {b} is {}",
+            describe_grid(shape_a, georef_a),
+            describe_grid(shape_b, georef_b)
+        ),
+    })
+}
+
+/// `60 x 60 px (cols x rows), origin (x, y), pixel 30 x -30, EPSG:32656`.
+fn describe_grid(shape: (usize, usize), g: &Georef) -> String {
+    let t = g.transform.0;
+    let crs = match (g.epsg, g.crs_wkt.is_empty()) {
+        (Some(e), _) => format!("EPSG:{e}"),
+        (None, true) => "no CRS".to_string(),
+        (None, false) => "CRS without EPSG code".to_string(),
     };
-    if shape_a != shape_b {
-        return Err(mismatch(format!(
-            "{}x{} pixels vs {}x{} (cols x rows)",
-            shape_a.1, shape_a.0, shape_b.1, shape_b.0
-        )));
-    }
-    georef_a
-        .transform
-        .check_close(&georef_b.transform)
-        .map_err(mismatch)?;
-    if !georef_a.same_crs(georef_b) {
-        return Err(mismatch("different coordinate reference systems".into()));
-    }
-    Ok(())
+    format!(
+        "{} x {} px (cols x rows), origin ({}, {}), pixel {} x {}, {crs}",
+        shape.1, shape.0, t[0], t[3], t[1], t[5]
+    )
 }

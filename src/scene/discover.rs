@@ -14,7 +14,18 @@ use crate::mtl::parse_mtl;
 /// Opens `input` as a scene. `mtl` names the metadata file explicitly, whatever the file names.
 pub fn open_scene(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
     if !io::is_virtual(input) && !input.exists() {
+        let link = std::fs::symlink_metadata(input).is_ok_and(|m| m.file_type().is_symlink());
+        if link {
+            // A dangling link or a loop: say which.
+            io::regular_file(input)?;
+        }
         return Err(Error::input(input, "file or directory not found"));
+    }
+    if let Some(m) = mtl.filter(|m| !io::is_virtual(m)) {
+        io::regular_file(m)?;
+    }
+    if !io::is_virtual(input) && !input.is_dir() {
+        io::regular_file(input)?;
     }
     if input.is_dir() {
         let files = list_dir(input)?;
@@ -98,6 +109,9 @@ fn open_single_file(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
     }
 }
 
+/// Largest MTL read, bytes: real ones are 10–70 kB (old LPGS files padded to 64 kB).
+const MAX_MTL_BYTES: u64 = 16 * 1024 * 1024;
+
 fn with_mtl(
     input: &Path,
     kind: InputKind,
@@ -105,8 +119,28 @@ fn with_mtl(
     paths: Vec<PathBuf>,
     given_band: Option<String>,
 ) -> Result<Scene> {
+    if !io::is_virtual(mtl_path)
+        && let Ok(m) = std::fs::metadata(mtl_path)
+        && m.len() > MAX_MTL_BYTES
+    {
+        return Err(Error::metadata(
+            mtl_path,
+            format!(
+                "{} bytes: too large for an MTL (they are tens of kB; limit {MAX_MTL_BYTES})",
+                m.len()
+            ),
+        ));
+    }
     let bytes = io::read_bytes(mtl_path)?;
     let metadata = parse_mtl(&bytes, mtl_path)?;
+    if !metadata.missing_groups.is_empty() {
+        tracing::warn!(
+            "{}: no {} group: level-1 constants are taken from other groups or published \
+             values where possible, else calibration fails",
+            mtl_path.display(),
+            metadata.missing_groups.join(" or ")
+        );
+    }
     if let Some(given) = &given_band {
         check_band_matches_mtl(input, given, &metadata)?;
     }
@@ -127,8 +161,30 @@ fn with_mtl(
         if !(lower.ends_with(".tif") || lower.ends_with(".tiff")) {
             continue;
         }
-        let id = listed
-            .get(&name.to_ascii_uppercase())
+        let listed_id = listed.get(&name.to_ascii_uppercase());
+        if listed_id.is_none()
+            && let (Some(prefix), Some(pid)) =
+                (product_prefix(&name), metadata.product_id.as_deref())
+            // `…_T1_GM_B6_VCID_1.TIF` (Landsat 7 gap mask) is part of product `…_T1`.
+            && !prefix
+                .to_ascii_uppercase()
+                .starts_with(&pid.to_ascii_uppercase())
+        {
+            if kind == InputKind::BandWithMtl {
+                // A neighbour from another product in a shared download folder.
+                continue;
+            }
+            return Err(Error::input(
+                &p,
+                format!(
+                    "band file of product {prefix}, but the MTL {} describes product {pid} \
+                     (LANDSAT_PRODUCT_ID): the band files, QA and MTL of a scene must come \
+                     from one product",
+                    mtl_path.display()
+                ),
+            ));
+        }
+        let id = listed_id
             .map(|id| id.to_string())
             .or_else(|| band_id_from_name(&name));
         if let Some(id) = id {
@@ -188,17 +244,30 @@ fn is_archive(p: &Path) -> bool {
     n.ends_with(".tar") || n.ends_with(".tar.gz") || n.ends_with(".tgz")
 }
 
+/// Names of the files in `dir`, in name order, symbolic links followed (a directory of links is
+/// a common way to stage a product on a cluster or a scratch disk). An entry that looks like an
+/// input (a GeoTIFF or an MTL) but is not a readable file (a directory, a dangling link, a link
+/// loop) is an error naming it; other entries are ignored.
 fn list_dir(dir: &Path) -> Result<Vec<String>> {
     let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     let mut names = Vec::new();
     for entry in rd {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
-        if entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
-            names.push(entry.file_name().to_string_lossy().into_owned());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match io::regular_file(&entry.path()) {
+            Ok(()) => names.push(name),
+            Err(e) if looks_like_input(&name) => return Err(e),
+            Err(e) => tracing::debug!("ignored: {e}"),
         }
     }
     names.sort();
     Ok(names)
+}
+
+/// A GeoTIFF or an MTL by its name.
+fn looks_like_input(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".tif") || lower.ends_with(".tiff") || is_mtl_name(name)
 }
 
 /// MTL preference: the product's own `<prefix>_MTL.*`, else the only MTL-like file. Among

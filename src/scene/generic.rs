@@ -25,6 +25,7 @@ pub fn generic_metadata(source: &Path) -> SceneMetadata {
         wrs_path_row: None,
         band_files: BTreeMap::new(),
         calibration: BTreeMap::new(),
+        missing_groups: Vec::new(),
     }
 }
 

@@ -84,22 +84,31 @@ impl SheetKind {
 }
 
 /// `Landsat 8 OLI/TIRS`, `Landsat 5 TM`, `Terra ASTER`; the raw names for anything else.
+/// Accepts the product's names (`LANDSAT_8`, `OLI_TIRS`) and the names detection.json files
+/// of seamfire 0.1.0 carried (`Landsat8`, `OliTirs`).
 pub fn sensor_label(mission: &str, sensor: &str) -> String {
-    let m = match mission {
-        m if m.starts_with("Landsat") => format!("Landsat {}", &m["Landsat".len()..]),
-        "Terra" => "Terra".to_string(),
-        "Generic" | "" => String::new(),
-        m => m.to_string(),
+    let norm = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_uppercase()
     };
-    let s = match (mission, sensor) {
-        ("Landsat9", "OliTirs") => "OLI-2/TIRS-2",
-        (_, "OliTirs") => "OLI/TIRS",
-        (_, "Tm") => "TM",
-        (_, "EtmPlus") => "ETM+",
-        (_, "Mss") => "MSS",
-        (_, "Aster") => "ASTER",
-        (_, "Generic") => "",
-        (_, s) => s,
+    let (mn, sn) = (norm(mission), norm(sensor));
+    let m = match mn.as_str() {
+        m if m.starts_with("LANDSAT") => format!("Landsat {}", &m["LANDSAT".len()..]),
+        "TERRA" => "Terra".to_string(),
+        "GENERIC" | "" => String::new(),
+        _ => mission.to_string(),
+    };
+    let s = match (mn.as_str(), sn.as_str()) {
+        ("LANDSAT9", "OLITIRS") => "OLI-2/TIRS-2",
+        (_, "OLITIRS") => "OLI/TIRS",
+        (_, "TM") => "TM",
+        (_, "ETM" | "ETMPLUS") => "ETM+",
+        (_, "MSS") => "MSS",
+        (_, "ASTER") => "ASTER",
+        (_, "GENERIC") => "",
+        _ => sensor,
     };
     match (m.is_empty(), s.is_empty()) {
         (false, false) => format!("{m} {s}"),
@@ -111,9 +120,9 @@ pub fn sensor_label(mission: &str, sensor: &str) -> String {
 
 /// The data credit for the mission (the provider's requested wording).
 pub fn credit(scene: &SceneInfo) -> String {
-    if scene.mission.starts_with("Landsat") {
+    if scene.mission.to_ascii_uppercase().starts_with("LANDSAT") {
         "Landsat data courtesy of the U.S. Geological Survey".into()
-    } else if scene.mission == "Terra" {
+    } else if scene.mission.eq_ignore_ascii_case("Terra") {
         "ASTER data courtesy of NASA/METI/AIST/Japan Space Systems and U.S./Japan ASTER Science Team"
             .into()
     } else {
@@ -456,6 +465,15 @@ mod tests {
         assert_eq!(sensor_label("Landsat7", "EtmPlus"), "Landsat 7 ETM+");
         assert_eq!(sensor_label("Terra", "Aster"), "Terra ASTER");
         assert_eq!(sensor_label("Generic", "Generic"), "generic raster");
+        assert_eq!(sensor_label("LANDSAT_8", "OLI_TIRS"), "Landsat 8 OLI/TIRS");
+        assert_eq!(
+            sensor_label("LANDSAT_9", "OLI_TIRS"),
+            "Landsat 9 OLI-2/TIRS-2"
+        );
+        assert_eq!(sensor_label("LANDSAT_7", "ETM"), "Landsat 7 ETM+");
+        assert_eq!(sensor_label("LANDSAT_5", "TM"), "Landsat 5 TM");
+        assert_eq!(sensor_label("TERRA", "ASTER"), "Terra ASTER");
+        assert_eq!(sensor_label("GENERIC", "GENERIC"), "generic raster");
         let scene = SceneInfo {
             id: "x".into(),
             product_id: Some("LC08_X".into()),

@@ -193,7 +193,10 @@ fn calibrate_dn(scene: &Scene, path: &Path, band: &str) -> Result<Calibrated> {
         let rescale = cal.reflectance.ok_or_else(|| {
             Error::metadata(
                 &m.source,
-                format!("no reflectance rescaling (REFLECTANCE_MULT/ADD) for band {band}"),
+                format!(
+                    "no reflectance rescaling (REFLECTANCE_MULT/ADD) for band {band}{}",
+                    m.missing_groups_note()
+                ),
             )
         })?;
         let (sun, quantity) = if band.starts_with("SR_") {
@@ -247,14 +250,15 @@ fn thermal_constants(
     let rescale = match (cal.radiance, fallback) {
         (Some(r), _) => r,
         (None, Some((r, _))) => {
-            warnings.push(format!("{source}: no radiance rescaling for {band}; using published {:?} constants ML={} AL={}", m.mission, r.mult, r.add));
+            warnings.push(format!("{source}: no radiance rescaling for {band}{}; using published {} constants ML={} AL={}", m.missing_groups_note(), m.mission, r.mult, r.add));
             r
         }
         (None, None) => {
             return Err(Error::metadata(
                 &m.source,
                 format!(
-                    "no RADIANCE_MULT/ADD for band {band} and no published fallback for {:?}",
+                    "no RADIANCE_MULT/ADD for band {band}{} and no published fallback for {}",
+                    m.missing_groups_note(),
                     m.mission
                 ),
             ));
@@ -264,8 +268,11 @@ fn thermal_constants(
         (Some(k), _) => k,
         (None, Some((_, k))) => {
             warnings.push(format!(
-                "{source}: no K1/K2 for {band}; using published {:?} constants K1={} K2={}",
-                m.mission, k.k1, k.k2_k
+                "{source}: no K1/K2 for {band}{}; using published {} constants K1={} K2={}",
+                m.missing_groups_note(),
+                m.mission,
+                k.k1,
+                k.k2_k
             ));
             k
         }
@@ -273,7 +280,8 @@ fn thermal_constants(
             return Err(Error::metadata(
                 &m.source,
                 format!(
-                    "no K1/K2 constants for band {band} and no published fallback for {:?}",
+                    "no K1/K2 constants for band {band}{} and no published fallback for {}",
+                    m.missing_groups_note(),
                     m.mission
                 ),
             ));
@@ -307,7 +315,11 @@ fn apply_lst(scene: &Scene, out: &mut Calibrated) -> Result<()> {
             )
         })?;
         let c = calibrate_dn(scene, path, id)?;
-        c.raster.check_same_grid(&out.raster, id, &out.band)?;
+        c.raster.check_same_grid(
+            &out.raster,
+            &path.display().to_string(),
+            &band_file(scene, &out.band),
+        )?;
         Ok(c.raster)
     };
     let (red, nir) = (refl(red_id)?, refl(nir_id)?);
@@ -344,11 +356,23 @@ fn qa_validity(
         ));
         return Ok(None);
     };
-    let qa = io::read_band::<u16>(qa_path, 1)?;
-    qa.check_same_grid(&out.raster, qa_id, &out.band)?;
+    let qa = super::read_dn::read_qa(qa_path)?;
+    qa.check_same_grid(
+        &out.raster,
+        &qa_path.display().to_string(),
+        &band_file(scene, &out.band),
+    )?;
     let mut mask = qa_mask(&qa.data, layout);
     mask.flag_where(MaskReason::FILL, |r, c| out.raster.data[[r, c]].is_nan());
     Ok(Some(mask))
+}
+
+/// The file of band `id` of `scene` for messages (the id itself when it has none).
+fn band_file(scene: &Scene, id: &str) -> String {
+    scene
+        .bands
+        .get(id)
+        .map_or_else(|| id.to_string(), |p| p.display().to_string())
 }
 
 fn float_raster(data: ndarray::Array2<f32>, georef: &crate::raster::Georef) -> Raster<f32> {

@@ -182,10 +182,12 @@ pub fn detect_scenes(
             detections.push(det);
             budget_outcome = outcome;
         }
+        // Grid mismatches name the band files, not the product directory.
+        let band_file = scene.bands.get(&cal.band).unwrap_or(&scene.input);
         grid = Some((
             cal.raster.georef.clone(),
             cal.raster.shape(),
-            scene.input.display().to_string(),
+            band_file.display().to_string(),
         ));
         day = scene.metadata.is_day();
         temperature = Some(cal);
@@ -207,7 +209,12 @@ pub fn detect_scenes(
                     bands.dim(),
                     &bands.georef,
                     name,
-                    &scene.input.display().to_string(),
+                    &scene
+                        .bands
+                        .get("B5")
+                        .unwrap_or(&scene.input)
+                        .display()
+                        .to_string(),
                 )?;
             }
             let mut det = timed(&mut timings, "swir", || {

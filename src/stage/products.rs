@@ -192,8 +192,8 @@ fn scene_record(job: &DetectJob) -> SceneRecord {
     SceneRecord {
         id: job.scene_id.clone(),
         product_id: m.and_then(|m| m.product_id.clone()),
-        mission: m.map_or_else(String::new, |m| format!("{:?}", m.mission)),
-        sensor: m.map_or_else(String::new, |m| format!("{:?}", m.sensor)),
+        mission: m.map_or_else(String::new, |m| m.mission.name().to_string()),
+        sensor: m.map_or_else(String::new, |m| m.sensor.name().to_string()),
         acquisition_date: m.and_then(|m| m.acquisition_date.clone()),
         scene_center_time: m.and_then(|m| m.scene_center_time.clone()),
         sun_elevation_deg: m.and_then(|m| m.sun_elevation_deg),

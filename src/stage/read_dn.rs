@@ -30,10 +30,33 @@ impl DnBand {
     }
 }
 
-/// Reads band 1 of `path` as unsigned integer DNs. Errors when the file holds another data type
-/// (a DN band is `Byte` or `UInt16`) or has no valid pixel.
+/// Errors unless the raster at `path` holds exactly one band, as every USGS band file does: a
+/// three-band file named `…_B10.TIF` is an RGB rendering or a stack, not the thermal band.
+pub fn require_single_band(info: &io::RasterInfo, path: &Path) -> Result<()> {
+    if info.band_count == 1 {
+        return Ok(());
+    }
+    Err(Error::input(
+        path,
+        format!(
+            "holds {} bands, but a Landsat band file holds one; extract the band you mean \
+             (gdal_translate -b N) or pass the right file",
+            info.band_count
+        ),
+    ))
+}
+
+/// Reads a QA band (`QA_PIXEL`, `BQA`) as `u16`, refusing multi-band files.
+pub fn read_qa(path: &Path) -> Result<Raster<u16>> {
+    require_single_band(&io::raster_info(path)?, path)?;
+    io::read_band::<u16>(path, 1)
+}
+
+/// Reads band 1 of `path` as unsigned integer DNs. Errors when the file holds more than one band,
+/// another data type (a DN band is `Byte` or `UInt16`) or no valid pixel.
 pub fn read_dn(path: &Path) -> Result<DnBand> {
     let info = io::raster_info(path)?;
+    require_single_band(&info, path)?;
     if !matches!(info.data_type.as_str(), "Byte" | "UInt16") {
         return Err(Error::input(
             path,

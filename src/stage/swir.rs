@@ -13,7 +13,6 @@ use super::read_dn::read_dn;
 use crate::calibrate::{QaLayout, dn_to_reflectance};
 use crate::detect::swir::SwirInput;
 use crate::error::{Error, Result};
-use crate::io;
 use crate::mtl::{Level, Sensor};
 use crate::raster::{Georef, MaskReason};
 use crate::scene::Scene;
@@ -81,7 +80,7 @@ pub fn read_swir_bands(scene: &Scene) -> Result<SwirBands> {
         return Err(Error::input(
             &scene.input,
             format!(
-                "the swir method needs Landsat 8/9 OLI bands; this scene's sensor is {:?}",
+                "the swir method needs Landsat 8/9 OLI bands; this scene's sensor is {}",
                 m.sensor
             ),
         ));
@@ -147,7 +146,9 @@ pub fn read_swir_bands(scene: &Scene) -> Result<SwirBands> {
             })?;
         let dn = read_dn(path)?;
         if let Some(first) = &grid {
-            dn.raster.check_same_grid(first, id, ids[0])?;
+            let first_path = scene.bands[ids[0]].display().to_string();
+            dn.raster
+                .check_same_grid(first, &path.display().to_string(), &first_path)?;
         }
         refl.push(dn_to_reflectance(
             &dn.raster.data,
@@ -181,8 +182,9 @@ pub fn read_swir_bands(scene: &Scene) -> Result<SwirBands> {
     if let Some((qa_id, qa_path)) = scene.qa_band()
         && let Some(layout) = QaLayout::for_band(qa_id, m.collection, m.sensor)
     {
-        let qa = io::read_band::<u16>(qa_path, 1)?;
-        qa.check_same_grid(&grid, qa_id, ids[0])?;
+        let qa = super::read_dn::read_qa(qa_path)?;
+        let first_path = scene.bands[ids[0]].display().to_string();
+        qa.check_same_grid(&grid, &qa_path.display().to_string(), &first_path)?;
         Zip::from(&mut fill)
             .and(&qa.data)
             .par_for_each(|f, &q| *f |= layout.decode(q) & MaskReason::FILL != 0);

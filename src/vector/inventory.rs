@@ -185,9 +185,11 @@ pub fn pixels_inside(
     (all, seen)
 }
 
-/// One report per known zone, in inventory order. With an AOI, zones outside it are left out
-/// and the others are clipped to it (labelling still used the whole zone). `zone_known` holds
-/// the known-zone index of each fire zone.
+/// One report per known zone that touches the scene's grid or lies within the inventory's buffer
+/// of it, in inventory order: zones far away are left out, so that a per-scene layer covers the
+/// scene (the season outputs are built from every scene). With an AOI, zones outside it are
+/// left out too and the others are clipped to it (labelling still used the whole zone).
+/// `zone_known` holds the known-zone index of each fire zone.
 pub fn report(
     inv: &Inventory,
     hotspots: &[Hotspot],
@@ -213,6 +215,7 @@ pub fn report(
         n_fire_zones[*i] += 1;
     }
     let pixel_area = gt.pixel_area();
+    let footprint = grid_footprint(gt, anomaly.dim());
     let max_of = |hs: &[&Hotspot], f: fn(&Hotspot) -> Option<f64>| {
         hs.iter().filter_map(|h| f(h)).reduce(f64::max)
     };
@@ -220,6 +223,12 @@ pub fn report(
         .iter()
         .enumerate()
         .filter_map(|(i, z)| {
+            let near = n_fire_zones[i] > 0
+                || !per_zone[i].is_empty()
+                || Euclidean.distance(&footprint, &inv.geoms[i]) <= inv.buffer_m;
+            if !near {
+                return None;
+            }
             let geometry = match aoi {
                 Some(a) => {
                     let clipped = z.geometry.intersection(a);
@@ -250,6 +259,22 @@ pub fn report(
             })
         })
         .collect()
+}
+
+/// The outline of a `(rows, cols)` grid in map coordinates (a rotated grid stays rotated).
+fn grid_footprint(gt: &GeoTransform, (rows, cols): (usize, usize)) -> Geometry<f64> {
+    let (rows, cols) = (rows as f64, cols as f64);
+    let ring: Vec<(f64, f64)> = [
+        (0.0, 0.0),
+        (0.0, cols),
+        (rows, cols),
+        (rows, 0.0),
+        (0.0, 0.0),
+    ]
+    .iter()
+    .map(|&(r, c)| gt.pixel_to_map(r, c))
+    .collect();
+    Geometry::Polygon(geo::Polygon::new(ring.into(), vec![]))
 }
 
 /// Columns of `known_zones.geojson` and the `known_zones` GeoPackage layer.
@@ -381,5 +406,38 @@ pub(crate) mod tests {
         assert_eq!((all, seen), (100, 90));
         // A 60x60 m square at (90, 90): centres at x, y ∈ {105, 135} → 4 pixels.
         assert_eq!(pixels_inside(&square(90.0, 90.0, 60.0), &gt, &anomaly).0, 4);
+    }
+
+    #[test]
+    fn scene_reports_only_zones_touching_the_grid_or_its_buffer() {
+        // Grid: 10x10 pixels of 30 m covering x, y ∈ [0, 300]. A overlaps it; C starts 50 m
+        // east of its edge (inside the 100 m buffer); B starts 700 m east (outside).
+        let mut inv = inv();
+        inv = Inventory::new(
+            {
+                let mut z = inv.zones.clone();
+                z.push(KnownZone {
+                    id: "C".into(),
+                    name: None,
+                    geometry: square(350.0, 0.0, 50.0),
+                });
+                z
+            },
+            inv.buffer_m,
+            inv.source,
+        );
+        let gt = GeoTransform([0.0, 30.0, 0.0, 300.0, 0.0, -30.0]);
+        let anomaly = Array2::<u8>::zeros((10, 10));
+        let ids: Vec<String> = report(&inv, &[], &[], &anomaly, &gt, None)
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, ["A", "C"]);
+        // A fire zone assigned to B keeps B in the report, wherever it is.
+        let ids: Vec<String> = report(&inv, &[], &[Some(1)], &anomaly, &gt, None)
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, ["A", "B", "C"]);
     }
 }
