@@ -2,7 +2,9 @@
 //! paths.
 
 mod atomic;
+mod block_read;
 mod cog;
+mod cog_stream;
 mod geo;
 mod quicklook;
 mod read;
@@ -11,7 +13,9 @@ mod vsi;
 mod warp;
 
 pub use atomic::{Staged, commit_all, stage_bytes, staging_path, write_atomic};
+pub use block_read::BlockReader;
 pub use cog::{CogOptions, stage_cog, stage_rgba_cog, write_cog};
+pub use cog_stream::StreamedCog;
 pub use geo::{aoi_mask, to_lonlat};
 pub use quicklook::{
     aux_xml_text, encode_png, stage_png_quicklook, world_file_path, world_file_text,
