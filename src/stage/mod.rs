@@ -3,6 +3,7 @@
 
 mod accuracy;
 mod calibrate;
+mod calibrate_plan;
 mod detect;
 pub mod products;
 mod read_dn;
@@ -11,6 +12,7 @@ mod swir;
 
 pub use accuracy::{Score, TABLE_HEADER, scene_validity, score_generated, score_scene, table_row};
 pub use calibrate::{CalibrateOptions, Calibrated, calibrate_scene};
+pub use calibrate_plan::{BlockOutput, CalibrationPlan, PlanReaders, plan_calibration};
 pub use detect::{
     SceneDetection, Timing, detect_scenes, merge_classes, run_thermal, thermal_validity,
 };
