@@ -8,10 +8,12 @@ mod args;
 mod calibrate;
 mod detect;
 mod info;
+mod memory;
 mod pipeline;
 mod render;
 mod synth;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -32,6 +34,10 @@ pub fn main() -> ExitCode {
     };
     init_logging(cli.log_format, cli.quiet);
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    PROGRESS.store(
+        !cli.quiet && cli.log_format == LogFormat::Text && std::io::stderr().is_terminal(),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     crate::io::init_gdal();
     let result = match &cli.command {
         Command::Info(a) => info::run(a),
@@ -58,6 +64,13 @@ pub fn main() -> ExitCode {
 
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+static PROGRESS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Progress bars may be drawn: stderr is a terminal, text logs, not `--quiet`.
+fn progress_allowed() -> bool {
+    PROGRESS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// `--quiet` was given: commands print no summary.
 fn quiet() -> bool {
     QUIET.load(std::sync::atomic::Ordering::Relaxed)
@@ -80,7 +93,6 @@ fn init_logging(format: LogFormat, quiet: bool) {
     };
     let filter =
         EnvFilter::try_from_env("SEAMFIRE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    use std::io::IsTerminal;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

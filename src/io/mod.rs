@@ -28,6 +28,14 @@ pub use vector::{
 pub use vsi::{is_virtual, list_archive, read_bytes, vsi_path_in_archive};
 pub use warp::{Resampling, RgbBands, read_rgb, warp_bands};
 
+/// Sets the size of GDAL's block cache (process-wide; GDAL's default is 5 % of RAM). Streamed
+/// writes go through it, so it is part of a run's memory budget.
+pub fn set_gdal_cache_bytes(bytes: u64) {
+    let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+    // SAFETY: plain setter of a global; GDAL serialises access to its cache internally.
+    unsafe { gdal_sys::GDALSetCacheMax64(bytes) }
+}
+
 /// Routes GDAL's own error messages to `tracing` instead of stderr, so the CLI prints one clear
 /// message per failure, and applies [`ensure_gdal_config`]. Call once at start-up.
 pub fn init_gdal() {

@@ -4,6 +4,7 @@
 mod accuracy;
 mod calibrate;
 mod calibrate_plan;
+mod calibrate_stream;
 mod detect;
 pub mod products;
 mod read_dn;
@@ -13,6 +14,10 @@ mod swir;
 pub use accuracy::{Score, TABLE_HEADER, scene_validity, score_generated, score_scene, table_row};
 pub use calibrate::{CalibrateOptions, Calibrated, calibrate_scene};
 pub use calibrate_plan::{BlockOutput, CalibrationPlan, PlanReaders, plan_calibration};
+pub use calibrate_stream::{
+    StreamOptions, StreamedCalibration, StripPlan, TILE_ROWS, ValueStats, calibrate_streamed,
+    plan_strips,
+};
 pub use detect::{
     SceneDetection, Timing, detect_scenes, merge_classes, run_thermal, thermal_validity,
 };
