@@ -11,6 +11,7 @@ pub mod multiscale;
 pub mod otsu;
 pub mod params;
 pub mod robust;
+pub mod stitch;
 pub mod swir;
 pub mod window;
 
