@@ -62,9 +62,10 @@ fn mosaic_round_trips_through_streamed_calibration() {
         serde_json::from_slice(&std::fs::read(m.join("mosaic_vents.json")).unwrap()).unwrap();
     assert!(!vents["vents"].as_array().unwrap().is_empty());
 
-    // 128M leaves room for one 256-row strip per worker (2 x 3000 px x 16 B x 256 rows =
-    // 24.6 MB of the 32 MiB left after GDAL's cache and the fixed overhead); the default limit
-    // gives each worker one strip of 512 rows (700 rows / 2, rounded up to tiles). Same file.
+    // 128M leaves 32 MiB for strips after GDAL's cache (32 MiB) and the fixed 64 MiB: less
+    // than two waves of two 256-row strips (4 x 3000 px x 16 B x 256 rows = 49 MB), so strips
+    // are one tile row, the minimum; the default limit gives each worker one strip of 512 rows
+    // (700 rows / 2, rounded up to tiles). Same file either way.
     let mut files = Vec::new();
     for (limit, rows) in [(None, "block_rows=512"), (Some("128M"), "block_rows=256")] {
         let out = dir

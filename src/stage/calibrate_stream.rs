@@ -102,26 +102,34 @@ pub struct StripPlan {
     pub fits: bool,
 }
 
-/// Splits `memory_limit_bytes` between GDAL's block cache (a quarter, at most 512 MiB) and
-/// `in_flight` strips of `bytes_per_px` per pixel over a `shape = (rows, cols)` raster. Strips
-/// are a multiple of [`TILE_ROWS`] high, no higher than needed to give every worker a strip.
+/// Working memory a strip aims at: larger strips do not run faster (the time goes to decoding
+/// and compressing, per pixel) but cost memory.
+pub const TARGET_STRIP_BYTES: u64 = 64 << 20;
+
+/// Splits `memory_limit_bytes` between GDAL's block cache (a quarter, at most 256 MiB) and two
+/// waves (one being written, one computed) of `in_flight` strips of `bytes_per_px` per pixel
+/// over a `shape = (rows, cols)` raster. Strips
+/// are a multiple of [`TILE_ROWS`] high, about [`TARGET_STRIP_BYTES`] each (at least one tile
+/// row), fewer when the limit is tighter, and no higher than needed to give every worker one.
 pub fn plan_strips(
     shape: (usize, usize),
     bytes_per_px: usize,
     in_flight: usize,
     memory_limit_bytes: u64,
 ) -> StripPlan {
-    let gdal_cache_bytes = (memory_limit_bytes / 4).clamp(16 << 20, 512 << 20);
+    let gdal_cache_bytes = (memory_limit_bytes / 4).clamp(16 << 20, 256 << 20);
     let for_blocks = memory_limit_bytes.saturating_sub(gdal_cache_bytes + FIXED_OVERHEAD_BYTES);
-    let per_tile_row = (in_flight.max(1) * shape.1.max(1) * bytes_per_px * TILE_ROWS) as u64;
-    let tile_rows_fit = (for_blocks / per_tile_row) as usize;
+    let per_tile_row = (shape.1.max(1) * bytes_per_px * TILE_ROWS) as u64;
+    let alive = 2 * in_flight.max(1) as u64;
+    let tile_rows_fit = (for_blocks / (per_tile_row * alive)) as usize;
+    let tile_rows_target = ((TARGET_STRIP_BYTES / per_tile_row) as usize).max(1);
     let needed = shape
         .0
         .div_ceil(in_flight.max(1))
         .div_ceil(TILE_ROWS)
         .max(1);
     StripPlan {
-        block_rows: tile_rows_fit.clamp(1, needed) * TILE_ROWS,
+        block_rows: tile_rows_fit.min(tile_rows_target).clamp(1, needed) * TILE_ROWS,
         gdal_cache_bytes,
         fits: tile_rows_fit >= 1,
     }
@@ -185,17 +193,15 @@ pub fn calibrate_streamed(
         )?),
         _ => None,
     };
+    let t0 = std::time::Instant::now();
     let bar = progress_bar(opts.progress, blocks.len(), &plan.band);
     let mut stats = ValueStats::default();
     let mut valid = [0usize; 3];
-    for wave in blocks.chunks(readers.len()) {
-        let outs: Vec<_> = wave
-            .par_iter()
-            .zip(readers.par_iter_mut())
-            .map(|(b, r)| plan.calibrate_block(r, b.core))
-            .collect();
+    // Wave i is written (in raster order, on the calling thread) while wave i + 1 is read and
+    // calibrated on the other workers: two waves are in memory at once.
+    let mut pending: Option<(&[Block], Vec<super::BlockOutput>)> = None;
+    let mut sink = |wave: &[Block], outs: Vec<super::BlockOutput>| -> Result<()> {
         for (b, o) in wave.iter().zip(outs) {
-            let o = o?;
             write_block(b, &o, &mut writer, mask_writer.as_mut())?;
             stats.add(o.values.iter());
             for (v, n) in valid.iter_mut().zip(o.valid_inputs) {
@@ -203,15 +209,39 @@ pub fn calibrate_streamed(
             }
             bar.inc(1);
         }
+        Ok(())
+    };
+    for wave in blocks.chunks(readers.len()) {
+        let previous = pending.take();
+        let (written, outs) = rayon::join(
+            || previous.map_or(Ok(()), |(w, o)| sink(w, o)),
+            || {
+                wave.par_iter()
+                    .zip(readers.par_iter_mut())
+                    .map(|(b, r)| plan.calibrate_block(r, b.core))
+                    .collect::<Result<Vec<_>>>()
+            },
+        );
+        written?;
+        pending = Some((wave, outs?));
+    }
+    if let Some((w, o)) = pending.take() {
+        sink(w, o)?;
     }
     drop(readers);
     plan.check_valid(valid)?;
+    let strips_s = t0.elapsed().as_secs_f64();
     bar.set_message(format!("{}: building COG overviews", plan.band));
     let mut staged = vec![writer.finish()?];
     if let Some(w) = mask_writer {
         staged.push(w.finish()?);
     }
     bar.finish_and_clear();
+    tracing::debug!(
+        strips_s,
+        cog_s = t0.elapsed().as_secs_f64() - strips_s,
+        "streamed calibration timings"
+    );
     Ok(StreamedCalibration {
         staged,
         stats,
@@ -254,13 +284,25 @@ mod tests {
 
     #[test]
     fn strips_fit_the_budget() {
-        // 16000 x 16000, 10 bytes per pixel, 2 in flight, 500 MiB: cache 125 MiB, blocks get
-        // 500 - 125 - 64 = 311 MiB; one tile row of strips costs 2*16000*10*256 = 81.92 MB
-        // (78.1 MiB) → 3 tile rows = 768-row strips.
+        // 16000 cols, 10 bytes per pixel: one tile row of one strip is 16000*10*256 = 40.96 MB,
+        // so the 64 MiB target gives 1 tile row (256 rows), and 500 - 125 - 64 = 311 MiB hold
+        // the 4 strips alive (164 MB); GDAL's cache is a quarter of the limit, at most 256 MiB.
         let p = plan_strips((16000, 16000), 10, 2, 500 << 20);
         assert_eq!(p.gdal_cache_bytes, 125 << 20);
-        assert_eq!(p.block_rows, 768);
+        assert_eq!(p.block_rows, 256);
         assert!(p.fits);
+        // 2000 cols: a tile row is 5.12 MB → 13 tile rows (66.6 MB) is the most under 64 MiB
+        // (67.1 MB).
+        assert_eq!(
+            plan_strips((16000, 2000), 10, 2, 8 << 30).block_rows,
+            13 * 256
+        );
+        // ... unless the limit is tighter: 200 MiB - 50 MiB cache - 64 MiB = 86 MiB for two
+        // waves of 2 strips → 4 tile rows each (4 x 4 x 5.12 MB = 81.9 MB ≤ 90.2 MB).
+        assert_eq!(
+            plan_strips((16000, 2000), 10, 2, 200 << 20).block_rows,
+            4 * 256
+        );
         // Small raster: never more than one strip per worker (603 rows / 2 → 302 → 512).
         assert_eq!(plan_strips((603, 627), 10, 2, 8 << 30).block_rows, 512);
         // Budget too small for even one tile row: one tile row, flagged.
@@ -270,7 +312,7 @@ mod tests {
         // The cache is capped.
         assert_eq!(
             plan_strips((10, 10), 4, 2, 64 << 30).gdal_cache_bytes,
-            512 << 20
+            256 << 20
         );
     }
 
