@@ -129,6 +129,9 @@ fn plant_into_real(a: &SynthArgs, path: &std::path::Path) -> Result<(SynthScene,
     Ok((s, p))
 }
 
+/// GDAL block cache while writing a mosaic.
+const MOSAIC_GDAL_CACHE_BYTES: u64 = 256 << 20;
+
 /// `--mosaic`: the drone mosaic, streamed.
 fn run_mosaic(a: &SynthArgs) -> Result<()> {
     let shape = parse_size(a.size.as_deref().unwrap_or("1024x1024"))?;
@@ -142,6 +145,8 @@ fn run_mosaic(a: &SynthArgs) -> Result<()> {
         shape,
         pixel_m: a.pixel_m,
     };
+    // Streamed writes go through GDAL's block cache (5 % of RAM by default): bound it.
+    crate::io::set_gdal_cache_bytes(MOSAIC_GDAL_CACHE_BYTES);
     let files = synth::write_mosaic(&a.out, &p)?;
     let vents = synth::mosaic::vents(&p).len();
     if a.json {
