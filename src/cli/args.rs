@@ -85,6 +85,10 @@ pub struct CalibrateArgs {
     pub lst: bool,
     #[command(flatten)]
     pub generic: GenericArgs,
+    /// Memory the calibration may use (`512M`, `2G`): sizes the strips read, calibrated and
+    /// written at once, and GDAL's block cache. Default: half the memory available at start.
+    #[arg(long, value_parser = super::memory::parse_size, value_name = "SIZE")]
+    pub memory_limit: Option<u64>,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,

@@ -5,9 +5,15 @@ use serde::Serialize;
 use super::args::CalibrateArgs;
 use crate::error::{Error, Result};
 use crate::io::{self, CogOptions};
-use crate::raster::Raster;
 use crate::scene::open_scene;
-use crate::stage::{CalibrateOptions, calibrate_scene};
+use crate::stage::{
+    CalibrateOptions, StreamOptions, calibrate_streamed, plan_calibration, plan_strips,
+};
+
+use super::memory;
+
+/// Rasters from this many pixels on get a progress bar (smaller ones finish in about a second).
+const PROGRESS_MIN_PX: usize = 16 << 20;
 
 /// Summary printed after a calibration (also its `--json` schema).
 #[derive(Debug, Serialize)]
@@ -33,22 +39,6 @@ fn mask_path(out: &std::path::Path) -> std::path::PathBuf {
     out.with_file_name(format!("{stem}_mask.tif"))
 }
 
-fn stats(r: &Raster<f32>) -> (usize, Option<f64>, Option<f64>, Option<f64>) {
-    let (mut n, mut sum, mut lo, mut hi) = (0usize, 0f64, f64::INFINITY, f64::NEG_INFINITY);
-    for &v in r.data.iter().filter(|v| !v.is_nan()) {
-        let v = f64::from(v);
-        n += 1;
-        sum += v;
-        lo = lo.min(v);
-        hi = hi.max(v);
-    }
-    if n == 0 {
-        (0, None, None, None)
-    } else {
-        (n, Some(lo), Some(hi), Some(sum / n as f64))
-    }
-}
-
 pub fn run(a: &CalibrateArgs) -> Result<()> {
     let generic = a.generic.request()?;
     let scene = open_scene(&a.input.input, a.input.mtl.as_deref())?;
@@ -57,47 +47,67 @@ pub fn run(a: &CalibrateArgs) -> Result<()> {
         lst: a.lst,
         generic,
     };
-    let cal = calibrate_scene(&scene, &opts)?;
-    for w in &cal.warnings {
+    let plan = plan_calibration(&scene, &opts)?;
+    for w in &plan.warnings {
         tracing::warn!("{w}");
     }
     if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     let cog = CogOptions {
-        description: Some(cal.quantity.label().to_string()),
+        description: Some(plan.quantity.label().to_string()),
         ..CogOptions::default()
     };
-    let mut staged = vec![io::stage_cog(&cal.raster, &a.out, &cog)?];
-    let mask_out = cal.mask.as_ref().map(|_| mask_path(&a.out));
-    if let (Some(mask), Some(path)) = (&cal.mask, &mask_out) {
-        let r = Raster {
-            data: mask.flags.clone(),
-            georef: cal.raster.georef.clone(),
-            nodata: None,
-            unit: crate::raster::Unit::Other("flags".into()),
-        };
-        let opts = CogOptions {
-            resampling: "NEAREST",
-            description: Some(
-                "validity flags: 0 valid; 1 fill, 2 cloud, 4 shadow, 8 water, 16 cirrus".into(),
-            ),
-        };
-        staged.push(io::stage_cog(&r, path, &opts)?);
-    }
-    io::commit_all(staged)?;
-    let (valid_pixels, min, max, mean) = stats(&cal.raster);
+    let mask_out = plan.has_mask().then(|| mask_path(&a.out));
+    let mask_opts = CogOptions {
+        resampling: "NEAREST",
+        description: Some(
+            "validity flags: 0 valid; 1 fill, 2 cloud, 4 shadow, 8 water, 16 cirrus".into(),
+        ),
+    };
+    let memory_limit_bytes = memory::resolve(a.memory_limit);
+    let (rows, cols) = plan.shape;
+    let stream = StreamOptions {
+        memory_limit_bytes,
+        block_rows: None,
+        in_flight: None,
+        progress: super::progress_allowed() && rows * cols >= PROGRESS_MIN_PX,
+    };
+    let in_flight = rayon::current_num_threads();
+    let strips = plan_strips(
+        plan.shape,
+        plan.bytes_per_block_px(),
+        in_flight,
+        memory_limit_bytes,
+    );
+    io::set_gdal_cache_bytes(strips.gdal_cache_bytes);
+    let out = calibrate_streamed(
+        &plan,
+        (&a.out, &cog),
+        mask_out.as_deref().map(|p| (p, &mask_opts)),
+        &stream,
+    )?;
+    tracing::debug!(
+        memory_limit_mib = memory_limit_bytes >> 20,
+        block_rows = out.block_rows,
+        strips = out.blocks,
+        "calibrated in strips"
+    );
+    io::commit_all(out.staged)?;
+    let stats = out.stats;
+    let (valid_pixels, min, max, mean) =
+        (stats.valid_pixels, stats.min(), stats.max(), stats.mean());
     let report = CalibrateReport {
         output: a.out.display().to_string(),
         mask: mask_out.map(|p| p.display().to_string()),
-        band: cal.band.clone(),
-        quantity: cal.quantity.label().to_string(),
+        band: plan.band.clone(),
+        quantity: plan.quantity.label().to_string(),
         valid_pixels,
         min,
         max,
         mean,
-        constants: cal.constants.clone(),
-        warnings: cal.warnings.clone(),
+        constants: plan.constants.clone(),
+        warnings: plan.warnings.clone(),
     };
     if a.json {
         return super::print_json(&report);

@@ -8,10 +8,12 @@ mod args;
 mod calibrate;
 mod detect;
 mod info;
+mod memory;
 mod pipeline;
 mod render;
 mod synth;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -31,6 +33,10 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging(cli.log_format, cli.quiet);
+    PROGRESS.store(
+        !cli.quiet && cli.log_format == LogFormat::Text && std::io::stderr().is_terminal(),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -63,6 +69,13 @@ pub fn run(cli: &Cli) -> crate::error::Result<()> {
 
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+static PROGRESS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Progress bars may be drawn: stderr is a terminal, text logs, not `--quiet`.
+fn progress_allowed() -> bool {
+    PROGRESS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// `--quiet` was given: commands print no summary.
 fn quiet() -> bool {
     QUIET.load(std::sync::atomic::Ordering::Relaxed)
@@ -86,7 +99,6 @@ fn init_logging(format: LogFormat, quiet: bool) {
     };
     let filter =
         EnvFilter::try_from_env("SEAMFIRE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    use std::io::IsTerminal;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

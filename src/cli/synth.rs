@@ -50,6 +50,15 @@ pub struct SynthArgs {
     /// Clear pixels kept between objects and between an object and any invalid pixel.
     #[arg(long, default_value_t = 5)]
     pub gap: usize,
+    /// Write a drone thermal orthomosaic instead of a Landsat scene: `mosaic.tif` (Float32 K,
+    /// nodata NaN outside the flown area, `--pixel-m` pixels, EPSG:32648) with planted vents
+    /// listed in `mosaic_vents.json`. Generated and written in strips, so `--size` may exceed
+    /// memory (e.g. 40000x40000).
+    #[arg(long, conflicts_with_all = ["background", "swir", "objects", "preset"])]
+    pub mosaic: bool,
+    /// Pixel size of `--mosaic`, metres.
+    #[arg(long, default_value_t = 0.25, requires = "mosaic")]
+    pub pixel_m: f64,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -120,7 +129,50 @@ fn plant_into_real(a: &SynthArgs, path: &std::path::Path) -> Result<(SynthScene,
     Ok((s, p))
 }
 
+/// GDAL block cache while writing a mosaic.
+const MOSAIC_GDAL_CACHE_BYTES: u64 = 256 << 20;
+
+/// `--mosaic`: the drone mosaic, streamed.
+fn run_mosaic(a: &SynthArgs) -> Result<()> {
+    let shape = parse_size(a.size.as_deref().unwrap_or("1024x1024"))?;
+    if shape.0 == 0 || shape.1 == 0 || !(a.pixel_m > 0.0 && a.pixel_m.is_finite()) {
+        return Err(Error::Usage(
+            "--mosaic needs a non-empty --size and a positive --pixel-m".into(),
+        ));
+    }
+    let p = synth::mosaic::MosaicParams {
+        seed: a.seed,
+        shape,
+        pixel_m: a.pixel_m,
+    };
+    // Streamed writes go through GDAL's block cache (5 % of RAM by default): bound it.
+    crate::io::set_gdal_cache_bytes(MOSAIC_GDAL_CACHE_BYTES);
+    let files = synth::write_mosaic(&a.out, &p)?;
+    let vents = synth::mosaic::vents(&p).len();
+    if a.json {
+        return super::print_json(&serde_json::json!({
+            "out": a.out.display().to_string(),
+            "files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+            "rows": shape.0,
+            "cols": shape.1,
+            "pixel_m": a.pixel_m,
+            "vents": vents,
+        }));
+    }
+    println!(
+        "wrote {} ({}x{} px at {} m, {vents} vents)",
+        files[0].display(),
+        shape.1,
+        shape.0,
+        a.pixel_m
+    );
+    Ok(())
+}
+
 pub fn run(a: &SynthArgs) -> Result<()> {
+    if a.mosaic {
+        return run_mosaic(a);
+    }
     let t0 = std::time::Instant::now();
     let (scene, p) = match &a.background {
         Some(bg) => {

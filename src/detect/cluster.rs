@@ -95,16 +95,22 @@ pub fn fire_zones(
     let zones = components
         .iter()
         .enumerate()
-        .map(|(i, pixels)| summarise(i as u32 + 1, pixels, &by_pixel, temperature, transform))
+        .map(|(i, pixels)| {
+            let t = |r: usize, c: usize| temperature.map(|t| t[[r, c]]);
+            summarise(i as u32 + 1, pixels, &by_pixel, &t, transform)
+        })
         .collect();
     (zones, labels)
 }
 
-fn summarise(
+/// The attributes of zone `id` from its pixels (row-major), their evidence and a temperature
+/// lookup (`None`: no temperature raster). Shared with the tile-stitched zones
+/// (`detect::stitch`), so both give the same numbers.
+pub(crate) fn summarise(
     id: u32,
     pixels: &[(usize, usize)],
     by_pixel: &BTreeMap<(usize, usize), Vec<&Flagged>>,
-    temperature: Option<&Array2<f32>>,
+    temperature: &dyn Fn(usize, usize) -> Option<f32>,
     gt: &GeoTransform,
 ) -> FireZone {
     let n = pixels.len();
@@ -122,10 +128,7 @@ fn summarise(
             bbox[2].max(r),
             bbox[3].max(c),
         ];
-        if let Some(t) = temperature
-            .map(|t| f64::from(t[[r, c]]))
-            .filter(|t| !t.is_nan())
-        {
+        if let Some(t) = temperature(r, c).map(f64::from).filter(|t| !t.is_nan()) {
             max_t = max_t.max(t);
             sum_t += t;
             n_t += 1;

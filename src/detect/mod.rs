@@ -11,7 +11,9 @@ pub mod ksigma;
 pub mod multiscale;
 pub mod otsu;
 pub mod params;
+pub mod preset;
 pub mod robust;
+pub mod stitch;
 pub mod swir;
 pub mod window;
 

@@ -143,14 +143,26 @@ fn build_mem<T: GdalType + Copy>(
         let values: Vec<T> = data.iter().copied().collect();
         let mut buf = Buffer::new((cols, rows), values);
         band.write((0, 0), (cols, rows), &mut buf)?;
-        band.set_no_data_value(nodata)?;
-        set_unit(&band, unit.gdal_name());
-        if let Some(d) = &opts.description {
-            use gdal::Metadata;
-            band.set_description(d)?;
-        }
+        set_band_metadata(&mut band, nodata, unit, opts)?;
     }
     Ok(ds)
+}
+
+/// Nodata, unit and description of a product band (the same for whole-raster and streamed
+/// writes, so both give the same file).
+pub(super) fn set_band_metadata(
+    band: &mut gdal::raster::RasterBand<'_>,
+    nodata: Option<f64>,
+    unit: &Unit,
+    opts: &CogOptions,
+) -> gdal::errors::Result<()> {
+    band.set_no_data_value(nodata)?;
+    set_unit(band, unit.gdal_name());
+    if let Some(d) = &opts.description {
+        use gdal::Metadata;
+        band.set_description(d)?;
+    }
+    Ok(())
 }
 
 fn set_unit(band: &gdal::raster::RasterBand<'_>, unit: &str) {
@@ -165,7 +177,11 @@ fn set_unit(band: &gdal::raster::RasterBand<'_>, unit: &str) {
     }
 }
 
-fn copy_to_cog(mem: &Dataset, tmp: &Path, opts: &CogOptions) -> gdal::errors::Result<()> {
+pub(super) fn copy_to_cog(
+    mem: &Dataset,
+    tmp: &Path,
+    opts: &CogOptions,
+) -> gdal::errors::Result<()> {
     let driver = DriverManager::get_driver_by_name("COG")?;
     let mut co = RasterCreationOptions::new();
     co.set_name_value("COMPRESS", "DEFLATE")?;

@@ -2,7 +2,9 @@
 //! paths.
 
 mod atomic;
+mod block_read;
 mod cog;
+mod cog_stream;
 mod files;
 mod gdal_log;
 mod geo;
@@ -13,7 +15,9 @@ mod vsi;
 mod warp;
 
 pub use atomic::{Staged, commit_all, stage_bytes, staging_path, write_atomic};
+pub use block_read::BlockReader;
 pub use cog::{CogOptions, stage_cog, stage_rgba_cog, write_cog};
+pub use cog_stream::StreamedCog;
 pub use files::{not_found, regular_file};
 pub use gdal_log::{FileScope, scope as gdal_file_scope};
 pub use geo::{aoi_mask, to_lonlat};
@@ -27,6 +31,14 @@ pub use vector::{
 };
 pub use vsi::{is_virtual, list_archive, read_bytes, vsi_path_in_archive};
 pub use warp::{Resampling, RgbBands, read_rgb, warp_bands};
+
+/// Sets the size of GDAL's block cache (process-wide; GDAL's default is 5 % of RAM). Streamed
+/// writes go through it, so it is part of a run's memory budget.
+pub fn set_gdal_cache_bytes(bytes: u64) {
+    let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+    // SAFETY: plain setter of a global; GDAL serialises access to its cache internally.
+    unsafe { gdal_sys::GDALSetCacheMax64(bytes) }
+}
 
 /// Applies [`ensure_gdal_config`], which also routes GDAL's own messages into the log
 /// (module `gdal_log`). Call once at start-up.

@@ -30,7 +30,7 @@ pub struct RasterInfo {
     pub offset: Option<f64>,
 }
 
-fn open(path: &Path) -> Result<Dataset> {
+pub(super) fn open(path: &Path) -> Result<Dataset> {
     super::ensure_gdal_config();
     Dataset::open(path).map_err(|e| {
         if !crate::io::is_virtual(path) && !path.exists() {
@@ -161,6 +161,16 @@ pub fn read_window<T: GdalType + Copy>(
     read_from(&ds, path, band, offset, shape)
 }
 
+/// The `Unit` of a GDAL unit string (empty: raw DN).
+pub(super) fn unit_of(name: &str) -> Unit {
+    match name {
+        "" => Unit::Dn,
+        "K" | "kelvin" | "Kelvin" => Unit::Kelvin,
+        "deg C" | "degC" | "celsius" | "Celsius" | "°C" => Unit::Celsius,
+        other => Unit::Other(other.to_string()),
+    }
+}
+
 fn read_from<T: GdalType + Copy>(
     ds: &Dataset,
     path: &Path,
@@ -196,12 +206,7 @@ fn read_from<T: GdalType + Copy>(
     let data = Array2::from_shape_vec(shape, data)
         .map_err(|e| Error::gdal(path, format!("unexpected buffer shape: {e}")))?;
     let georef = georef_of(ds, path)?;
-    let unit = match rb.unit().as_str() {
-        "" => Unit::Dn,
-        "K" | "kelvin" | "Kelvin" => Unit::Kelvin,
-        "deg C" | "degC" | "celsius" | "Celsius" | "°C" => Unit::Celsius,
-        other => Unit::Other(other.to_string()),
-    };
+    let unit = unit_of(&rb.unit());
     Ok(Raster {
         data,
         georef: Georef {

@@ -11,9 +11,11 @@
 //! - `nodata` keeps the value the file declares (GDAL stores it as a double) so integer rasters
 //!   such as DN bands keep their fill value explicit.
 
+mod blocks;
 mod georef;
 mod mask;
 
+pub use blocks::{Block, PixelWindow, tile};
 pub use georef::{GeoTransform, Georef};
 pub use mask::{MaskReason, ValidityMask};
 

@@ -3,6 +3,8 @@
 
 mod accuracy;
 mod calibrate;
+mod calibrate_plan;
+mod calibrate_stream;
 mod detect;
 pub mod products;
 mod read_dn;
@@ -13,6 +15,11 @@ pub use accuracy::{
     Score, TABLE_HEADER, scene_validity, score_background, score_generated, score_scene, table_row,
 };
 pub use calibrate::{CalibrateOptions, Calibrated, calibrate_scene};
+pub use calibrate_plan::{BlockOutput, CalibrationPlan, PlanReaders, plan_calibration};
+pub use calibrate_stream::{
+    StreamOptions, StreamedCalibration, StripPlan, TILE_ROWS, ValueStats, calibrate_streamed,
+    plan_strips,
+};
 pub use detect::{
     SceneDetection, Timing, detect_scenes, merge_classes, run_thermal, run_thermal_budgeted,
     thermal_validity,

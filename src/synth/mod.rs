@@ -33,6 +33,7 @@
 pub mod dn;
 mod fill;
 mod model;
+pub mod mosaic;
 mod mtl_text;
 mod noise;
 mod plant;
@@ -44,6 +45,7 @@ mod swir;
 mod terrain;
 mod water;
 mod write;
+mod write_mosaic;
 
 pub use fill::{DiagonalBand, FillLayout};
 pub use model::{BackgroundModel, LAPSE_K_PER_M};
@@ -52,6 +54,7 @@ pub use plant::{BORDER_PX, PlantCounts};
 pub use shape::Seam;
 pub use water::Lake;
 pub use write::{SWIR_BANDS, write_scene};
+pub use write_mosaic::{MOSAIC_EPSG, write_mosaic};
 
 use ndarray::{Array2, Zip};
 use serde::Serialize;

@@ -1,0 +1,568 @@
+//! What a calibration will do, decided from the metadata and the raster headers before any pixel
+//! is read (band, constants, fallbacks, inputs and their grids), and the per-block computation
+//! that the whole-raster and the streamed paths share: a block of the output depends only on the
+//! same block of the inputs, so both paths give the same pixels by construction.
+
+use std::path::{Path, PathBuf};
+
+use ndarray::Array2;
+
+use super::calibrate::CalibrateOptions;
+use crate::calibrate::{
+    GenericRequest, GenericThermal, QaLayout, Quantity, constants, dn_to_bt_k, dn_to_reflectance,
+    dn_to_st_k, generic_to_bt_k, land_surface_temperature, qa_mask,
+};
+use crate::error::{Error, Result};
+use crate::io;
+use crate::io::BlockReader;
+use crate::mtl::{Level, Mission, Rescale, Sensor, ThermalConstants};
+use crate::raster::{Georef, MaskReason, PixelWindow, Unit, ValidityMask, check_same_grid};
+use crate::scene::{Scene, normalize_band_arg};
+
+/// The pixel formula of one input band.
+#[derive(Debug, Clone, Copy)]
+enum Kernel {
+    /// Already-physical raster (no MTL): scale, offset, unit; the file's nodata.
+    Generic {
+        how: GenericThermal,
+        nodata: Option<f64>,
+    },
+    /// Level-2 surface temperature DN.
+    St { scale: Rescale, fill: Option<u16> },
+    /// Level-1 thermal DN → brightness temperature.
+    Bt {
+        rescale: Rescale,
+        k: ThermalConstants,
+        fill: Option<u16>,
+    },
+    /// Optical DN → reflectance (TOA with the sun elevation, or surface).
+    Reflectance {
+        rescale: Rescale,
+        sun_elevation_deg: Option<f64>,
+        fill: Option<u16>,
+    },
+}
+
+/// One input band: where it is and how its pixels become physical values.
+#[derive(Debug, Clone)]
+struct Input {
+    path: PathBuf,
+    kernel: Kernel,
+}
+
+/// Land-surface temperature inputs.
+#[derive(Debug, Clone)]
+struct LstPlan {
+    red: Input,
+    nir: Input,
+    wavelength_um: f64,
+}
+
+/// Everything decided before reading pixels.
+#[derive(Debug, Clone)]
+pub struct CalibrationPlan {
+    /// Band id calibrated.
+    pub band: String,
+    pub quantity: Quantity,
+    /// Unit of the output values.
+    pub unit: Unit,
+    /// `(rows, cols)` of the output.
+    pub shape: (usize, usize),
+    pub georef: Georef,
+    pub constants: serde_json::Value,
+    pub warnings: Vec<String>,
+    /// K1/K2 used, for thermal Level-1 bands.
+    pub thermal: Option<ThermalConstants>,
+    main: Input,
+    lst: Option<LstPlan>,
+    qa: Option<(PathBuf, QaLayout)>,
+}
+
+/// Open readers of a plan's inputs (one set per worker thread).
+#[derive(Debug)]
+pub struct PlanReaders {
+    main: BlockReader,
+    lst: Option<(BlockReader, BlockReader)>,
+    qa: Option<BlockReader>,
+}
+
+/// One calibrated block and the counts the validity checks need.
+#[derive(Debug)]
+pub struct BlockOutput {
+    /// Calibrated values, NaN = nodata.
+    pub values: Array2<f32>,
+    /// Validity flags (fill where `values` is NaN, plus the QA flags), when the scene has QA.
+    pub mask: Option<Array2<u8>>,
+    /// Input pixels that are not fill/nodata: main band, then red and NIR for LST.
+    pub valid_inputs: [usize; 3],
+}
+
+impl CalibrationPlan {
+    /// Whether a validity mask is produced.
+    pub fn has_mask(&self) -> bool {
+        self.qa.is_some()
+    }
+
+    /// The calibrated band's file.
+    pub fn path(&self) -> &Path {
+        &self.main.path
+    }
+
+    /// Opens every input for block reads.
+    pub fn open_readers(&self) -> Result<PlanReaders> {
+        let lst = match &self.lst {
+            Some(l) => Some((
+                BlockReader::open(&l.red.path, 1)?,
+                BlockReader::open(&l.nir.path, 1)?,
+            )),
+            None => None,
+        };
+        let qa = match &self.qa {
+            Some((p, _)) => Some(BlockReader::open(p, 1)?),
+            None => None,
+        };
+        Ok(PlanReaders {
+            main: BlockReader::open(&self.main.path, 1)?,
+            lst,
+            qa,
+        })
+    }
+
+    /// Bytes held per pixel of a block while it is computed (inputs as read, intermediates,
+    /// outputs and the writer's copy), for sizing blocks to a memory budget.
+    pub fn bytes_per_block_px(&self) -> usize {
+        let main_in = match self.main.kernel {
+            Kernel::Generic { .. } => 8,
+            _ => 2,
+        };
+        // values + writer copy (f32); LST: red and nir DN and reflectance + BT kept.
+        let lst = if self.lst.is_some() {
+            2 * (2 + 4) + 4
+        } else {
+            0
+        };
+        let mask = if self.qa.is_some() { 2 + 1 + 1 } else { 0 };
+        main_in + 4 + 4 + lst + mask
+    }
+
+    /// Calibrates the pixels of `window`.
+    pub fn calibrate_block(&self, r: &PlanReaders, window: PixelWindow) -> Result<BlockOutput> {
+        let (mut values, main_valid) = run_kernel(&self.main, &r.main, window)?;
+        let mut valid_inputs = [main_valid, 0, 0];
+        if let (Some(l), Some((red_r, nir_r))) = (&self.lst, &r.lst) {
+            let (red, n_red) = run_kernel(&l.red, red_r, window)?;
+            let (nir, n_nir) = run_kernel(&l.nir, nir_r, window)?;
+            valid_inputs[1] = n_red;
+            valid_inputs[2] = n_nir;
+            values = land_surface_temperature(&values, &red, &nir, l.wavelength_um);
+        }
+        let mask = match (&self.qa, &r.qa) {
+            (Some((_, layout)), Some(qa_r)) => {
+                let qa = qa_r.read::<u16>(window)?;
+                let mut mask = qa_mask(&qa.data, *layout);
+                mask.flag_where(MaskReason::FILL, |row, col| values[[row, col]].is_nan());
+                Some(mask.flags)
+            }
+            _ => None,
+        };
+        Ok(BlockOutput {
+            values,
+            mask,
+            valid_inputs,
+        })
+    }
+
+    /// Errors when an input had no valid pixel at all (`valid_inputs` summed over all blocks),
+    /// naming the file, as the whole-raster reads always did.
+    pub fn check_valid(&self, valid_inputs: [usize; 3]) -> Result<()> {
+        let none = |input: &Input| match input.kernel {
+            Kernel::Generic { .. } => {
+                Error::input(&input.path, "no valid pixels: every pixel is nodata")
+            }
+            _ => Error::input(
+                &input.path,
+                "no valid pixels: every pixel is fill (DN 0) or nodata",
+            ),
+        };
+        if valid_inputs[0] == 0 {
+            return Err(none(&self.main));
+        }
+        if let Some(l) = &self.lst {
+            if valid_inputs[1] == 0 {
+                return Err(none(&l.red));
+            }
+            if valid_inputs[2] == 0 {
+                return Err(none(&l.nir));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads `window` of `input` and applies its formula; also counts its valid input pixels.
+fn run_kernel(
+    input: &Input,
+    reader: &BlockReader,
+    window: PixelWindow,
+) -> Result<(Array2<f32>, usize)> {
+    let dn_fill = |fill: Option<u16>| move |d: u16| d == 0 || fill == Some(d);
+    let dn_valid = |dn: &Array2<u16>, fill: Option<u16>| {
+        let is_fill = dn_fill(fill);
+        dn.iter().filter(|&&d| !is_fill(d)).count()
+    };
+    Ok(match input.kernel {
+        Kernel::Generic { how, nodata } => {
+            let x = reader.read::<f64>(window)?;
+            let v = generic_to_bt_k(&x.data, nodata, how);
+            let n = v.iter().filter(|v| !v.is_nan()).count();
+            (v, n)
+        }
+        Kernel::St { scale, fill } => {
+            let dn = reader.read::<u16>(window)?.data;
+            (dn_to_st_k(&dn, dn_fill(fill), scale), dn_valid(&dn, fill))
+        }
+        Kernel::Bt { rescale, k, fill } => {
+            let dn = reader.read::<u16>(window)?.data;
+            (
+                dn_to_bt_k(&dn, dn_fill(fill), rescale, k),
+                dn_valid(&dn, fill),
+            )
+        }
+        Kernel::Reflectance {
+            rescale,
+            sun_elevation_deg,
+            fill,
+        } => {
+            let dn = reader.read::<u16>(window)?.data;
+            (
+                dn_to_reflectance(&dn, dn_fill(fill), rescale, sun_elevation_deg),
+                dn_valid(&dn, fill),
+            )
+        }
+    })
+}
+
+/// Decides how to calibrate one band of `scene`: reads metadata and raster headers only.
+pub fn plan_calibration(scene: &Scene, opts: &CalibrateOptions) -> Result<CalibrationPlan> {
+    let band = match &opts.band {
+        Some(b) => normalize_band_arg(b),
+        None => scene.default_thermal_band().ok_or_else(|| {
+            Error::input(&scene.input, "no thermal band found; name one with --band")
+        })?,
+    };
+    let band = if scene.metadata.mission == Mission::Generic && band == "B1" {
+        "1".to_string()
+    } else {
+        band
+    };
+    let path = scene.bands.get(&band).ok_or_else(|| {
+        let present: Vec<&str> = scene.bands.keys().map(String::as_str).collect();
+        Error::input(
+            &scene.input,
+            format!(
+                "band {band} not found (bands present: {})",
+                present.join(", ")
+            ),
+        )
+    })?;
+    let mut plan = if scene.metadata.mission == Mission::Generic {
+        plan_generic(path, &band, opts.generic)?
+    } else {
+        plan_dn(scene, path, &band)?
+    };
+    if opts.lst {
+        plan_lst(scene, &mut plan)?;
+    }
+    plan_qa(scene, &mut plan)?;
+    Ok(plan)
+}
+
+fn plan_generic(path: &Path, band: &str, req: GenericRequest) -> Result<CalibrationPlan> {
+    let info = io::raster_info(path)?;
+    let reader = BlockReader::open(path, 1)?;
+    let (how, note) =
+        super::calibrate::resolve_generic(path, req, info.scale, info.offset, reader.unit())?;
+    if let Some(note) = &note {
+        tracing::info!("{note}");
+    }
+    Ok(CalibrationPlan {
+        band: band.to_string(),
+        quantity: Quantity::BrightnessTemperature,
+        unit: Unit::Kelvin,
+        shape: reader.shape(),
+        georef: reader.georef().clone(),
+        constants: serde_json::json!({ "generic": how }),
+        warnings: Vec::new(),
+        thermal: None,
+        main: Input {
+            path: path.to_path_buf(),
+            kernel: Kernel::Generic {
+                how,
+                nodata: reader.nodata(),
+            },
+        },
+        lst: None,
+        qa: None,
+    })
+}
+
+fn is_thermal(sensor: Sensor, band: &str) -> bool {
+    match sensor {
+        Sensor::OliTirs => matches!(band, "B10" | "B11"),
+        Sensor::Tm => band == "B6",
+        Sensor::EtmPlus => band.starts_with("B6_VCID"),
+        Sensor::Aster => matches!(band, "B10" | "B11" | "B12" | "B13" | "B14"),
+        _ => false,
+    }
+}
+
+/// Opens a DN band's header: a DN band is `Byte` or `UInt16`; its declared nodata counts as fill
+/// when it is a valid `u16`.
+fn open_dn(path: &Path) -> Result<(BlockReader, Option<u16>)> {
+    super::read_dn::require_single_band(&io::raster_info(path)?, path)?;
+    let reader = BlockReader::open(path, 1)?;
+    if !matches!(reader.data_type(), "Byte" | "UInt16") {
+        return Err(Error::input(
+            path,
+            format!(
+                "expected a Byte or UInt16 DN band, found {}; for a calibrated raster use the generic options (--input-unit)",
+                reader.data_type()
+            ),
+        ));
+    }
+    let fill = reader
+        .nodata()
+        .filter(|n| n.fract() == 0.0 && (0.0..=65535.0).contains(n))
+        .map(|n| n as u16);
+    Ok((reader, fill))
+}
+
+fn plan_dn(scene: &Scene, path: &Path, band: &str) -> Result<CalibrationPlan> {
+    let m = &scene.metadata;
+    let cal = m.calibration.get(band).copied().unwrap_or_default();
+    let (reader, fill) = open_dn(path)?;
+    let mut warnings = Vec::new();
+    let mut thermal = None;
+    let (kernel, quantity, constants) = if band.starts_with("ST_B") {
+        let scale = cal.temperature.unwrap_or_else(|| {
+            warnings.push(format!("{}: no TEMPERATURE_MULT/ADD_BAND_{band}; using the USGS Collection-2 scale 0.00341802, 149.0", m.source.display()));
+            Rescale { mult: 0.00341802, add: 149.0 }
+        });
+        (
+            Kernel::St { scale, fill },
+            Quantity::SurfaceTemperature,
+            serde_json::json!({ "temperature": scale }),
+        )
+    } else if is_thermal(m.sensor, band) {
+        let (rescale, k) = thermal_constants(scene, band, cal, &mut warnings)?;
+        thermal = Some(k);
+        (
+            Kernel::Bt { rescale, k, fill },
+            Quantity::BrightnessTemperature,
+            serde_json::json!({ "radiance": rescale, "thermal": k }),
+        )
+    } else {
+        let rescale = cal.reflectance.ok_or_else(|| {
+            Error::metadata(
+                &m.source,
+                format!(
+                    "no reflectance rescaling (REFLECTANCE_MULT/ADD) for band {band}{}",
+                    m.missing_groups_note()
+                ),
+            )
+        })?;
+        let (sun, quantity) = if band.starts_with("SR_") {
+            (None, Quantity::SurfaceReflectance)
+        } else {
+            let elev = m.sun_elevation_deg.filter(|e| *e > 0.0).ok_or_else(|| {
+                Error::metadata(
+                    &m.source,
+                    "TOA reflectance needs SUN_ELEVATION > 0 (a daytime scene)",
+                )
+            })?;
+            (Some(elev), Quantity::ToaReflectance)
+        };
+        (
+            Kernel::Reflectance {
+                rescale,
+                sun_elevation_deg: sun,
+                fill,
+            },
+            quantity,
+            serde_json::json!({ "reflectance": rescale, "sun_elevation_deg": sun }),
+        )
+    };
+    let unit = match quantity {
+        Quantity::ToaReflectance | Quantity::SurfaceReflectance => Unit::Reflectance,
+        _ => Unit::Kelvin,
+    };
+    Ok(CalibrationPlan {
+        band: band.to_string(),
+        quantity,
+        unit,
+        shape: reader.shape(),
+        georef: reader.georef().clone(),
+        constants,
+        warnings,
+        thermal,
+        main: Input {
+            path: path.to_path_buf(),
+            kernel,
+        },
+        lst: None,
+        qa: None,
+    })
+}
+
+/// Radiance rescale and K1/K2 from the MTL; per-sensor published constants when it lacks them.
+fn thermal_constants(
+    scene: &Scene,
+    band: &str,
+    cal: crate::mtl::BandCalibration,
+    warnings: &mut Vec<String>,
+) -> Result<(Rescale, ThermalConstants)> {
+    let m = &scene.metadata;
+    let fallback = if m.sensor == Sensor::Aster {
+        constants::aster_tir(band)
+    } else {
+        constants::landsat_thermal(m.mission, band)
+    };
+    let source = m.source.display();
+    let rescale = match (cal.radiance, fallback) {
+        (Some(r), _) => r,
+        (None, Some((r, _))) => {
+            warnings.push(format!("{source}: no radiance rescaling for {band}{}; using published {} constants ML={} AL={}", m.missing_groups_note(), m.mission, r.mult, r.add));
+            r
+        }
+        (None, None) => {
+            return Err(Error::metadata(
+                &m.source,
+                format!(
+                    "no RADIANCE_MULT/ADD for band {band}{} and no published fallback for {}",
+                    m.missing_groups_note(),
+                    m.mission
+                ),
+            ));
+        }
+    };
+    let k = match (cal.thermal, fallback) {
+        (Some(k), _) => k,
+        (None, Some((_, k))) => {
+            warnings.push(format!(
+                "{source}: no K1/K2 for {band}{}; using published {} constants K1={} K2={}",
+                m.missing_groups_note(),
+                m.mission,
+                k.k1,
+                k.k2_k
+            ));
+            k
+        }
+        (None, None) => {
+            return Err(Error::metadata(
+                &m.source,
+                format!(
+                    "no K1/K2 constants for band {band}{} and no published fallback for {}",
+                    m.missing_groups_note(),
+                    m.mission
+                ),
+            ));
+        }
+    };
+    Ok((rescale, k))
+}
+
+fn plan_lst(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
+    if out.quantity != Quantity::BrightnessTemperature || scene.metadata.level == Level::L2Sp {
+        return Err(Error::input(
+            &scene.input,
+            format!(
+                "--lst applies to Level-1 thermal bands; band {} is {}",
+                out.band,
+                out.quantity.label()
+            ),
+        ));
+    }
+    let (red_id, nir_id) = scene.red_nir_bands().ok_or_else(|| {
+        Error::input(
+            &scene.input,
+            "--lst needs red and near-infrared bands, which this sensor has none of",
+        )
+    })?;
+    let refl = |id: &str| -> Result<Input> {
+        let path = scene.bands.get(id).ok_or_else(|| {
+            Error::input(
+                &scene.input,
+                format!("--lst needs band {id} (red/NIR for NDVI) beside the thermal band"),
+            )
+        })?;
+        // The band's own warnings (fallback constants) are not reported, as before streaming.
+        let p = plan_dn(scene, path, id)?;
+        check_same_grid(
+            p.shape,
+            &p.georef,
+            out.shape,
+            &out.georef,
+            &path.display().to_string(),
+            &band_file(scene, &out.band),
+        )?;
+        Ok(p.main)
+    };
+    let (red, nir) = (refl(red_id)?, refl(nir_id)?);
+    let k = out
+        .thermal
+        .ok_or_else(|| Error::input(&scene.input, "--lst needs a thermal band with K1/K2"))?;
+    let wavelength_um = constants::effective_wavelength_um(scene.metadata.mission, &out.band, k);
+    out.quantity = Quantity::LandSurfaceTemperature;
+    out.constants["lst"] = serde_json::json!({
+        "emissivity": "NDVI threshold (Sobrino 2004): NDVI<0.2: 0.973-0.047*red; NDVI>0.5: 0.99; else 0.004*Pv+0.986",
+        "wavelength_um": wavelength_um, "red_band": red_id, "nir_band": nir_id,
+    });
+    out.lst = Some(LstPlan {
+        red,
+        nir,
+        wavelength_um,
+    });
+    Ok(())
+}
+
+/// The QA band, when the scene has one of known layout on the same grid.
+fn plan_qa(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
+    let Some((qa_id, qa_path)) = scene.qa_band() else {
+        return Ok(());
+    };
+    let m = &scene.metadata;
+    let Some(layout) = QaLayout::for_band(qa_id, m.collection, m.sensor) else {
+        out.warnings.push(format!(
+            "{}: QA layout of {qa_id} for {:?} {:?} unknown; QA not applied",
+            qa_path.display(),
+            m.collection,
+            m.sensor
+        ));
+        return Ok(());
+    };
+    super::read_dn::require_single_band(&io::raster_info(qa_path)?, qa_path)?;
+    let qa = BlockReader::open(qa_path, 1)?;
+    check_same_grid(
+        qa.shape(),
+        qa.georef(),
+        out.shape,
+        &out.georef,
+        &qa_path.display().to_string(),
+        &band_file(scene, &out.band),
+    )?;
+    out.qa = Some((qa_path.clone(), layout));
+    Ok(())
+}
+
+/// The file of band `id` of `scene` for messages (the id itself when it has none).
+fn band_file(scene: &Scene, id: &str) -> String {
+    scene
+        .bands
+        .get(id)
+        .map_or_else(|| id.to_string(), |p| p.display().to_string())
+}
+
+/// A validity mask from its flags.
+pub(super) fn mask_of(flags: Array2<u8>) -> ValidityMask {
+    ValidityMask { flags }
+}
