@@ -11,6 +11,7 @@ mod info;
 mod pipeline;
 mod render;
 mod synth;
+mod synth_season;
 
 use std::process::ExitCode;
 
