@@ -38,6 +38,7 @@ pub mod pipeline;
 pub mod qgis;
 pub mod raster;
 pub mod render;
+pub mod report;
 pub mod scene;
 pub mod sheets;
 pub mod stage;

@@ -10,6 +10,7 @@ mod detect;
 mod info;
 mod pipeline;
 mod render;
+mod report;
 mod synth;
 mod synth_season;
 
@@ -44,6 +45,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => pipeline::run(a, cli.quiet),
         Command::Validate(a) => pipeline::validate(a, cli.quiet),
         Command::Merge(a) => pipeline::merge(a, cli.quiet),
+        Command::Report(a) => report::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
