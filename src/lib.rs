@@ -41,6 +41,7 @@ pub mod render;
 pub mod report;
 pub mod scene;
 pub mod sheets;
+pub mod stac;
 pub mod stage;
 pub mod synth;
 pub mod vector;

@@ -20,6 +20,9 @@ pub struct ReportArgs {
     /// Skip atlas.pdf.
     #[arg(long)]
     pub no_atlas: bool,
+    /// Skip the STAC catalog.
+    #[arg(long)]
+    pub no_catalog: bool,
     /// Print the files written as JSON.
     #[arg(long)]
     pub json: bool,
@@ -31,6 +34,7 @@ pub fn run(a: &ReportArgs) -> Result<()> {
         langs: a.lang.clone(),
         pdf: !a.no_pdf,
         atlas: !a.no_atlas,
+        catalog: !a.no_catalog,
     };
     let files = write_report(&a.root, &opts)?;
     tracing::debug!("report in {:.2} s", t0.elapsed().as_secs_f64());

@@ -34,10 +34,12 @@ h1 { font-size: 20pt; margin: 0 0 2mm; color: #7a1c00; }
 h2 { font-size: 14pt; border-bottom: 2px solid #b8410b; padding-bottom: 1mm; margin-top: 9mm; color: #7a1c00; }
 h3 { font-size: 11.5pt; margin: 6mm 0 2mm; }
 .subtitle { font-size: 12pt; color: #555; margin-bottom: 5mm; }
-table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 8pt; }
-th, td { border: 1px solid #bbb; padding: 1px 4px; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 7.5pt; }
+th, td { border: 1px solid #bbb; padding: 1px 3px; text-align: left; vertical-align: top; }
+td.k { white-space: nowrap; }
+th { font-size: 7pt; }
 th { background: #f3e3d6; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr:nth-child(even) td { background: #faf7f4; }
 .facts td:first-child { width: 45mm; font-weight: bold; background: #f7f0ea; }
 figure { margin: 3mm 0; page-break-inside: avoid; break-inside: avoid; }
@@ -66,6 +68,8 @@ fn table(out: &mut String, t: &Table) {
             let numeric = !c.is_empty() && c.parse::<f64>().is_ok();
             if numeric {
                 let _ = write!(out, "<td class=\"n\">{}</td>", esc(c));
+            } else if !c.contains(' ') && c.chars().count() <= 24 {
+                let _ = write!(out, "<td class=\"k\">{}</td>", esc(c));
             } else {
                 let _ = write!(out, "<td>{}</td>", esc(c));
             }
@@ -79,7 +83,7 @@ fn img(out: &mut String, images: &BTreeMap<String, String>, path: &str, caption:
     let src = images.get(path).map_or("", String::as_str);
     let _ = write!(
         out,
-        "<figure><img src=\"{}\" data-src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>",
+        "<figure><img src=\"{}\" data-src=\"{}\" alt=\"{}\"/><figcaption>{}</figcaption></figure>",
         esc(src),
         esc(path),
         esc(caption),
@@ -226,7 +230,7 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
     let mut o = String::new();
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} — {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{} — {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
         l.tag(),
         esc(l.t("title")),
         esc(&r.survey)

@@ -32,6 +32,8 @@ pub struct ReportOptions {
     pub pdf: bool,
     /// Also `atlas.pdf` (in the first language).
     pub atlas: bool,
+    /// Also the STAC catalog (`catalog.json`, …).
+    pub catalog: bool,
 }
 
 impl Default for ReportOptions {
@@ -40,6 +42,7 @@ impl Default for ReportOptions {
             langs: vec![Lang::En],
             pdf: true,
             atlas: true,
+            catalog: true,
         }
     }
 }
@@ -116,6 +119,19 @@ pub fn write_report(root: &Path, opts: &ReportOptions) -> Result<Vec<PathBuf>> {
     {
         let bytes = pdf::atlas_pdf(&run, lang, root)?;
         staged.push(io::stage_bytes(&root.join("atlas.pdf"), &bytes)?);
+    }
+    if opts.catalog {
+        let written: std::collections::BTreeSet<PathBuf> =
+            staged.iter().map(|s| s.dest().to_path_buf()).collect();
+        let exists = |rel: &str| {
+            let p = root.join(rel);
+            written.contains(&p) || p.is_file()
+        };
+        for (rel, value) in crate::stac::catalog(&run, &exists) {
+            let text = serde_json::to_string_pretty(&value)
+                .map_err(|e| Error::Usage(format!("{rel}: cannot serialise: {e}")))?;
+            staged.push(io::stage_bytes(&root.join(&rel), (text + "\n").as_bytes())?);
+        }
     }
     io::commit_all(staged)
 }
