@@ -370,11 +370,9 @@ fn errors(schemas: &HashMap<String, Value>, schema_id: &str, doc: &Value) -> Vec
         .should_validate_formats(true)
         .build(schema)
         .unwrap_or_else(|e| panic!("{schema_id}: {e}"));
-    let errors: Vec<String> = v
-        .iter_errors(doc)
+    v.iter_errors(doc)
         .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{what} against {schema_id}: {errors:#?}");
+        .collect()
 }
 
 #[test]

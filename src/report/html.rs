@@ -68,7 +68,7 @@ fn table(out: &mut String, t: &Table) {
             let numeric = !c.is_empty() && c.parse::<f64>().is_ok();
             if numeric {
                 let _ = write!(out, "<td class=\"n\">{}</td>", esc(c));
-            } else if !c.contains(' ') && c.chars().count() <= 24 {
+            } else if !c.contains(' ') && c.chars().count() <= 12 {
                 let _ = write!(out, "<td class=\"k\">{}</td>", esc(c));
             } else {
                 let _ = write!(out, "<td>{}</td>", esc(c));
@@ -150,8 +150,8 @@ pub fn known_zones_on(r: &Report, k: &super::model::KnownRow) -> Vec<Vec<serde_j
             Seen::Detected(_) => r.scenes[i]
                 .fire_zones
                 .iter()
+                .filter(|&z| z["known_zone_id"].as_str() == Some(&k.id))
                 .cloned()
-                .filter(|z| z["known_zone_id"].as_str() == Some(&k.id))
                 .collect(),
             _ => Vec::new(),
         })
@@ -236,9 +236,9 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
         esc(&r.survey)
     );
     let dates: Vec<&str> = r.scenes.iter().map(|s| s.date.as_str()).collect();
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<header><h1>{}</h1><div class=\"subtitle\">{} · {} · {}</div></header>\n",
+        "<header><h1>{}</h1><div class=\"subtitle\">{} · {} · {}</div></header>",
         esc(l.t("title")),
         esc(l.t("subtitle")),
         esc(&r.survey),
@@ -400,9 +400,9 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
         ]);
     }
     table(&mut o, &h);
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<p class=\"legend\">{}</p></section>\n",
+        "<p class=\"legend\">{}</p></section>",
         esc(l.t("legend_hist"))
     );
 

@@ -194,7 +194,7 @@ pub const EN: &[(&str, &str)] = &[
     ("nothing", "nothing detected"),
     ("detected", "detected"),
     ("observations", "Observations"),
-    ("page", "Page"),
+    ("page", "Page {n} / {total}"),
     ("atlas", "Map atlas"),
     ("atlas_contents", "Contents of the atlas"),
     ("sheet", "Sheet"),
@@ -340,7 +340,7 @@ pub const ZH_CN: &[(&str, &str)] = &[
     ("nothing", "未检测到"),
     ("detected", "检测到"),
     ("observations", "观测记录"),
-    ("page", "页"),
+    ("page", "第 {n} 页，共 {total} 页"),
     ("atlas", "图集"),
     ("atlas_contents", "图集目录"),
     ("sheet", "图幅"),
@@ -364,7 +364,9 @@ mod tests {
 
     #[test]
     fn every_language_has_every_key_once() {
-        let keys = |t: &[(&str, &str)]| t.iter().map(|(k, _)| *k).collect::<BTreeSet<_>>();
+        let keys = |t: &'static [(&'static str, &'static str)]| {
+            t.iter().map(|(k, _)| *k).collect::<BTreeSet<_>>()
+        };
         assert_eq!(keys(EN).len(), EN.len(), "duplicate English key");
         assert_eq!(keys(ZH_CN).len(), ZH_CN.len(), "duplicate Chinese key");
         assert_eq!(keys(EN), keys(ZH_CN));

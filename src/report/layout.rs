@@ -287,10 +287,9 @@ impl<'a> Flow<'a> {
             .enumerate()
             .map(|(i, body)| {
                 let svg = format!(
-                    "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{W}mm\" height=\"{H}mm\" viewBox=\"0 0 {W} {H}\">{body}<text x=\"{M}\" y=\"{fy}\" font-size=\"2.4\" font-family=\"{family}\" fill=\"#666666\">{}</text><text x=\"{rx}\" y=\"{fy}\" font-size=\"2.4\" font-family=\"{family}\" fill=\"#666666\" text-anchor=\"end\">{} {} / {n}</text></svg>",
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{W}mm\" height=\"{H}mm\" viewBox=\"0 0 {W} {H}\">{body}<text x=\"{M}\" y=\"{fy}\" font-size=\"2.4\" font-family=\"{family}\" fill=\"#666666\">{}</text><text x=\"{rx}\" y=\"{fy}\" font-size=\"2.4\" font-family=\"{family}\" fill=\"#666666\" text-anchor=\"end\">{}</text></svg>",
                     esc(footer),
-                    esc(page_word),
-                    i + 1,
+                    esc(&fill(page_word, &[("n", (i + 1).to_string()), ("total", n.to_string())])),
                     fy = H - 9.0,
                     rx = W - M,
                 );
@@ -679,9 +678,12 @@ pub fn atlas_pages(
     };
     let number = |n: usize| {
         format!(
-            "<text x=\"{:.1}\" y=\"206.5\" font-size=\"3\" font-family=\"{fam}\" text-anchor=\"middle\" fill=\"#333333\">{} {n} / {total}</text>",
+            "<text x=\"{:.1}\" y=\"206.5\" font-size=\"3\" font-family=\"{fam}\" text-anchor=\"middle\" fill=\"#333333\">{}</text>",
             w / 2.0,
-            esc(l.t("page"))
+            esc(&fill(
+                l.t("page"),
+                &[("n", n.to_string()), ("total", total.to_string())]
+            ))
         )
     };
     let mut pages = Vec::new();

@@ -139,13 +139,12 @@ pub fn report_pdf(r: &Report, lang: Lang, root: &Path, root_name: &str) -> Resul
     let fonts = fonts(lang)?;
     let mut svgs = BTreeMap::new();
     for p in layout::sheet_svgs(r) {
-        if !svgs.contains_key(&p) {
-            let text = read_text(root, &p)?;
-            let uri = format!(
+        if let std::collections::btree_map::Entry::Vacant(e) = svgs.entry(p) {
+            let text = read_text(root, e.key())?;
+            e.insert(format!(
                 "data:image/svg+xml;base64,{}",
                 crate::sheets::encode::base64(text.as_bytes())
-            );
-            svgs.insert(p, uri);
+            ));
         }
     }
     let pages = layout::report_pages(r, lang, &svgs, root_name, &fonts.family);
