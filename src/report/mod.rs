@@ -120,7 +120,8 @@ pub fn write_report(root: &Path, opts: &ReportOptions) -> Result<Vec<PathBuf>> {
         let bytes = pdf::atlas_pdf(&run, lang, root)?;
         staged.push(io::stage_bytes(&root.join("atlas.pdf"), &bytes)?);
     }
-    if opts.catalog {
+    // A catalog describes a season root; a single scene directory has none.
+    if opts.catalog && run.scenes.iter().any(|s| !s.dir.is_empty()) {
         let written: std::collections::BTreeSet<PathBuf> =
             staged.iter().map(|s| s.dest().to_path_buf()).collect();
         let exists = |rel: &str| {
