@@ -71,6 +71,9 @@ pub fn wrap(s: &str, size: f64, width: f64) -> Vec<String> {
 struct Flow<'a> {
     pages: Vec<String>,
     cur: String,
+    /// Bookmarks per finished page, and of the current page.
+    marks: Vec<Vec<String>>,
+    cur_marks: Vec<String>,
     y: f64,
     family: &'a str,
 }
@@ -80,6 +83,8 @@ impl<'a> Flow<'a> {
         Self {
             pages: Vec::new(),
             cur: String::new(),
+            marks: Vec::new(),
+            cur_marks: Vec::new(),
             y: M,
             family,
         }
@@ -88,6 +93,8 @@ impl<'a> Flow<'a> {
     fn new_page(&mut self) {
         let done = std::mem::take(&mut self.cur);
         self.pages.push(done);
+        let marks = std::mem::take(&mut self.cur_marks);
+        self.marks.push(marks);
         self.y = M;
     }
 
@@ -108,6 +115,9 @@ impl<'a> Flow<'a> {
 
     fn heading(&mut self, s: &str, size: f64, colour: &str) {
         self.room(size * 3.5);
+        if size >= 5.0 {
+            self.cur_marks.push(s.to_string());
+        }
         self.y += size * 0.9;
         self.y += size;
         let y = self.y;
@@ -282,10 +292,12 @@ impl<'a> Flow<'a> {
         }
         let n = self.pages.len();
         let family = esc(self.family);
+        let marks = self.marks;
         self.pages
             .into_iter()
+            .zip(marks)
             .enumerate()
-            .map(|(i, body)| {
+            .map(|(i, (body, bookmarks))| {
                 let svg = format!(
                     "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{W}mm\" height=\"{H}mm\" viewBox=\"0 0 {W} {H}\">{body}<text x=\"{M}\" y=\"{fy}\" font-size=\"2.4\" font-family=\"{family}\" fill=\"#666666\">{}</text><text x=\"{rx}\" y=\"{fy}\" font-size=\"2.4\" font-family=\"{family}\" fill=\"#666666\" text-anchor=\"end\">{}</text></svg>",
                     esc(footer),
@@ -298,6 +310,7 @@ impl<'a> Flow<'a> {
                     width_mm: W as f32,
                     height_mm: H as f32,
                     overlay: None,
+                    bookmarks,
                 }
             })
             .collect()
@@ -726,14 +739,21 @@ pub fn atlas_pages(
             width_mm: w as f32,
             height_mm: h as f32,
             overlay: None,
+            bookmarks: if p == 0 {
+                vec![l.t("atlas_contents").to_string()]
+            } else {
+                Vec::new()
+            },
         });
     }
     for (i, svg) in sheets.iter().enumerate() {
+        let e = &entries[i];
         pages.push(Page {
             svg: svg.clone(),
             width_mm: w as f32,
             height_mm: h as f32,
             overlay: Some(head(&number(c + i + 1))),
+            bookmarks: vec![format!("{} · {}", e.date, e.title)],
         });
     }
     pages

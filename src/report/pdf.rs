@@ -91,6 +91,8 @@ pub struct Page {
     pub height_mm: f32,
     /// Drawn on top (page numbers of the atlas).
     pub overlay: Option<String>,
+    /// Entries of the PDF's outline (bookmarks) pointing at this page, in order.
+    pub bookmarks: Vec<String>,
 }
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
@@ -106,8 +108,30 @@ fn parse(svg: &str, fonts: &Fonts, what: &str) -> Result<usvg::Tree> {
 }
 
 /// PDF of `pages` (each page's size from the page).
-pub fn pages_to_pdf(pages: &[Page], fonts: &Fonts, what: &str) -> Result<Vec<u8>> {
+pub fn pages_to_pdf(
+    pages: &[Page],
+    fonts: &Fonts,
+    what: &str,
+    title: &str,
+    lang: Lang,
+) -> Result<Vec<u8>> {
     let mut doc = Document::new();
+    doc.set_metadata(
+        krilla::metadata::Metadata::new()
+            .title(title.to_string())
+            .language(lang.tag().to_string())
+            .creator(format!("seamfire {}", env!("CARGO_PKG_VERSION"))),
+    );
+    let mut outline = krilla::outline::Outline::new();
+    for (i, p) in pages.iter().enumerate() {
+        for b in &p.bookmarks {
+            outline.push_child(krilla::outline::OutlineNode::new(
+                b.clone(),
+                krilla::destination::XyzDestination::new(i, krilla::geom::Point::from_xy(0.0, 0.0)),
+            ));
+        }
+    }
+    doc.set_outline(outline);
     for (i, p) in pages.iter().enumerate() {
         let tree = parse(&p.svg, fonts, &format!("{what} page {}", i + 1))?;
         let overlay = match &p.overlay {
@@ -148,7 +172,8 @@ pub fn report_pdf(r: &Report, lang: Lang, root: &Path, root_name: &str) -> Resul
         }
     }
     let pages = layout::report_pages(r, lang, &svgs, root_name, &fonts.family);
-    pages_to_pdf(&pages, &fonts, "report.pdf")
+    let title = format!("{} — {}", lang.t("title"), r.survey);
+    pages_to_pdf(&pages, &fonts, "report.pdf", &title, lang)
 }
 
 /// `atlas.pdf`: contents, then every sheet of every scene.
@@ -160,5 +185,6 @@ pub fn atlas_pdf(run: &RunData, lang: Lang, root: &Path) -> Result<Vec<u8>> {
         .map(|e| read_text(root, &e.svg))
         .collect::<Result<Vec<_>>>()?;
     let pages = layout::atlas_pages(&entries, &sheets, lang, &run.survey, &fonts.family);
-    pages_to_pdf(&pages, &fonts, "atlas.pdf")
+    let title = format!("{} — {}", lang.t("atlas"), run.survey);
+    pages_to_pdf(&pages, &fonts, "atlas.pdf", &title, lang)
 }
