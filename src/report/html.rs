@@ -53,7 +53,7 @@ figcaption { font-size: 8pt; color: #555; }
 .rule { font-size: 8.5pt; background: #f7f0ea; padding: 2mm 3mm; border-left: 3px solid #b8410b; }
 nav ol { columns: 2; font-size: 9.5pt; }
 footer { margin-top: 10mm; font-size: 8pt; color: #666; border-top: 1px solid #ccc; padding-top: 2mm; }
-@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } h2 { break-after: avoid; } }
+@media print { body { max-width: none; padding: 0; } .pair { display: block; } .pair figure img { width: 88%; } a { color: inherit; text-decoration: none; } h2 { break-after: avoid; } }
 "#;
 
 fn table(out: &mut String, t: &Table) {
