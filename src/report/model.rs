@@ -253,10 +253,12 @@ fn scene_rows(run: &RunData) -> Vec<SceneRow> {
                     .iter()
                     .filter_map(|m| m["unresolved"].as_u64())
                     .sum(),
+                // Pixels the thermal method tested (the SWIR test counts its own).
                 valid: methods
                     .iter()
-                    .filter_map(|m| m["valid"].as_u64())
-                    .max()
+                    .filter(|m| m["method"] == det["config"]["thermal"])
+                    .chain(&methods)
+                    .find_map(|m| m["valid"].as_u64())
                     .unwrap_or(0),
                 data,
                 fire_zones: d.map(|d| d.fire_zones.clone()).unwrap_or_default(),
