@@ -159,7 +159,7 @@ pub fn known_zones_on(r: &Report, k: &super::model::KnownRow) -> Vec<Vec<serde_j
 }
 
 /// The section ids and heading keys, in order.
-pub const SECTIONS: [(&str, &str); 9] = [
+pub const SECTIONS: [(&str, &str); 8] = [
     ("summary", "summary"),
     ("known", "known"),
     ("new", "new"),
@@ -168,7 +168,6 @@ pub const SECTIONS: [(&str, &str); 9] = [
     ("methods", "methods"),
     ("provenance", "provenance"),
     ("limitations", "limitations"),
-    ("tables", "contents"),
 ];
 
 /// Limitation paragraphs (shared with the PDF).
@@ -250,7 +249,7 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
     );
     // Contents.
     let _ = write!(o, "<nav><h2>{}</h2><ol>", esc(l.t("contents")));
-    for (id, key) in SECTIONS.iter().take(8) {
+    for (id, key) in SECTIONS.iter() {
         let _ = write!(o, "<li><a href=\"#{id}\">{}</a></li>", esc(l.t(key)));
     }
     o.push_str("</ol></nav>\n");
@@ -436,6 +435,7 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
                 esc(l.t("risk")),
                 esc(&tables::risk_breakdown(z, l))
             );
+            let _ = write!(o, "<p>{}</p>", esc(&tables::distances(&k.zones, l)));
         }
         sheets_pair(&mut o, images, l, &k.sheets);
         o.push_str("</article>\n");
@@ -471,6 +471,11 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
                 "<p class=\"rule\">{}: {}</p>",
                 esc(l.t("risk")),
                 esc(&tables::risk_breakdown(z, l))
+            );
+            let _ = write!(
+                o,
+                "<p>{}</p>",
+                esc(&tables::distances(std::slice::from_ref(z), l))
             );
         }
         sheets_pair(&mut o, images, l, &s.sheets);

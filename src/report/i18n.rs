@@ -200,6 +200,10 @@ pub const EN: &[(&str, &str)] = &[
     ("sheet", "Sheet"),
     ("kind", "Kind"),
     ("zone_ids", "Fire zones"),
+    (
+        "distances",
+        "Nearest road {road} m · water {water} m · building {building} m",
+    ),
 ];
 
 /// Simplified Chinese.
@@ -346,6 +350,10 @@ pub const ZH_CN: &[(&str, &str)] = &[
     ("sheet", "图幅"),
     ("kind", "类型"),
     ("zone_ids", "火区"),
+    (
+        "distances",
+        "距最近道路 {road} 米 · 水体 {water} 米 · 建筑 {building} 米",
+    ),
 ];
 
 /// `text` with every `{name}` replaced by its value.

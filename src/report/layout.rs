@@ -578,6 +578,7 @@ pub fn report_pages(
                 &format!("{}: {}", l.t("risk"), tables::risk_breakdown(z, l)),
                 2.8,
             );
+            f.para(&tables::distances(&k.zones, l), 2.8);
         }
         sheets(&mut f, l, &k.sheets, svgs);
     }
@@ -602,6 +603,7 @@ pub fn report_pages(
                 &format!("{}: {}", l.t("risk"), tables::risk_breakdown(z, l)),
                 2.8,
             );
+            f.para(&tables::distances(std::slice::from_ref(z), l), 2.8);
         }
         sheets(&mut f, l, &s.sheets, svgs);
     }

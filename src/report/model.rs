@@ -28,8 +28,6 @@ pub struct RunData {
     pub survey: String,
     /// `season_summary.json` (for a single scene: the same shape, built from its detection).
     pub summary: Value,
-    /// Properties of `season.geojson` features (persistence per scene zone).
-    pub season_zones: Vec<Value>,
     /// Scenes in the summary's order.
     pub scenes: Vec<SceneData>,
 }

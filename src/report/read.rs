@@ -1,5 +1,5 @@
 //! Reading a run's outputs into [`RunData`]: a season root (`season_summary.json`,
-//! `season.geojson`, one directory per scene) or a single scene directory (`detection.json`).
+//! one directory per scene) or a single scene directory (`detection.json`).
 
 use std::path::{Path, PathBuf};
 
@@ -114,7 +114,6 @@ pub fn read_run(root: &Path) -> Result<RunData> {
         return Ok(RunData {
             survey,
             summary,
-            season_zones: properties(&root.join("season.geojson"))?,
             scenes,
         });
     }
@@ -128,7 +127,6 @@ pub fn read_run(root: &Path) -> Result<RunData> {
         return Ok(RunData {
             survey: id,
             summary: single_summary(&s),
-            season_zones: Vec::new(),
             scenes: vec![s],
         });
     }

@@ -451,6 +451,19 @@ pub fn risk_breakdown(z: &Value, l: Lang) -> String {
     )
 }
 
+/// Distances of a zone to the nearest road, water body and building (`–` without the layer).
+pub fn distances(zones: &[Value], l: Lang) -> String {
+    let d = |k: &str| min_of(zones, k).map_or("–".to_string(), |v| format!("{v:.0}"));
+    fill(
+        l.t("distances"),
+        &[
+            ("road", d("dist_road_m")),
+            ("water", d("dist_water_m")),
+            ("building", d("dist_building_m")),
+        ],
+    )
+}
+
 /// The table as CSV (RFC 4180 quoting; a UTF-8 byte-order mark for Chinese so spreadsheet
 /// programs read the characters).
 pub fn to_csv(t: &Table, l: Lang) -> String {
