@@ -97,13 +97,14 @@ fn sheets_pair(
     l: Lang,
     sh: &super::model::Sheets,
 ) {
+    let colon = l.colon();
     out.push_str("<div class=\"pair\">");
     match &sh.thermal {
         Some(p) => img(out, images, p, l.t("thermal_sheet")),
         None => {
             let _ = write!(
                 out,
-                "<p class=\"legend\">{}: {}</p>",
+                "<p class=\"legend\">{}{colon}{}</p>",
                 l.t("thermal_sheet"),
                 l.t("no_sheet")
             );
@@ -114,7 +115,7 @@ fn sheets_pair(
         None => {
             let _ = write!(
                 out,
-                "<p class=\"legend\">{}: {}</p>",
+                "<p class=\"legend\">{}{colon}{}</p>",
                 l.t("ortho_sheet"),
                 l.t("no_sheet")
             );
@@ -226,6 +227,7 @@ pub const CITATIONS: [&str; 5] = [
 
 /// The whole page.
 pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name: &str) -> String {
+    let colon = l.colon();
     let mut o = String::new();
     let _ = write!(
         o,
@@ -420,7 +422,7 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
         );
         let _ = write!(
             o,
-            "<p>{}: {}</p>",
+            "<p>{}{colon}{}</p>",
             esc(l.t("course")),
             esc(l.t(k.history().key()))
         );
@@ -431,7 +433,7 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
         if let Some(z) = tables::max_risk(&k.zones) {
             let _ = write!(
                 o,
-                "<p class=\"rule\">{}: {}</p>",
+                "<p class=\"rule\">{}{colon}{}</p>",
                 esc(l.t("risk")),
                 esc(&tables::risk_breakdown(z, l))
             );
@@ -449,7 +451,7 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
         );
         let _ = write!(
             o,
-            "<p>{}: {}</p>",
+            "<p>{}{colon}{}</p>",
             esc(l.t("course")),
             esc(l.t(s.history().key()))
         );
@@ -468,7 +470,7 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
         if let Some(z) = s.latest() {
             let _ = write!(
                 o,
-                "<p class=\"rule\">{}: {}</p>",
+                "<p class=\"rule\">{}{colon}{}</p>",
                 esc(l.t("risk")),
                 esc(&tables::risk_breakdown(z, l))
             );
@@ -487,7 +489,7 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
     let method = r.config["thermal"].as_str().unwrap_or("contextual");
     let _ = write!(
         o,
-        "<section id=\"methods\"><h2>{}</h2><p>{}: <b>{}</b></p><p class=\"rule\">{}: {}</p>",
+        "<section id=\"methods\"><h2>{}</h2><p>{}{colon}<b>{}</b></p><p class=\"rule\">{}{colon}{}</p>",
         esc(l.t("methods")),
         esc(l.t("method")),
         esc(method),
@@ -511,13 +513,13 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
     if let Some(inv) = &r.inventory {
         let _ = write!(
             o,
-            "<p>{}: <code>{}</code></p>",
+            "<p>{}{colon}<code>{}</code></p>",
             esc(l.t("inventory")),
             esc(inv)
         );
     }
     if !r.assets.is_empty() {
-        let _ = write!(o, "<p>{}:</p><ul>", esc(l.t("assets")));
+        let _ = write!(o, "<p>{}{colon}</p><ul>", esc(l.t("assets")));
         for a in &r.assets {
             let _ = write!(o, "<li><code>{}</code></li>", esc(a));
         }

@@ -38,6 +38,14 @@ impl Lang {
         }
     }
 
+    /// The colon after a label: `: ` in English, a full-width `：` in Chinese.
+    pub fn colon(self) -> &'static str {
+        match self {
+            Lang::En => ": ",
+            Lang::ZhCn => "：",
+        }
+    }
+
     /// The text of `key` (the key itself when missing: the tests make sure none is).
     pub fn t(self, key: &'static str) -> &'static str {
         self.table()

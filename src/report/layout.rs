@@ -350,13 +350,14 @@ pub fn sheet_svgs(r: &Report) -> Vec<String> {
 }
 
 fn sheets(f: &mut Flow, l: Lang, sh: &Sheets, svgs: &BTreeMap<String, String>) {
+    let colon = l.colon();
     for (path, key) in [
         (&sh.thermal_svg, "thermal_sheet"),
         (&sh.ortho_svg, "ortho_sheet"),
     ] {
         match path {
             Some(p) => f.sheet(svgs.get(p), &format!("{} — {p}", l.t(key)), 128.0),
-            None => f.para(&format!("{}: {}", l.t(key), l.t("no_sheet")), 2.6),
+            None => f.para(&format!("{}{colon}{}", l.t(key), l.t("no_sheet")), 2.6),
         }
     }
 }
@@ -369,6 +370,7 @@ pub fn report_pages(
     root_name: &str,
     family: &str,
 ) -> Vec<Page> {
+    let colon = l.colon();
     let mut f = Flow::new(family);
     let red = "#7a1c00";
     f.y += 10.0;
@@ -521,9 +523,9 @@ pub fn report_pages(
 
     f.heading(l.t("methods"), 5.0, red);
     let method = r.config["thermal"].as_str().unwrap_or("contextual");
-    f.para(&format!("{}: {method}", l.t("method")), BODY);
+    f.para(&format!("{}{colon}{method}", l.t("method")), BODY);
     f.para(
-        &format!("{}: {}", l.t("rule"), tables::risk_rule(r, l)),
+        &format!("{}{colon}{}", l.t("rule"), tables::risk_rule(r, l)),
         2.8,
     );
     f.table(&tables::parameters(r, l));
@@ -535,10 +537,10 @@ pub fn report_pages(
     f.heading(l.t("provenance"), 5.0, red);
     f.table(&tables::provenance(r, l));
     if let Some(inv) = &r.inventory {
-        f.para(&format!("{}: {inv}", l.t("inventory")), 2.6);
+        f.para(&format!("{}{colon}{inv}", l.t("inventory")), 2.6);
     }
     for a in &r.assets {
-        f.para(&format!("{}: {a}", l.t("assets")), 2.6);
+        f.para(&format!("{}{colon}{a}", l.t("assets")), 2.6);
     }
 
     f.heading(l.t("limitations"), 5.0, red);
@@ -568,14 +570,14 @@ pub fn report_pages(
             red,
         );
         f.para(
-            &format!("{}: {}", l.t("course"), l.t(k.history().key())),
+            &format!("{}{colon}{}", l.t("course"), l.t(k.history().key())),
             BODY,
         );
         let per = known_zones_on(r, k);
         f.table(&tables::observations(r, l, &k.seen, &|i| per[i].clone()));
         if let Some(z) = tables::max_risk(&k.zones) {
             f.para(
-                &format!("{}: {}", l.t("risk"), tables::risk_breakdown(z, l)),
+                &format!("{}{colon}{}", l.t("risk"), tables::risk_breakdown(z, l)),
                 2.8,
             );
             f.para(&tables::distances(&k.zones, l), 2.8);
@@ -586,7 +588,7 @@ pub fn report_pages(
         f.new_page();
         f.heading(&fill(l.t("site_detail"), &[("id", s.id.clone())]), 5.0, red);
         f.para(
-            &format!("{}: {}", l.t("course"), l.t(s.history().key())),
+            &format!("{}{colon}{}", l.t("course"), l.t(s.history().key())),
             BODY,
         );
         let per: Vec<Vec<Value>> = s
@@ -600,7 +602,7 @@ pub fn report_pages(
         f.table(&tables::observations(r, l, &s.seen, &|i| per[i].clone()));
         if let Some(z) = s.latest() {
             f.para(
-                &format!("{}: {}", l.t("risk"), tables::risk_breakdown(z, l)),
+                &format!("{}{colon}{}", l.t("risk"), tables::risk_breakdown(z, l)),
                 2.8,
             );
             f.para(&tables::distances(std::slice::from_ref(z), l), 2.8);
