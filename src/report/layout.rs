@@ -535,7 +535,18 @@ pub fn report_pages(
     }
 
     f.heading(l.t("provenance"), 5.0, red);
-    f.table(&tables::provenance(r, l));
+    // The 64-digit hashes get their own lines so the table keeps readable columns.
+    let mut prov = tables::provenance(r, l);
+    let hash_header = prov.headers.pop().unwrap_or_default();
+    let hashes: Vec<(String, String)> = prov
+        .rows
+        .iter_mut()
+        .map(|row| (row[0].clone(), row.pop().unwrap_or_default()))
+        .collect();
+    f.table(&prov);
+    for (scene, hash) in hashes {
+        f.para(&format!("{hash_header} ({scene}){colon}{hash}"), 2.4);
+    }
     if let Some(inv) = &r.inventory {
         f.para(&format!("{}{colon}{inv}", l.t("inventory")), 2.6);
     }
