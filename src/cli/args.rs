@@ -45,6 +45,8 @@ pub enum Command {
     Validate(super::pipeline::ValidateArgs),
     /// Build the season outputs from the scene directories of an output root (after shards).
     Merge(super::pipeline::MergeArgs),
+    /// Fire-risk assessment report of a run: report.html/.pdf, CSV tables, atlas.pdf, STAC catalog.
+    Report(super::report::ReportArgs),
 }
 
 /// Where a scene comes from.

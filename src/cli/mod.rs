@@ -11,7 +11,9 @@ mod info;
 mod memory;
 mod pipeline;
 mod render;
+mod report;
 mod synth;
+mod synth_season;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -64,6 +66,7 @@ pub fn run(cli: &Cli) -> crate::error::Result<()> {
         Command::Run(a) => pipeline::run(a, cli.quiet),
         Command::Validate(a) => pipeline::validate(a, cli.quiet),
         Command::Merge(a) => pipeline::merge(a, cli.quiet),
+        Command::Report(a) => report::run(a),
     }
 }
 

@@ -18,9 +18,10 @@ pub struct SynthArgs {
     #[arg(long)]
     pub seed: u64,
     /// Background preset: `night` (smooth terrain, noise 0.1–0.2 K) or `day` (rough terrain
-    /// with solar heating of slopes, noise 0.3–0.6 K).
-    #[arg(long, value_enum, default_value_t = Preset::Night)]
-    pub preset: Preset,
+    /// with solar heating of slopes, noise 0.3–0.6 K); `season` writes the demo season (a coal
+    /// field with 20 known zones, roads, a river, houses and three passes; see docs/synth.md).
+    #[arg(long, value_enum, default_value_t = PresetArg::Night)]
+    pub preset: PresetArg,
     /// Scene size COLSxROWS (default 1024x1024; a full Landsat scene is 7801x7911).
     #[arg(long)]
     pub size: Option<String>,
@@ -64,6 +65,24 @@ pub struct SynthArgs {
     pub json: bool,
 }
 
+/// `--preset`: a scene preset or the demo season.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PresetArg {
+    Night,
+    Day,
+    Season,
+}
+
+impl PresetArg {
+    fn scene_preset(self) -> Option<Preset> {
+        match self {
+            PresetArg::Night => Some(Preset::Night),
+            PresetArg::Day => Some(Preset::Day),
+            PresetArg::Season => None,
+        }
+    }
+}
+
 /// `COLSxROWS` → `(rows, cols)`.
 fn parse_size(s: &str) -> Result<(usize, usize)> {
     let bad = || Error::Usage(format!("--size {s}: expected COLSxROWS, e.g. 1024x1024"));
@@ -83,7 +102,8 @@ fn parse_pair<T: std::str::FromStr>(flag: &str, s: &str) -> Result<(T, T)> {
 }
 
 fn params(a: &SynthArgs, rows: usize, cols: usize) -> Result<SynthParams> {
-    let mut p = SynthParams::new(a.seed, rows, cols, a.preset);
+    let preset = a.preset.scene_preset().unwrap_or(Preset::Night);
+    let mut p = SynthParams::new(a.seed, rows, cols, preset);
     if let Some(n) = a.objects {
         p.n_objects = n;
     }
@@ -173,6 +193,9 @@ pub fn run(a: &SynthArgs) -> Result<()> {
     if a.mosaic {
         return run_mosaic(a);
     }
+    if a.preset == PresetArg::Season {
+        return super::synth_season::run(a);
+    }
     let t0 = std::time::Instant::now();
     let (scene, p) = match &a.background {
         Some(bg) => {
@@ -190,7 +213,7 @@ pub fn run(a: &SynthArgs) -> Result<()> {
         }
         None => {
             let (rows, cols) = parse_size(a.size.as_deref().unwrap_or("1024x1024"))?;
-            if a.swir && a.preset != Preset::Day {
+            if a.swir && a.preset != PresetArg::Day {
                 return Err(Error::Usage(
                     "--swir needs --preset day (OLI reflective bands are daytime only)".into(),
                 ));

@@ -39,6 +39,9 @@ pub struct Plan {
     #[serde(skip)]
     pub render: crate::stage::render::Products,
     pub scenes: Vec<PlannedScene>,
+    /// The season report after the run (`report` key).
+    #[serde(skip)]
+    pub report: Option<crate::report::ReportOptions>,
 }
 
 fn resolve(base: &Path, p: &Path) -> PathBuf {
@@ -211,6 +214,7 @@ impl Plan {
                 }
             },
             scenes,
+            report: spec.report.as_ref().and_then(|r| r.options()),
         })
     }
 

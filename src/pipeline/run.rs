@@ -100,6 +100,10 @@ pub fn run_plan(plan: &Plan, opts: &RunOptions, progress: &Progress) -> Result<R
             .map(|s| (s.id.clone(), scene_dir(&plan.output_root, &s.id)))
             .collect();
         write_season(&plan.output_root, &plan.name, &dirs, &statuses)?;
+        if let Some(opts) = &plan.report {
+            let files = crate::report::write_report(&plan.output_root, opts)?;
+            tracing::info!(files = files.len(), "wrote the season report");
+        }
     }
     progress.finish();
     Ok(RunReport { statuses })

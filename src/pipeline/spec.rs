@@ -49,6 +49,57 @@ pub struct PipelineSpec {
     /// The `[risk]` table for the hazard rule, passed through to the vector products.
     #[serde(default)]
     pub risk: Option<toml::Value>,
+    /// `report = true` or a `[report]` table: the assessment report, atlas and catalog of the
+    /// season after the run (`docs/report.md`).
+    #[serde(default)]
+    pub report: Option<ReportSpec>,
+}
+
+/// `report = true|false` or `[report]` with `lang`, `pdf`, `atlas`, `catalog`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ReportSpec {
+    On(bool),
+    Table(ReportTable),
+}
+
+/// The `[report]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportTable {
+    /// Languages, default `["en"]`.
+    #[serde(default = "default_langs")]
+    pub lang: Vec<crate::report::Lang>,
+    #[serde(default = "yes")]
+    pub pdf: bool,
+    #[serde(default = "yes")]
+    pub atlas: bool,
+    #[serde(default = "yes")]
+    pub catalog: bool,
+}
+
+fn default_langs() -> Vec<crate::report::Lang> {
+    vec![crate::report::Lang::En]
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl ReportSpec {
+    /// The report options, `None` when off.
+    pub fn options(&self) -> Option<crate::report::ReportOptions> {
+        match self {
+            ReportSpec::On(false) => None,
+            ReportSpec::On(true) => Some(crate::report::ReportOptions::default()),
+            ReportSpec::Table(t) => Some(crate::report::ReportOptions {
+                langs: t.lang.clone(),
+                pdf: t.pdf,
+                atlas: t.atlas,
+                catalog: t.catalog,
+            }),
+        }
+    }
 }
 
 /// A product family a pipeline writes.
@@ -143,6 +194,37 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("maps"), "{err}");
+    }
+
+    #[test]
+    fn report_key() {
+        let on = PipelineSpec::from_text(
+            "name = \"x\"\noutput = \"o\"\nreport = true\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            on.report.and_then(|r| r.options()),
+            Some(crate::report::ReportOptions::default())
+        );
+        let t = PipelineSpec::from_text(
+            "name = \"x\"\noutput = \"o\"\n[report]\nlang = [\"en\", \"zh-CN\"]\natlas = false\n",
+            Path::new("p.toml"),
+        )
+        .unwrap();
+        let o = t.report.and_then(|r| r.options()).unwrap();
+        assert_eq!(
+            o.langs,
+            vec![crate::report::Lang::En, crate::report::Lang::ZhCn]
+        );
+        assert!(!o.atlas && o.pdf && o.catalog);
+        assert!(
+            PipelineSpec::from_text(
+                "name = \"x\"\noutput = \"o\"\n[report]\nlang = [\"fr\"]\n",
+                Path::new("p.toml")
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -39,6 +39,9 @@ mod noise;
 mod plant;
 pub mod qa;
 pub mod rng;
+pub mod season;
+mod season_vectors;
+mod season_write;
 mod shape;
 pub mod spots;
 mod swir;
@@ -49,11 +52,12 @@ mod write_mosaic;
 
 pub use fill::{DiagonalBand, FillLayout};
 pub use model::{BackgroundModel, LAPSE_K_PER_M};
-pub use mtl_text::{mtl_text, product_id};
+pub use mtl_text::{mtl_text, mtl_text_on, product_id, product_id_on};
 pub use plant::{BORDER_PX, PlantCounts};
+pub use season_write::{SEASON_TRUTH, SeasonOutput, write_season};
 pub use shape::Seam;
 pub use water::Lake;
-pub use write::{SWIR_BANDS, write_scene};
+pub use write::{SWIR_BANDS, write_scene, write_scene_on};
 pub use write_mosaic::{MOSAIC_EPSG, write_mosaic};
 
 use ndarray::{Array2, Zip};

@@ -26,7 +26,12 @@ const OLI_RADIANCE: [(f64, f64); 7] = [
 /// The product id of seed `seed`: `LC08_L1TP_SYNTH<seed>_20200915_20200915_02_T1`. It has the
 /// seven fields of a Collection-2 id, so every tool that splits product ids reads it.
 pub fn product_id(seed: u64) -> String {
-    let d = ACQUISITION_DATE.replace('-', "");
+    product_id_on(seed, ACQUISITION_DATE)
+}
+
+/// The product id of seed `seed` acquired on `date` (`YYYY-MM-DD`), as [`product_id`].
+pub fn product_id_on(seed: u64, date: &str) -> String {
+    let d = date.replace('-', "");
     format!("LC08_L1TP_SYNTH{seed}_{d}_{d}_02_T1")
 }
 
@@ -54,6 +59,11 @@ fn utm_zone(epsg: Option<u32>) -> Option<u32> {
 
 /// The MTL text of `scene` written as product `pid`.
 pub fn mtl_text(scene: &SynthScene, pid: &str) -> String {
+    mtl_text_on(scene, pid, ACQUISITION_DATE)
+}
+
+/// [`mtl_text`] with another acquisition date (`YYYY-MM-DD`; the demo season's passes).
+pub fn mtl_text_on(scene: &SynthScene, pid: &str, date: &str) -> String {
     let (rows, cols) = scene.shape();
     let swir = scene.swir_dn.is_some();
     let mut s = String::new();
@@ -117,7 +127,7 @@ pub fn mtl_text(scene: &SynthScene, pid: &str) -> String {
     kv(2, "GROUP", "IMAGE_ATTRIBUTES".into());
     kv(4, "SPACECRAFT_ID", q("LANDSAT_8"));
     kv(4, "SENSOR_ID", q("OLI_TIRS"));
-    kv(4, "DATE_ACQUIRED", ACQUISITION_DATE.into());
+    kv(4, "DATE_ACQUIRED", date.into());
     kv(4, "SCENE_CENTER_TIME", q(time));
     kv(4, "CLOUD_COVER", format!("{cloud_pct:.2}"));
     kv(4, "SUN_AZIMUTH", format!("{:.8}", scene.sun_azimuth_deg));

@@ -8,7 +8,7 @@ use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
 use serde_json::{Value, json};
 
 use super::dn::{B10_RESCALE, B10_THERMAL, OLI_REFLECTANCE, b10_dn};
-use super::mtl_text::{mtl_text, product_id};
+use super::mtl_text::{ACQUISITION_DATE, mtl_text_on, product_id_on};
 use super::{SynthParams, SynthScene};
 use crate::error::{Error, Result};
 use crate::io::{self, CogOptions};
@@ -184,8 +184,19 @@ pub(crate) fn synth_json(
 /// them, `<PID>_MTL.txt`, `truth.tif`, `truth.geojson`, `synth.json`. Nothing appears under a final
 /// name unless every file was written. Returns the paths written.
 pub fn write_scene(dir: &Path, scene: &SynthScene, p: &SynthParams) -> Result<Vec<PathBuf>> {
+    write_scene_on(dir, scene, p, ACQUISITION_DATE)
+}
+
+/// [`write_scene`] for a scene acquired on `date` (`YYYY-MM-DD`): the date goes into the
+/// product id, the file names and the MTL's `DATE_ACQUIRED` (the demo season's passes).
+pub fn write_scene_on(
+    dir: &Path,
+    scene: &SynthScene,
+    p: &SynthParams,
+    date: &str,
+) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let pid = product_id(p.seed);
+    let pid = product_id_on(p.seed, date);
     check_directory(dir, &pid)?;
     let g = &scene.georef;
     let path = |name: &str| dir.join(name);
@@ -255,7 +266,7 @@ pub fn write_scene(dir: &Path, scene: &SynthScene, p: &SynthParams) -> Result<Ve
     // The MTL last: a directory with an MTL holds the whole product.
     staged.push(io::stage_bytes(
         &path(&mtl_name),
-        mtl_text(scene, &pid).as_bytes(),
+        mtl_text_on(scene, &pid, date).as_bytes(),
     )?);
     io::commit_all(staged)
 }

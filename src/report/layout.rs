@@ -1,0 +1,815 @@
+//! Page layout of the PDFs as SVG text (pure): the report flowed onto A4 portrait pages
+//! (headings, wrapped paragraphs, tables that shrink their type to fit and repeat their header
+//! on a new page, map sheets as nested vector images), and the atlas's contents pages and page
+//! numbers. Text widths are estimated (0.6 em per Latin character, 1 em per CJK character,
+//! slightly wide for DejaVu Sans), so lines never overflow.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use super::html::{CITATIONS, esc, known_zones_on, limitations};
+use super::i18n::{Lang, fill};
+use super::model::{Report, RunData, Seen, Sheets};
+use super::pdf::Page;
+use super::tables::{self, Table};
+
+const W: f64 = 210.0;
+const H: f64 = 297.0;
+const M: f64 = 15.0;
+const BOTTOM: f64 = 280.0;
+const BODY: f64 = 3.2;
+const LEAD: f64 = 1.35;
+
+fn is_wide(c: char) -> bool {
+    matches!(c, '\u{2e80}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// Advance of `c` in em, rounded up from DejaVu Sans's metrics (digits 0.636, lower case
+/// 0.55–0.63, upper case 0.63–0.78, `m`/`w` 0.97/0.82) so estimates are never short.
+fn advance(c: char) -> f64 {
+    match c {
+        _ if is_wide(c) => 1.0,
+        'i' | 'l' | 'j' | 'I' | '!' | '.' | ',' | ':' | ';' | '\'' | '|' => 0.32,
+        ' ' => 0.33,
+        'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' => 0.45,
+        'm' | 'M' | 'W' => 1.0,
+        'w' => 0.85,
+        c if c.is_ascii_uppercase() => 0.78,
+        c if c.is_ascii_digit() => 0.65,
+        c if c.is_ascii_lowercase() => 0.63,
+        _ => 0.7,
+    }
+}
+
+/// Estimated width of `s` at font size `size` (mm).
+pub fn text_width(s: &str, size: f64) -> f64 {
+    s.chars().map(advance).sum::<f64>() * size
+}
+
+/// Greedy line breaking at spaces, and between any two characters of a word too long for a line
+/// (CJK text has no spaces).
+pub fn wrap(s: &str, size: f64, width: f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ') {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if text_width(&candidate, size) <= width + 1e-6 {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            line.push(c);
+            if text_width(&line, size) > width + 1e-6 && line.chars().count() > 1 {
+                let last = line.pop().unwrap_or(' ');
+                lines.push(std::mem::take(&mut line));
+                line.push(last);
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The report flowed onto pages.
+struct Flow<'a> {
+    pages: Vec<String>,
+    cur: String,
+    /// Bookmarks per finished page, and of the current page.
+    marks: Vec<Vec<String>>,
+    cur_marks: Vec<String>,
+    y: f64,
+    family: &'a str,
+}
+
+impl<'a> Flow<'a> {
+    fn new(family: &'a str) -> Self {
+        Self {
+            pages: Vec::new(),
+            cur: String::new(),
+            marks: Vec::new(),
+            cur_marks: Vec::new(),
+            y: M,
+            family,
+        }
+    }
+
+    fn new_page(&mut self) {
+        let done = std::mem::take(&mut self.cur);
+        self.pages.push(done);
+        let marks = std::mem::take(&mut self.cur_marks);
+        self.marks.push(marks);
+        self.y = M;
+    }
+
+    fn room(&mut self, h: f64) {
+        if self.y + h > BOTTOM && self.y > M + 0.1 {
+            self.new_page();
+        }
+    }
+
+    fn text(&mut self, x: f64, y: f64, size: f64, s: &str, extra: &str) {
+        let _ = write!(
+            self.cur,
+            "<text x=\"{x:.2}\" y=\"{y:.2}\" font-size=\"{size:.2}\" font-family=\"{}\" {extra}>{}</text>",
+            esc(self.family),
+            esc(s)
+        );
+    }
+
+    fn heading(&mut self, s: &str, size: f64, colour: &str) {
+        self.room(size * 3.5);
+        if size >= 5.0 {
+            self.cur_marks.push(s.to_string());
+        }
+        self.y += size * 0.9;
+        self.y += size;
+        let y = self.y;
+        self.text(
+            M,
+            y,
+            size,
+            s,
+            &format!("fill=\"{colour}\" font-weight=\"bold\""),
+        );
+        if size >= 5.0 {
+            let _ = write!(
+                self.cur,
+                "<line x1=\"{M}\" y1=\"{:.2}\" x2=\"{:.2}\" y2=\"{:.2}\" stroke=\"#b8410b\" stroke-width=\"0.5\"/>",
+                y + 1.5,
+                W - M,
+                y + 1.5
+            );
+            self.y += 2.0;
+        }
+        self.y += size * 0.5;
+    }
+
+    fn para(&mut self, s: &str, size: f64) {
+        for line in wrap(s, size, W - 2.0 * M) {
+            self.room(size * LEAD);
+            self.y += size * LEAD;
+            let y = self.y;
+            self.text(M, y, size, &line, "fill=\"#1a1a1a\"");
+        }
+        self.y += size * 0.5;
+    }
+
+    fn table(&mut self, t: &Table) {
+        let avail = W - 2.0 * M;
+        let pad = 1.0;
+        // Cells never wrap if the type can shrink enough (down to 1.6 mm); headers take the
+        // space left, wrapping between words (or characters) as needed.
+        let cell_widths = |size: f64| -> Vec<f64> {
+            (0..t.headers.len())
+                .map(|c| {
+                    t.rows
+                        .iter()
+                        .map(|r| text_width(r.get(c).map_or("", String::as_str), size))
+                        .fold(size, f64::max)
+                        + 2.0 * pad
+                })
+                .collect()
+        };
+        let head_widths = |size: f64| -> Vec<f64> {
+            t.headers
+                .iter()
+                .map(|h| {
+                    h.split(' ')
+                        .map(|w| text_width(w, size))
+                        .fold(0.0, f64::max)
+                        + 2.0 * pad
+                })
+                .collect()
+        };
+        let mut size: f64 = 2.4;
+        let sum: f64 = cell_widths(size).iter().sum();
+        if sum > avail {
+            size = (size * (avail - 2.0 * pad * t.headers.len() as f64).max(1.0)
+                / (sum - 2.0 * pad * t.headers.len() as f64).max(1.0))
+            .clamp(1.6, 2.4);
+        }
+        let mut widths = cell_widths(size);
+        let heads = head_widths(size);
+        let spare = avail - widths.iter().sum::<f64>();
+        if spare >= 0.0 {
+            let need: Vec<f64> = heads
+                .iter()
+                .zip(&widths)
+                .map(|(h, w)| (h - w).max(0.0))
+                .collect();
+            let total_need: f64 = need.iter().sum();
+            let share = if total_need > spare {
+                spare / total_need
+            } else {
+                1.0
+            };
+            for (w, n) in widths.iter_mut().zip(&need) {
+                *w += n * share;
+            }
+        } else {
+            let total: f64 = widths.iter().sum();
+            widths.iter_mut().for_each(|w| *w *= avail / total);
+        }
+        let line_h = size * 1.25;
+        let cells = |row: &[String]| -> Vec<Vec<String>> {
+            row.iter()
+                .zip(&widths)
+                .map(|(c, w)| wrap(c, size, w - 2.0 * pad))
+                .collect()
+        };
+        let header = cells(&t.headers);
+        let head_h = header.iter().map(Vec::len).max().unwrap_or(1) as f64 * line_h + 1.2;
+        let draw_row = |f: &mut Flow,
+                        lines: &[Vec<String>],
+                        h: f64,
+                        fill: Option<&str>,
+                        bold: bool| {
+            let mut x = M;
+            let y0 = f.y;
+            for (c, w) in lines.iter().zip(&widths) {
+                let _ = write!(
+                    f.cur,
+                    "<rect x=\"{x:.2}\" y=\"{y0:.2}\" width=\"{w:.2}\" height=\"{h:.2}\" fill=\"{}\" stroke=\"#bbbbbb\" stroke-width=\"0.2\"/>",
+                    fill.unwrap_or("none")
+                );
+                for (i, line) in c.iter().enumerate() {
+                    let numeric = !line.is_empty() && line.parse::<f64>().is_ok();
+                    let (tx, anchor) = if numeric && !bold {
+                        (x + w - pad, "text-anchor=\"end\"")
+                    } else {
+                        (x + pad, "")
+                    };
+                    let weight = if bold { "font-weight=\"bold\"" } else { "" };
+                    f.text(
+                        tx,
+                        y0 + 0.6 + size * 0.95 + i as f64 * line_h,
+                        size,
+                        line,
+                        &format!("{anchor} {weight}"),
+                    );
+                }
+                x += w;
+            }
+            f.y += h;
+        };
+        self.room(head_h + line_h * 2.0);
+        draw_row(self, &header, head_h, Some("#f3e3d6"), true);
+        for (i, row) in t.rows.iter().enumerate() {
+            let lines = cells(row);
+            let h = lines.iter().map(Vec::len).max().unwrap_or(1) as f64 * line_h + 1.2;
+            if self.y + h > BOTTOM {
+                self.new_page();
+                draw_row(self, &header, head_h, Some("#f3e3d6"), true);
+            }
+            let fill = if i % 2 == 1 { Some("#faf7f4") } else { None };
+            draw_row(self, &lines, h, fill, false);
+        }
+        self.y += 3.0;
+    }
+
+    /// A map sheet (A4 landscape SVG) `width` mm wide.
+    fn sheet(&mut self, data_uri: Option<&String>, caption: &str, width: f64) {
+        let h = width * 210.0 / 297.0;
+        self.room(h + 6.0);
+        let x = (W - width) / 2.0;
+        let y = self.y + 1.0;
+        match data_uri {
+            Some(uri) => {
+                let _ = write!(
+                    self.cur,
+                    "<image x=\"{x:.2}\" y=\"{y:.2}\" width=\"{width:.2}\" height=\"{h:.2}\" href=\"{uri}\"/><rect x=\"{x:.2}\" y=\"{y:.2}\" width=\"{width:.2}\" height=\"{h:.2}\" fill=\"none\" stroke=\"#999999\" stroke-width=\"0.3\"/>"
+                );
+                self.y = y + h + 1.0;
+            }
+            None => self.y = y,
+        }
+        self.y += 2.6;
+        let yy = self.y;
+        self.text(x, yy, 2.4, caption, "fill=\"#555555\"");
+        self.y += 2.0;
+    }
+
+    fn finish(mut self, footer: &str, page_word: &str) -> Vec<Page> {
+        if !self.cur.is_empty() {
+            self.new_page();
+        }
+        let n = self.pages.len();
+        let family = esc(self.family);
+        let marks = self.marks;
+        self.pages
+            .into_iter()
+            .zip(marks)
+            .enumerate()
+            .map(|(i, (body, bookmarks))| {
+                let svg = format!(
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{W}mm\" height=\"{H}mm\" viewBox=\"0 0 {W} {H}\">{body}<text x=\"{M}\" y=\"{fy}\" font-size=\"2.4\" font-family=\"{family}\" fill=\"#666666\">{}</text><text x=\"{rx}\" y=\"{fy}\" font-size=\"2.4\" font-family=\"{family}\" fill=\"#666666\" text-anchor=\"end\">{}</text></svg>",
+                    esc(footer),
+                    esc(&fill(page_word, &[("n", (i + 1).to_string()), ("total", n.to_string())])),
+                    fy = H - 9.0,
+                    rx = W - M,
+                );
+                Page {
+                    svg,
+                    width_mm: W as f32,
+                    height_mm: H as f32,
+                    overlay: None,
+                    bookmarks,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Every sheet SVG the report shows (relative to the run root).
+pub fn sheet_svgs(r: &Report) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some((p, _)) = &r.overview {
+        v.push(p.trim_end_matches(".png").to_string() + ".svg");
+    }
+    for sh in r
+        .known
+        .iter()
+        .map(|k| &k.sheets)
+        .chain(r.sites.iter().map(|s| &s.sheets))
+    {
+        v.extend(sh.thermal_svg.iter().cloned());
+        v.extend(sh.ortho_svg.iter().cloned());
+    }
+    v
+}
+
+fn sheets(f: &mut Flow, l: Lang, sh: &Sheets, svgs: &BTreeMap<String, String>) {
+    let colon = l.colon();
+    for (path, key) in [
+        (&sh.thermal_svg, "thermal_sheet"),
+        (&sh.ortho_svg, "ortho_sheet"),
+    ] {
+        match path {
+            Some(p) => f.sheet(svgs.get(p), &format!("{} — {p}", l.t(key)), 128.0),
+            None => f.para(&format!("{}{colon}{}", l.t(key), l.t("no_sheet")), 2.6),
+        }
+    }
+}
+
+/// The report's pages. `svgs` maps each path of [`sheet_svgs`] to its `data:` URI.
+pub fn report_pages(
+    r: &Report,
+    l: Lang,
+    svgs: &BTreeMap<String, String>,
+    root_name: &str,
+    family: &str,
+) -> Vec<Page> {
+    let colon = l.colon();
+    let mut f = Flow::new(family);
+    let red = "#7a1c00";
+    f.y += 10.0;
+    let y = f.y;
+    f.text(
+        M,
+        y,
+        8.0,
+        l.t("title"),
+        &format!("fill=\"{red}\" font-weight=\"bold\""),
+    );
+    f.y += 8.0;
+    let dates: Vec<&str> = r.scenes.iter().map(|s| s.date.as_str()).collect();
+    let sub = format!(
+        "{} · {} · {}",
+        l.t("subtitle"),
+        r.survey,
+        match (dates.first(), dates.last()) {
+            (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+            (Some(a), _) => a.to_string(),
+            _ => String::new(),
+        }
+    );
+    f.para(&sub, 4.0);
+
+    f.heading(l.t("summary"), 5.0, red);
+    let mut sensors: Vec<String> = r.scenes.iter().map(|s| s.sensor.clone()).collect();
+    sensors.dedup();
+    let facts = Table {
+        name: "facts",
+        headers: vec![l.t("survey").into(), r.survey.clone()],
+        rows: vec![
+            vec![l.t("scenes").into(), r.scenes.len().to_string()],
+            vec![l.t("dates").into(), dates.join(", ")],
+            vec![l.t("sensors").into(), sensors.join(", ")],
+            vec![
+                l.t("area_km2").into(),
+                format!(
+                    "{:.2}",
+                    r.scenes.iter().map(|s| s.area_km2).fold(0.0, f64::max)
+                ),
+            ],
+            vec![l.t("known").into(), r.known.len().to_string()],
+            vec![l.t("new").into(), r.sites.len().to_string()],
+        ],
+    };
+    f.table(&facts);
+    f.table(&tables::scenes(r, l));
+
+    f.heading(l.t("known"), 5.0, red);
+    let latest_burning = r
+        .known
+        .iter()
+        .filter(|k| {
+            matches!(
+                k.seen
+                    .iter()
+                    .rev()
+                    .find(|s| !matches!(s, Seen::NotObserved)),
+                Some(Seen::Detected(_))
+            )
+        })
+        .count();
+    let ever = r
+        .known
+        .iter()
+        .filter(|k| k.seen.iter().any(|s| matches!(s, Seen::Detected(_))))
+        .count();
+    f.para(
+        &fill(
+            l.t("known_intro"),
+            &[
+                ("checked", r.known.len().to_string()),
+                ("burning", latest_burning.to_string()),
+                ("ever", ever.to_string()),
+            ],
+        ),
+        BODY,
+    );
+    f.para(l.t("legend_hist"), 2.6);
+    f.table(&tables::known(r, l));
+
+    f.heading(l.t("new"), 5.0, red);
+    let per_scene: Vec<String> = r
+        .scenes
+        .iter()
+        .map(|s| {
+            fill(
+                l.t("new_per_scene"),
+                &[
+                    ("date", s.date.clone()),
+                    ("n", s.zones_new.map_or("–".into(), |n| n.to_string())),
+                ],
+            )
+        })
+        .collect();
+    f.para(
+        &fill(
+            l.t("new_intro"),
+            &[
+                ("sites", r.sites.len().to_string()),
+                ("per_scene", per_scene.join("; ")),
+            ],
+        ),
+        BODY,
+    );
+    f.table(&tables::sites(r, l));
+    if let Some((p, i)) = &r.overview {
+        let svg = p.trim_end_matches(".png").to_string() + ".svg";
+        let s = &r.scenes[*i];
+        f.sheet(
+            svgs.get(&svg),
+            &fill(
+                l.t("overview_caption"),
+                &[("scene", s.id.clone()), ("date", s.date.clone())],
+            ),
+            W - 2.0 * M,
+        );
+    }
+
+    f.heading(l.t("history"), 5.0, red);
+    let mut h = Table {
+        name: "history",
+        headers: [
+            "scene",
+            "date",
+            "first_seen",
+            "persistent",
+            "extinguished",
+            "known_detected",
+            "zones_new",
+        ]
+        .iter()
+        .map(|k| l.t(k).to_string())
+        .collect(),
+        rows: Vec::new(),
+    };
+    for s in &r.scenes {
+        h.rows.push(vec![
+            s.id.clone(),
+            s.date.clone(),
+            s.first_seen.to_string(),
+            s.persistent.to_string(),
+            s.extinguished.to_string(),
+            s.known_detected.map_or(String::new(), |v| v.to_string()),
+            s.zones_new.map_or(String::new(), |v| v.to_string()),
+        ]);
+    }
+    f.table(&h);
+
+    f.heading(l.t("methods"), 5.0, red);
+    let method = r.config["thermal"].as_str().unwrap_or("contextual");
+    f.para(&format!("{}{colon}{method}", l.t("method")), BODY);
+    f.para(
+        &format!("{}{colon}{}", l.t("rule"), tables::risk_rule(r, l)),
+        2.8,
+    );
+    f.table(&tables::parameters(r, l));
+    f.heading(l.t("citations"), 4.0, "#1a1a1a");
+    for (i, c) in CITATIONS.iter().enumerate() {
+        f.para(&format!("[{}] {c}", i + 1), 2.6);
+    }
+
+    f.heading(l.t("provenance"), 5.0, red);
+    // The 64-digit hashes get their own lines so the table keeps readable columns.
+    let mut prov = tables::provenance(r, l);
+    let hash_header = prov.headers.pop().unwrap_or_default();
+    let hashes: Vec<(String, String)> = prov
+        .rows
+        .iter_mut()
+        .map(|row| (row[0].clone(), row.pop().unwrap_or_default()))
+        .collect();
+    f.table(&prov);
+    for (scene, hash) in hashes {
+        f.para(&format!("{hash_header} ({scene}){colon}{hash}"), 2.4);
+    }
+    if let Some(inv) = &r.inventory {
+        f.para(&format!("{}{colon}{inv}", l.t("inventory")), 2.6);
+    }
+    for a in &r.assets {
+        f.para(&format!("{}{colon}{a}", l.t("assets")), 2.6);
+    }
+
+    f.heading(l.t("limitations"), 5.0, red);
+    for p in limitations(r, l) {
+        f.para(&format!("• {p}"), BODY);
+    }
+    f.para(
+        &fill(
+            l.t("generated_by"),
+            &[
+                ("version", r.version.clone()),
+                ("root", root_name.to_string()),
+            ],
+        ),
+        2.6,
+    );
+
+    // Zone pages: one (or more) per known zone and new site.
+    for k in &r.known {
+        f.new_page();
+        f.heading(
+            &fill(
+                l.t("zone_detail"),
+                &[("id", k.id.clone()), ("name", k.name.clone())],
+            ),
+            5.0,
+            red,
+        );
+        f.para(
+            &format!("{}{colon}{}", l.t("course"), l.t(k.history().key())),
+            BODY,
+        );
+        let per = known_zones_on(r, k);
+        f.table(&tables::observations(r, l, &k.seen, &|i| per[i].clone()));
+        if let Some(z) = tables::max_risk(&k.zones) {
+            f.para(
+                &format!("{}{colon}{}", l.t("risk"), tables::risk_breakdown(z, l)),
+                2.8,
+            );
+            f.para(&tables::distances(&k.zones, l), 2.8);
+        }
+        sheets(&mut f, l, &k.sheets, svgs);
+    }
+    for s in &r.sites {
+        f.new_page();
+        f.heading(&fill(l.t("site_detail"), &[("id", s.id.clone())]), 5.0, red);
+        f.para(
+            &format!("{}{colon}{}", l.t("course"), l.t(s.history().key())),
+            BODY,
+        );
+        let per: Vec<Vec<Value>> = s
+            .seen
+            .iter()
+            .map(|x| match x {
+                Seen::Detected(v) => vec![v.clone()],
+                _ => Vec::new(),
+            })
+            .collect();
+        f.table(&tables::observations(r, l, &s.seen, &|i| per[i].clone()));
+        if let Some(z) = s.latest() {
+            f.para(
+                &format!("{}{colon}{}", l.t("risk"), tables::risk_breakdown(z, l)),
+                2.8,
+            );
+            f.para(&tables::distances(std::slice::from_ref(z), l), 2.8);
+        }
+        sheets(&mut f, l, &s.sheets, svgs);
+    }
+    let footer = format!("{} — {}", l.t("title"), r.survey);
+    f.finish(&footer, l.t("page"))
+}
+
+/// One atlas entry: the sheet's SVG path (relative to the root), title, scene id and date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AtlasEntry {
+    pub svg: String,
+    pub title: String,
+    pub scene: String,
+    pub date: String,
+}
+
+/// The atlas's sheets: per scene (summary order), the overview first, then the zone sheets in
+/// the index's order with each thermal sheet followed by its orthophoto twin.
+pub fn atlas_entries(run: &RunData) -> Vec<AtlasEntry> {
+    let mut out = Vec::new();
+    let order: Vec<String> = run.summary["scenes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["scene_id"].as_str().map(String::from))
+        .collect();
+    for id in order {
+        let Some(d) = run.scenes.iter().find(|d| d.id == id) else {
+            continue;
+        };
+        let Some(index) = &d.sheets else { continue };
+        let sheets = index["sheets"].as_array().cloned().unwrap_or_default();
+        let prefix = if d.dir.is_empty() {
+            "maps/".to_string()
+        } else {
+            format!("{}/maps/", d.dir)
+        };
+        let date = d.detection["scene"]["acquisition_date"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let entry = |s: &Value| AtlasEntry {
+            svg: format!("{prefix}{}", s["svg"].as_str().unwrap_or("")),
+            title: s["title"].as_str().unwrap_or("").to_string(),
+            scene: id.clone(),
+            date: date.clone(),
+        };
+        let base = |s: &Value| {
+            s["svg"]
+                .as_str()
+                .unwrap_or("")
+                .trim_end_matches(".svg")
+                .trim_end_matches("_thermal")
+                .trim_end_matches("_ortho")
+                .to_string()
+        };
+        for s in sheets.iter().filter(|s| s["kind"] == "overview") {
+            out.push(entry(s));
+        }
+        let mut done = std::collections::BTreeSet::new();
+        for s in sheets.iter().filter(|s| s["kind"] != "overview") {
+            let b = base(s);
+            if !done.insert(b.clone()) {
+                continue;
+            }
+            for kind in ["thermal", "ortho"] {
+                for t in sheets.iter().filter(|t| base(t) == b && t["kind"] == kind) {
+                    out.push(entry(t));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Contents lines per landscape page.
+pub const CONTENTS_LINES: usize = 36;
+
+/// Number of contents pages for `n` sheets.
+pub fn contents_pages(n: usize) -> usize {
+    n.div_ceil(CONTENTS_LINES).max(1)
+}
+
+/// Atlas pages: contents, then one page per sheet (`sheets[i]` = SVG text of `entries[i]`) with
+/// its page number drawn over it.
+pub fn atlas_pages(
+    entries: &[AtlasEntry],
+    sheets: &[String],
+    l: Lang,
+    survey: &str,
+    family: &str,
+) -> Vec<Page> {
+    let (w, h) = (297.0, 210.0);
+    let c = contents_pages(entries.len());
+    let total = c + entries.len();
+    let fam = esc(family);
+    let head = |body: &str| {
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}mm\" height=\"{h}mm\" viewBox=\"0 0 {w} {h}\">{body}</svg>"
+        )
+    };
+    let number = |n: usize| {
+        format!(
+            "<text x=\"{:.1}\" y=\"206.5\" font-size=\"3\" font-family=\"{fam}\" text-anchor=\"middle\" fill=\"#333333\">{}</text>",
+            w / 2.0,
+            esc(&fill(
+                l.t("page"),
+                &[("n", n.to_string()), ("total", total.to_string())]
+            ))
+        )
+    };
+    let mut pages = Vec::new();
+    for p in 0..c {
+        let mut body = format!(
+            "<text x=\"14\" y=\"20\" font-size=\"7\" font-weight=\"bold\" font-family=\"{fam}\" fill=\"#7a1c00\">{} — {}</text><text x=\"14\" y=\"27\" font-size=\"3.6\" font-family=\"{fam}\" fill=\"#555555\">{}</text>",
+            esc(l.t("atlas")),
+            esc(survey),
+            esc(l.t("atlas_contents"))
+        );
+        for (i, e) in entries
+            .iter()
+            .enumerate()
+            .skip(p * CONTENTS_LINES)
+            .take(CONTENTS_LINES)
+        {
+            let y = 36.0 + (i - p * CONTENTS_LINES) as f64 * 4.6;
+            let title = {
+                let mut t = e.title.clone();
+                while text_width(&t, 3.0) > 200.0 && t.chars().count() > 4 {
+                    t.pop();
+                }
+                if t != e.title {
+                    t.push('…');
+                }
+                t
+            };
+            let _ = write!(
+                body,
+                "<text x=\"14\" y=\"{y:.1}\" font-size=\"3\" font-family=\"{fam}\">{} {}</text><text x=\"248\" y=\"{y:.1}\" font-size=\"3\" font-family=\"{fam}\" fill=\"#555555\">{}</text><text x=\"283\" y=\"{y:.1}\" font-size=\"3\" font-family=\"{fam}\" text-anchor=\"end\">{}</text>",
+                i + 1,
+                esc(&title),
+                esc(&e.date),
+                c + i + 1
+            );
+        }
+        body.push_str(&number(p + 1));
+        pages.push(Page {
+            svg: head(&body),
+            width_mm: w as f32,
+            height_mm: h as f32,
+            overlay: None,
+            bookmarks: if p == 0 {
+                vec![l.t("atlas_contents").to_string()]
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    for (i, svg) in sheets.iter().enumerate() {
+        let e = &entries[i];
+        pages.push(Page {
+            svg: svg.clone(),
+            width_mm: w as f32,
+            height_mm: h as f32,
+            overlay: Some(head(&number(c + i + 1))),
+            bookmarks: vec![format!("{} · {}", e.date, e.title)],
+        });
+    }
+    pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_lines_within_width() {
+        let s = "The contextual test compares each pixel with its background window";
+        let lines = wrap(s, 3.0, 40.0);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.join(" "), s);
+        assert!(lines.iter().all(|l| text_width(l, 3.0) <= 40.0));
+        // Chinese breaks between characters.
+        let zh = "已核查的已知区最近日期仍在燃烧至少一个日期燃烧";
+        let lines = wrap(zh, 3.0, 30.0);
+        assert_eq!(lines.concat(), zh);
+        assert!(lines.iter().all(|l| text_width(l, 3.0) <= 30.0));
+    }
+
+    #[test]
+    fn contents_pages_count() {
+        assert_eq!(contents_pages(0), 1);
+        assert_eq!(contents_pages(CONTENTS_LINES), 1);
+        assert_eq!(contents_pages(CONTENTS_LINES + 1), 2);
+    }
+}

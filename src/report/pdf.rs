@@ -1,0 +1,190 @@
+//! `report.pdf` and `atlas.pdf` without a browser: every page is an SVG (the report's pages laid
+//! out by [`super::layout`], the atlas's pages are the map sheets themselves), converted to PDF
+//! by krilla-svg with text kept as text (selectable, extractable) and fonts embedded as
+//! subsets. English uses the DejaVu Sans compiled into the binary; Chinese needs a CJK font from
+//! the system (`SEAMFIRE_CJK_FONT=FILE`, or one of [`CJK_FAMILIES`] found by fontconfig paths).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use krilla::Document;
+use krilla::geom::Size;
+use krilla::page::PageSettings;
+use krilla_svg::{SurfaceExt, SvgSettings};
+use usvg047 as usvg;
+
+use super::i18n::Lang;
+use super::layout;
+use super::model::{Report, RunData};
+use crate::error::{Error, Result};
+
+/// DejaVu Sans, the sheets' font (`assets/fonts/DejaVuSans.ttf`).
+static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// CJK font families looked for, in order (Debian/Ubuntu packages `fonts-noto-cjk`,
+/// `fonts-wqy-microhei`, `fonts-wqy-zenhei`, `fonts-arphic-uming`).
+pub const CJK_FAMILIES: [&str; 6] = [
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+];
+
+/// The font family names to use in the SVG pages of `lang`.
+pub struct Fonts {
+    pub db: Arc<usvg::fontdb::Database>,
+    /// `font-family` attribute value.
+    pub family: String,
+}
+
+/// Fonts for `lang`. Chinese without a CJK font is an error saying what to install.
+pub fn fonts(lang: Lang) -> Result<Fonts> {
+    let mut db = usvg::fontdb::Database::new();
+    db.load_font_data(DEJAVU_SANS.to_vec());
+    let mut family = "DejaVu Sans".to_string();
+    if lang == Lang::ZhCn {
+        let found = if let Ok(path) = std::env::var("SEAMFIRE_CJK_FONT") {
+            let p = Path::new(&path);
+            db.load_font_file(p).map_err(|e| {
+                Error::input(p, format!("SEAMFIRE_CJK_FONT: cannot load font: {e}"))
+            })?;
+            db.faces()
+                .flat_map(|f| f.families.iter().map(|(n, _)| n.clone()))
+                .find(|n| n != "DejaVu Sans")
+        } else {
+            let mut sys = usvg::fontdb::Database::new();
+            sys.load_system_fonts();
+            let hit = CJK_FAMILIES.iter().find_map(|want| {
+                sys.faces()
+                    .find(|f| f.families.iter().any(|(n, _)| n == want))
+                    .map(|f| (want, f.source.clone(), f.index))
+            });
+            match hit {
+                Some((want, source, _)) => {
+                    db.load_font_source(source);
+                    Some(want.to_string())
+                }
+                None => None,
+            }
+        };
+        let Some(cjk) = found else {
+            return Err(Error::Usage(format!(
+                "--lang zh-CN needs a CJK font and none was found ({}); install one, e.g. `apt-get install fonts-wqy-microhei` (scripts/setup does), or set SEAMFIRE_CJK_FONT=FILE",
+                CJK_FAMILIES.join(", ")
+            )));
+        };
+        family = format!("{cjk}, DejaVu Sans");
+    }
+    Ok(Fonts {
+        db: Arc::new(db),
+        family,
+    })
+}
+
+/// One page: SVG text and its size in millimetres.
+pub struct Page {
+    pub svg: String,
+    pub width_mm: f32,
+    pub height_mm: f32,
+    /// Drawn on top (page numbers of the atlas).
+    pub overlay: Option<String>,
+    /// Entries of the PDF's outline (bookmarks) pointing at this page, in order.
+    pub bookmarks: Vec<String>,
+}
+
+const PT_PER_MM: f32 = 72.0 / 25.4;
+
+fn parse(svg: &str, fonts: &Fonts, what: &str) -> Result<usvg::Tree> {
+    let opt = usvg::Options {
+        fontdb: fonts.db.clone(),
+        font_family: "DejaVu Sans".into(),
+        ..Default::default()
+    };
+    usvg::Tree::from_str(svg, &opt)
+        .map_err(|e| Error::Usage(format!("{what}: not a valid SVG page: {e}")))
+}
+
+/// PDF of `pages` (each page's size from the page).
+pub fn pages_to_pdf(
+    pages: &[Page],
+    fonts: &Fonts,
+    what: &str,
+    title: &str,
+    lang: Lang,
+) -> Result<Vec<u8>> {
+    let mut doc = Document::new();
+    doc.set_metadata(
+        krilla::metadata::Metadata::new()
+            .title(title.to_string())
+            .language(lang.tag().to_string())
+            .creator(format!("seamfire {}", env!("CARGO_PKG_VERSION"))),
+    );
+    let mut outline = krilla::outline::Outline::new();
+    for (i, p) in pages.iter().enumerate() {
+        for b in &p.bookmarks {
+            outline.push_child(krilla::outline::OutlineNode::new(
+                b.clone(),
+                krilla::destination::XyzDestination::new(i, krilla::geom::Point::from_xy(0.0, 0.0)),
+            ));
+        }
+    }
+    doc.set_outline(outline);
+    for (i, p) in pages.iter().enumerate() {
+        let tree = parse(&p.svg, fonts, &format!("{what} page {}", i + 1))?;
+        let overlay = match &p.overlay {
+            Some(o) => Some(parse(o, fonts, &format!("{what} page {} overlay", i + 1))?),
+            None => None,
+        };
+        let size = Size::from_wh(p.width_mm * PT_PER_MM, p.height_mm * PT_PER_MM)
+            .ok_or_else(|| Error::Usage(format!("{what}: empty page size")))?;
+        let mut page = doc.start_page_with(PageSettings::new(size));
+        let mut surface = page.surface();
+        surface.draw_svg(&tree, size, SvgSettings::default());
+        if let Some(o) = &overlay {
+            surface.draw_svg(o, size, SvgSettings::default());
+        }
+        surface.finish();
+        page.finish();
+    }
+    doc.finish()
+        .map_err(|e| Error::Usage(format!("{what}: cannot write the PDF: {e:?}")))
+}
+
+fn read_text(root: &Path, rel: &str) -> Result<String> {
+    let path = root.join(rel);
+    std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))
+}
+
+/// `report.pdf` of `lang`.
+pub fn report_pdf(r: &Report, lang: Lang, root: &Path, root_name: &str) -> Result<Vec<u8>> {
+    let fonts = fonts(lang)?;
+    let mut svgs = BTreeMap::new();
+    for p in layout::sheet_svgs(r) {
+        if let std::collections::btree_map::Entry::Vacant(e) = svgs.entry(p) {
+            let text = read_text(root, e.key())?;
+            e.insert(format!(
+                "data:image/svg+xml;base64,{}",
+                crate::sheets::encode::base64(text.as_bytes())
+            ));
+        }
+    }
+    let pages = layout::report_pages(r, lang, &svgs, root_name, &fonts.family);
+    let title = format!("{} — {}", lang.t("title"), r.survey);
+    pages_to_pdf(&pages, &fonts, "report.pdf", &title, lang)
+}
+
+/// `atlas.pdf`: contents, then every sheet of every scene.
+pub fn atlas_pdf(run: &RunData, lang: Lang, root: &Path) -> Result<Vec<u8>> {
+    let fonts = fonts(lang)?;
+    let entries = layout::atlas_entries(run);
+    let sheets = entries
+        .iter()
+        .map(|e| read_text(root, &e.svg))
+        .collect::<Result<Vec<_>>>()?;
+    let pages = layout::atlas_pages(&entries, &sheets, lang, &run.survey, &fonts.family);
+    let title = format!("{} — {}", lang.t("atlas"), run.survey);
+    pages_to_pdf(&pages, &fonts, "atlas.pdf", &title, lang)
+}

@@ -1,0 +1,444 @@
+//! The demo season end to end: `seamfire synth --preset season`, `seamfire run` with
+//! `[report]` in both languages, then the report, the CSV tables, the PDFs, the atlas and the
+//! STAC catalog checked against the run's own outputs and the season's truth.
+//!
+//! Expected values are not hard-coded: they come from `season_summary.json` (the pipeline's
+//! numbers), `season_truth.json` (where the generator planted fires) and `maps/sheets.json`.
+//! PDF text is extracted with `pdftotext` and pages counted with `pdfinfo` (poppler-utils,
+//! installed by scripts/setup).
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+struct Season {
+    _tmp: tempfile::TempDir,
+    data: PathBuf,
+    out: PathBuf,
+}
+
+fn season() -> &'static Season {
+    static S: OnceLock<Season> = OnceLock::new();
+    S.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let out = tmp.path().join("out");
+        common::seamfire()
+            .args(["synth", "--preset", "season", "--seed", "2020", "--out"])
+            .arg(&data)
+            .assert()
+            .success();
+        let pipeline = tmp.path().join("season.toml");
+        let d = data.display();
+        std::fs::write(
+            &pipeline,
+            format!(
+                r#"name = "test-season"
+output = "{out}"
+known_fires = "{d}/known_fires.geojson"
+roads = "{d}/roads.geojson"
+water = "{d}/water.geojson"
+buildings = "{d}/buildings.geojson"
+products = ["rasters", "vectors", "thermal", "ortho", "sheets"]
+[[scene]]
+glob = "{d}/scenes/demo-*"
+[detect]
+thermal = "contextual"
+[report]
+lang = ["en", "zh-CN"]
+"#,
+                out = out.display()
+            ),
+        )
+        .unwrap();
+        common::seamfire()
+            .arg("--quiet")
+            .arg("run")
+            .arg(&pipeline)
+            .assert()
+            .success();
+        Season {
+            _tmp: tmp,
+            data,
+            out,
+        }
+    })
+}
+
+fn json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .unwrap()
+}
+
+fn csv(p: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(p)
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(split_csv)
+        .collect()
+}
+
+/// One CSV line with RFC 4180 quoting.
+fn split_csv(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cells.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(String::new()),
+            (c, _) => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells
+}
+
+fn poppler(tool: &str, args: &[&str], file: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(file)
+        .args(if tool == "pdftotext" {
+            vec!["-"]
+        } else {
+            vec![]
+        })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils, scripts/setup installs it): {e}"));
+    assert!(out.status.success(), "{tool} {}", file.display());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pages(pdf: &Path) -> usize {
+    poppler("pdfinfo", &[], pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("page count")
+}
+
+#[test]
+fn scene_numbers_equal_the_season_summary() {
+    let s = season();
+    let summary = json(&s.out.join("season_summary.json"));
+    let rows = csv(&s.out.join("report_scenes.csv"));
+    let scenes = summary["scenes"].as_array().unwrap();
+    assert_eq!(rows.len() - 1, scenes.len());
+    let col = |name: &str| {
+        rows[0]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    for (row, sc) in rows[1..].iter().zip(scenes) {
+        assert_eq!(row[col("Scene")], sc["scene_id"].as_str().unwrap());
+        for (h, k) in [
+            ("Fire zones", "zones"),
+            ("Known", "zones_known"),
+            ("New", "zones_new"),
+            ("Known zones burning", "known_zones_detected"),
+            ("First seen", "zones_first_seen"),
+            ("Persistent", "zones_persistent"),
+            ("Extinguished", "zones_extinguished"),
+        ] {
+            assert_eq!(row[col(h)], sc[k].as_u64().unwrap().to_string(), "{h}");
+        }
+        assert_eq!(
+            row[col("Area covered (km²)")],
+            format!("{:.2}", sc["area_covered_km2"].as_f64().unwrap())
+        );
+        assert_eq!(
+            row[col("Max BT (K)")],
+            format!("{:.1}", sc["max_bt_k"].as_f64().unwrap())
+        );
+    }
+    // The same numbers are in the HTML table cells.
+    let html = std::fs::read_to_string(s.out.join("report.html")).unwrap();
+    for sc in scenes {
+        let id = sc["scene_id"].as_str().unwrap();
+        assert!(html.contains(&format!(">{id}<")), "{id}");
+    }
+}
+
+#[test]
+fn report_names_every_known_and_new_zone() {
+    let s = season();
+    let truth = json(&s.data.join("season_truth.json"));
+    let html = std::fs::read_to_string(s.out.join("report.html")).unwrap();
+    let known = csv(&s.out.join("report_known_zones.csv"));
+    let fires = truth["fires"].as_array().unwrap();
+    for f in fires.iter().filter(|f| f["known_zone_id"].is_string()) {
+        let (id, name) = (
+            f["known_zone_id"].as_str().unwrap(),
+            f["known_zone_name"].as_str().unwrap(),
+        );
+        assert!(html.contains(id) && html.contains(name), "{id} {name}");
+        assert!(known.iter().any(|r| r[0] == id && r[1] == name), "{id}");
+    }
+    assert_eq!(known.len() - 1, 20);
+    // Every new fire the generator planted on a night pass is a site of the report, within
+    // 150 m of it (lon/lat of its core against the site's centroid; 1° lat = 111 km).
+    let sites = csv(&s.out.join("report_new_anomalies.csv"));
+    let h = &sites[0];
+    let (ilon, ilat) = (
+        h.iter().position(|c| c == "Longitude").unwrap(),
+        h.iter().position(|c| c == "Latitude").unwrap(),
+    );
+    for f in fires.iter().filter(|f| f["known_zone_id"].is_null()) {
+        let (lon, lat) = (f["lon"].as_f64().unwrap(), f["lat"].as_f64().unwrap());
+        let near = sites[1..].iter().any(|r| {
+            let dx = (r[ilon].parse::<f64>().unwrap() - lon) * 111_320.0 * lat.to_radians().cos();
+            let dy = (r[ilat].parse::<f64>().unwrap() - lat) * 110_540.0;
+            dx.hypot(dy) < 150.0
+        });
+        assert!(
+            near,
+            "new fire {} at {lon} {lat} not in the report",
+            f["object_id"]
+        );
+        let _ = &html;
+    }
+    for r in &sites[1..] {
+        assert!(html.contains(&format!("id=\"site-{}\"", r[0])), "{}", r[0]);
+    }
+    // Site counts: never fewer than the planted new fires, a few day-pass false alarms at most.
+    let planted = fires
+        .iter()
+        .filter(|f| f["known_zone_id"].is_null())
+        .count();
+    assert!(
+        (planted..=planted + 4).contains(&(sites.len() - 1)),
+        "{}",
+        sites.len() - 1
+    );
+}
+
+#[test]
+fn html_is_well_formed_and_every_image_exists() {
+    let s = season();
+    for name in ["report.html", "report.zh-CN.html"] {
+        let html = std::fs::read_to_string(s.out.join(name)).unwrap();
+        // Well formed as XML (void elements closed, every tag balanced).
+        let mut reader = quick_xml::Reader::from_str(&html);
+        reader.config_mut().check_end_names = true;
+        let mut depth = 0i64;
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+                Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!(
+                    "{name} not well formed at {}: {e}",
+                    reader.buffer_position()
+                ),
+            }
+        }
+        assert_eq!(depth, 0, "{name}");
+        assert!(
+            !html.contains("src=\"http") && !html.contains("href=\"http"),
+            "{name} is not self-contained"
+        );
+        // Every image: its file exists and the embedded data is that file.
+        let mut n = 0;
+        for part in html.split("<img ").skip(1) {
+            let attr = |a: &str| {
+                let start = part.find(&format!("{a}=\"")).unwrap() + a.len() + 2;
+                part[start..start + part[start..].find('"').unwrap()].to_string()
+            };
+            let path = s.out.join(attr("data-src"));
+            assert!(path.is_file(), "{}", path.display());
+            let bytes = std::fs::read(&path).unwrap();
+            assert_eq!(
+                attr("src"),
+                format!(
+                    "data:image/png;base64,{}",
+                    seamfire::sheets::encode::base64(&bytes)
+                )
+            );
+            n += 1;
+        }
+        // The overview and, per known zone with a sheet, its thermal sheet at least.
+        assert!(n > 20, "{name}: {n} images");
+    }
+}
+
+#[test]
+fn pdf_text_has_the_zone_table_in_both_languages() {
+    let s = season();
+    let truth = json(&s.data.join("season_truth.json"));
+    let en = poppler("pdftotext", &["-layout"], &s.out.join("report.pdf"));
+    let zh = poppler("pdftotext", &["-layout"], &s.out.join("report.zh-CN.pdf"));
+    for f in truth["fires"].as_array().unwrap() {
+        if let Some(id) = f["known_zone_id"].as_str() {
+            let name = f["known_zone_name"].as_str().unwrap();
+            assert!(en.contains(id) && en.contains(name), "en: {id} {name}");
+            assert!(zh.contains(id) && zh.contains(name), "zh: {id} {name}");
+        }
+    }
+    for h in [
+        "Known burning zones",
+        "Risk class",
+        "New anomalies",
+        "Limitations",
+    ] {
+        assert!(en.contains(h), "en: {h}");
+    }
+    for h in ["已知燃烧区", "风险等级", "新异常", "局限性", "持续燃烧"] {
+        assert!(zh.contains(h), "zh: {h}");
+    }
+    assert!(!zh.contains("Known burning zones"));
+}
+
+#[test]
+fn atlas_has_one_page_per_sheet_and_contents() {
+    let s = season();
+    let summary = json(&s.out.join("season_summary.json"));
+    let mut sheets = 0;
+    for sc in summary["scenes"].as_array().unwrap() {
+        let idx = json(
+            &s.out
+                .join(sc["scene_id"].as_str().unwrap())
+                .join("maps/sheets.json"),
+        );
+        sheets += idx["sheets"].as_array().unwrap().len();
+    }
+    let contents = seamfire::report::layout::contents_pages(sheets);
+    let atlas = s.out.join("atlas.pdf");
+    assert_eq!(pages(&atlas), sheets + contents);
+    // The contents page lists page numbers; sheet pages keep their text (vector, not images).
+    let text = poppler("pdftotext", &["-f", "1", "-l", "1"], &atlas);
+    assert!(text.contains("Overview"), "{text}");
+    let last = pages(&atlas).to_string();
+    let tail = poppler("pdftotext", &["-f", &last, "-l", &last], &atlas);
+    assert!(tail.contains(&format!("{last} / {last}")), "{tail}");
+    assert!(tail.contains("Landsat data courtesy"), "{tail}");
+}
+
+struct Local(HashMap<String, Value>);
+
+impl jsonschema::Retrieve for Local {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let key = uri.as_str().trim_end_matches('#');
+        self.0
+            .get(key)
+            .cloned()
+            .ok_or_else(|| format!("schema not vendored: {key}").into())
+    }
+}
+
+fn schemas() -> HashMap<String, Value> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stac-schemas");
+    let mut out = HashMap::new();
+    let mut stack = vec![root];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                let v = json(&p);
+                let id = v["$id"].as_str().unwrap().trim_end_matches('#').to_string();
+                out.insert(id, v);
+            }
+        }
+    }
+    out
+}
+
+fn validate(schemas: &HashMap<String, Value>, schema_id: &str, doc: &Value, what: &str) {
+    let errors = errors(schemas, schema_id, doc);
+    assert!(errors.is_empty(), "{what} against {schema_id}: {errors:#?}");
+}
+
+fn errors(schemas: &HashMap<String, Value>, schema_id: &str, doc: &Value) -> Vec<String> {
+    let schema = &schemas[schema_id];
+    let v = jsonschema::options()
+        .with_retriever(Local(schemas.clone()))
+        .should_validate_formats(true)
+        .build(schema)
+        .unwrap_or_else(|e| panic!("{schema_id}: {e}"));
+    v.iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn stac_catalog_validates() {
+    let s = season();
+    let sc = schemas();
+    let base = "https://schemas.stacspec.org/v1.0.0";
+    let catalog = json(&s.out.join("catalog.json"));
+    validate(
+        &sc,
+        &format!("{base}/catalog-spec/json-schema/catalog.json"),
+        &catalog,
+        "catalog.json",
+    );
+    let collection = json(&s.out.join("collection.json"));
+    validate(
+        &sc,
+        &format!("{base}/collection-spec/json-schema/collection.json"),
+        &collection,
+        "collection.json",
+    );
+    assert!(collection["assets"]["season_zones"]["href"] == "./season.geojson");
+    assert!(collection["assets"]["atlas"].is_object());
+    let items: Vec<&str> = collection["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["rel"] == "item")
+        .map(|l| l["href"].as_str().unwrap())
+        .collect();
+    assert_eq!(items.len(), 3);
+    for href in items {
+        let path = s.out.join(href.trim_start_matches("./"));
+        let item = json(&path);
+        let what = path.display().to_string();
+        validate(
+            &sc,
+            &format!("{base}/item-spec/json-schema/item.json"),
+            &item,
+            &what,
+        );
+        validate(&sc, seamfire::stac::PROJECTION, &item, &what);
+        validate(&sc, seamfire::stac::RASTER, &item, &what);
+        // Every asset's file exists beside the item.
+        for (k, a) in item["assets"].as_object().unwrap() {
+            let f = path.parent().unwrap().join(a["href"].as_str().unwrap());
+            assert!(f.is_file(), "{what}: asset {k} → {}", f.display());
+        }
+        assert!(item["assets"]["fire_zones"]["roles"][0] == "data");
+        // The validators are live: a broken item fails each schema.
+        let mut bad = item.clone();
+        bad["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("datetime");
+        assert!(
+            !errors(
+                &sc,
+                &format!("{base}/item-spec/json-schema/item.json"),
+                &bad
+            )
+            .is_empty()
+        );
+        bad["properties"]["proj:epsg"] = serde_json::json!("EPSG:32648");
+        assert!(!errors(&sc, seamfire::stac::PROJECTION, &bad).is_empty());
+        bad["assets"]["bt"]["raster:bands"][0]["data_type"] = serde_json::json!("f32");
+        assert!(!errors(&sc, seamfire::stac::RASTER, &bad).is_empty());
+    }
+}
