@@ -51,9 +51,35 @@ pub fn run(a: &CalibrateArgs) -> Result<()> {
     for w in &plan.warnings {
         tracing::warn!("{w}");
     }
-    if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let created = match a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => created_dirs(dir)?,
+        None => Vec::new(),
+    };
+    let result = write(a, &plan);
+    if result.is_err() {
+        // A failed run leaves nothing behind, not even the folders it made (deepest first;
+        // `remove_dir` only removes empty ones).
+        for d in created.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
     }
+    result
+}
+
+/// Creates `dir` and its missing parents; returns the ones it created, outermost first.
+fn created_dirs(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut missing: Vec<std::path::PathBuf> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+        .map(std::path::Path::to_path_buf)
+        .collect();
+    missing.reverse();
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    Ok(missing)
+}
+
+/// Calibrates in strips, writes and commits the products, prints the summary.
+fn write(a: &CalibrateArgs, plan: &crate::stage::CalibrationPlan) -> Result<()> {
     let cog = CogOptions {
         description: Some(plan.quantity.label().to_string()),
         ..CogOptions::default()

@@ -35,6 +35,9 @@ pub struct DetectConfig {
     pub budget: super::budget::BudgetParams,
     /// Also make fire zones (and sheets, report lines) of low-confidence evidence.
     pub low_confidence_zones: bool,
+    /// Window preset: `auto` (drone windows for pixels up to 5 m), `satellite` or `drone`
+    /// (`detect::preset`).
+    pub windows: super::preset::WindowChoice,
     /// How a generic thermal raster (no MTL) is read: `--input-unit/--scale/--offset` of
     /// `detect`; not a TOML key.
     #[serde(skip)]
@@ -79,6 +82,7 @@ impl Default for DetectConfig {
             multiscale: MultiscaleParams::default(),
             budget: Default::default(),
             low_confidence_zones: false,
+            windows: Default::default(),
             input: Default::default(),
         }
     }

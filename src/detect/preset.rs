@@ -67,10 +67,92 @@ pub fn for_pixel_size(pixel_m: f64) -> WindowPreset {
     }
 }
 
+/// Which window preset a run uses (TOML `[detect] windows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WindowChoice {
+    /// Drone windows for pixels up to [`DRONE_MAX_PIXEL_M`], satellite windows above.
+    #[default]
+    Auto,
+    /// The shipped satellite windows whatever the pixel size.
+    Satellite,
+    /// Drone windows whatever the pixel size.
+    Drone,
+}
+
+/// The configuration a raster of `pixel_m` metres is detected with: `cfg` with the window sizes
+/// of the chosen preset. Window keys the user set (any value other than the shipped satellite
+/// default) are kept: the preset replaces defaults, never choices.
+pub fn effective(
+    cfg: &crate::detect::config::DetectConfig,
+    pixel_m: f64,
+) -> (crate::detect::config::DetectConfig, &'static str) {
+    let preset = match cfg.windows {
+        WindowChoice::Auto => for_pixel_size(pixel_m),
+        WindowChoice::Satellite => satellite(),
+        WindowChoice::Drone => drone(pixel_m),
+    };
+    let sat = satellite();
+    let mut out = cfg.clone();
+    let keep_or = |v: f64, default: f64, preset: f64| if v == default { preset } else { v };
+    let c = &mut out.contextual;
+    c.candidate_window_m = keep_or(
+        c.candidate_window_m,
+        sat.contextual_candidate_window_m,
+        preset.contextual_candidate_window_m,
+    );
+    c.min_window_m = keep_or(
+        c.min_window_m,
+        sat.contextual_min_window_m,
+        preset.contextual_min_window_m,
+    );
+    c.max_window_m = keep_or(
+        c.max_window_m,
+        sat.contextual_max_window_m,
+        preset.contextual_max_window_m,
+    );
+    let m = &mut out.multiscale;
+    if m.scales_m == sat.multiscale_scales_m {
+        m.scales_m = preset.multiscale_scales_m.clone();
+    }
+    m.window_m = keep_or(
+        m.window_m,
+        sat.multiscale_window_m,
+        preset.multiscale_window_m,
+    );
+    m.max_window_m = keep_or(
+        m.max_window_m,
+        sat.multiscale_max_window_m,
+        preset.multiscale_max_window_m,
+    );
+    (out, preset.name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::config::DetectConfig;
     use crate::detect::params::window_px;
+
+    #[test]
+    fn the_preset_replaces_defaults_but_not_choices() {
+        let (cfg, name) = effective(&DetectConfig::default(), 0.25);
+        assert_eq!(name, "drone");
+        assert_eq!(cfg.contextual.candidate_window_m, 15.0);
+        assert_eq!(cfg.contextual.max_window_m, 30.0);
+        assert_eq!(cfg.multiscale.scales_m, [0.5, 1.5, 4.0]);
+        let mut mine = DetectConfig::default();
+        mine.contextual.max_window_m = 50.0;
+        let (cfg, _) = effective(&mine, 0.25);
+        assert_eq!(cfg.contextual.max_window_m, 50.0, "the user's value stays");
+        assert_eq!(cfg.contextual.min_window_m, 5.0);
+        let (cfg, name) = effective(&DetectConfig::default(), 30.0);
+        assert_eq!(name, "satellite");
+        assert_eq!(cfg, DetectConfig::default());
+        mine.windows = WindowChoice::Satellite;
+        let (cfg, name) = effective(&mine, 0.25);
+        assert_eq!((name, cfg.contextual.min_window_m), ("satellite", 330.0));
+    }
 
     #[test]
     fn drone_windows_at_a_quarter_metre() {

@@ -331,21 +331,31 @@ fn rule_based(rules: Vec<Rule>) -> Vec<El> {
 
 /// Hotspots categorised by `confidence`: `l` low (yellow, 2.0 mm), `n` nominal (orange,
 /// 2.6 mm), `h` high (red, 3.2 mm).
+///
+/// Low-confidence hotspots (evidence within the scene's false-alarm budget, docs/detection.md)
+/// can outnumber the others a thousand to one on a city's night LST: their category is
+/// unticked, so the layer opens showing the fire-zone hotspots; one tick in the legend shows them.
 pub fn hotspots() -> Vec<El> {
     let cats = [
-        ("l", "low confidence", [254, 217, 118, 255], 2.0),
-        ("n", "nominal confidence", [253, 141, 60, 255], 2.6),
-        ("h", "high confidence", [227, 26, 28, 255], 3.2),
+        (
+            "l",
+            "low confidence (evidence, not a fire zone)",
+            [254, 217, 118, 255],
+            2.0,
+            false,
+        ),
+        ("n", "nominal confidence", [253, 141, 60, 255], 2.6, true),
+        ("h", "high confidence", [227, 26, 28, 255], 3.2, true),
     ];
     let mut categories = El::new("categories");
     let mut symbols = El::new("symbols");
-    for (i, (value, label, color, size)) in cats.into_iter().enumerate() {
+    for (i, (value, label, color, size, shown)) in cats.into_iter().enumerate() {
         categories = categories.child(
             El::new("category")
                 .attr("value", value)
                 .attr("label", label)
                 .attr("symbol", i)
-                .attr("render", "true")
+                .attr("render", if shown { "true" } else { "false" })
                 .attr("type", "string"),
         );
         symbols = symbols.child(marker(&i.to_string(), color, size));
@@ -481,6 +491,9 @@ mod tests {
         for v in ["l", "n", "h"] {
             assert!(h.contains(&format!("value=\"{v}\"")));
         }
+        // Low-confidence evidence is unticked; nominal and high are shown.
+        assert!(h.contains("value=\"l\" label=\"low confidence (evidence, not a fire zone)\" symbol=\"0\" render=\"false\""), "{h}");
+        assert_eq!(h.matches("render=\"true\"").count(), 2);
         let z = qml_document(&fire_zones());
         assert!(z.contains("&quot;risk_class&quot; = &apos;extreme&apos; AND &quot;status&quot; = &apos;known&apos;"));
         assert_eq!(z.matches("<rule ").count(), 9);

@@ -36,6 +36,8 @@ pub fn scene_validity(scene: &SynthScene) -> Array2<bool> {
 pub fn score_scene(scene: &SynthScene, cfg: &DetectConfig) -> Score {
     let valid = scene_validity(scene);
     let pixel_m = scene.georef.nominal_pixel_m(scene.bt_k.nrows());
+    let (cfg, _) = crate::detect::preset::effective(cfg, pixel_m);
+    let cfg = &cfg;
     let objects: Vec<TruthObject> = scene
         .objects
         .iter()

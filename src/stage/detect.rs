@@ -48,6 +48,8 @@ pub struct SceneDetection {
     pub warnings: Vec<String>,
     /// What the false-alarm budget decided for the thermal evidence.
     pub budget: Option<BudgetOutcome>,
+    /// The window preset the thermal method ran with (`drone`/`satellite`; `detect::preset`).
+    pub windows: Option<&'static str>,
 }
 
 /// The validity of a temperature raster for detection: not NaN, not fill, cloud, cloud shadow
@@ -149,6 +151,7 @@ pub fn detect_scenes(
     let mut temperature = None;
     let mut day = None;
     let mut budget_outcome = None;
+    let mut windows = None;
     let thermal_scene = scenes.iter().find(|s| {
         s.default_thermal_band()
             .is_some_and(|b| is_temperature_band(s, &b))
@@ -175,8 +178,10 @@ pub fn detect_scenes(
         let pixel_m = cal.raster.georef.nominal_pixel_m(cal.raster.shape().0);
         check_pixel_size(&scene.input, pixel_m, &cal.raster.georef)?;
         let name = cfg.thermal.method().map_or("thermal", |m| m.name());
+        let (cfg_eff, preset) = crate::detect::preset::effective(cfg, pixel_m);
+        windows = Some(preset);
         let det = timed(&mut timings, name, || {
-            run_thermal_budgeted(&cal.raster.data, &valid, pixel_m, cfg)
+            run_thermal_budgeted(&cal.raster.data, &valid, pixel_m, &cfg_eff)
         });
         if let Some((det, outcome)) = det {
             detections.push(det);
@@ -277,6 +282,7 @@ pub fn detect_scenes(
         day,
         warnings,
         budget: budget_outcome,
+        windows,
     })
 }
 

@@ -59,6 +59,8 @@ pub struct DetectionRecord<'a> {
     pub zones: &'a [crate::detect::cluster::FireZone],
     /// The false-alarm budget's thresholds and tail fit (docs/detection.md).
     pub budget: Option<&'a crate::detect::budget::BudgetOutcome>,
+    /// The window preset the thermal method ran with (`drone` or `satellite`).
+    pub windows: Option<&'static str>,
     /// Wall-clock seconds per stage (the only part of the record that changes between two runs
     /// on the same inputs).
     pub timings: &'a [Timing],
@@ -453,6 +455,7 @@ pub fn detect_to_dir(job: &DetectJob) -> Result<JobOutcome> {
         anomaly_pixels: counts(&det.anomaly),
         zones: &det.zones,
         budget: det.budget.as_ref(),
+        windows: det.windows,
         timings: &det.timings,
         warnings: &det.warnings,
         vector: vectors.as_ref().map(|v| &v.summary),
