@@ -108,7 +108,7 @@ fn write(a: &CalibrateArgs, plan: &crate::stage::CalibrationPlan) -> Result<()> 
     );
     io::set_gdal_cache_bytes(strips.gdal_cache_bytes);
     let out = calibrate_streamed(
-        &plan,
+        plan,
         (&a.out, &cog),
         mask_out.as_deref().map(|p| (p, &mask_opts)),
         &stream,

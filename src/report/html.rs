@@ -373,33 +373,7 @@ pub fn render(r: &Report, l: Lang, images: &BTreeMap<String, String>, root_name:
         "<section id=\"history\"><h2>{}</h2>",
         esc(l.t("history"))
     );
-    let mut h = Table {
-        name: "history",
-        headers: [
-            "scene",
-            "date",
-            "first_seen",
-            "persistent",
-            "extinguished",
-            "known_detected",
-            "zones_new",
-        ]
-        .iter()
-        .map(|k| l.t(k).to_string())
-        .collect(),
-        rows: Vec::new(),
-    };
-    for s in &r.scenes {
-        h.rows.push(vec![
-            s.id.clone(),
-            s.date.clone(),
-            s.first_seen.to_string(),
-            s.persistent.to_string(),
-            s.extinguished.to_string(),
-            s.known_detected.map_or(String::new(), |v| v.to_string()),
-            s.zones_new.map_or(String::new(), |v| v.to_string()),
-        ]);
-    }
+    let h = tables::history(r, l);
     table(&mut o, &h);
     let _ = writeln!(
         o,

@@ -492,33 +492,7 @@ pub fn report_pages(
     }
 
     f.heading(l.t("history"), 5.0, red);
-    let mut h = Table {
-        name: "history",
-        headers: [
-            "scene",
-            "date",
-            "first_seen",
-            "persistent",
-            "extinguished",
-            "known_detected",
-            "zones_new",
-        ]
-        .iter()
-        .map(|k| l.t(k).to_string())
-        .collect(),
-        rows: Vec::new(),
-    };
-    for s in &r.scenes {
-        h.rows.push(vec![
-            s.id.clone(),
-            s.date.clone(),
-            s.first_seen.to_string(),
-            s.persistent.to_string(),
-            s.extinguished.to_string(),
-            s.known_detected.map_or(String::new(), |v| v.to_string()),
-            s.zones_new.map_or(String::new(), |v| v.to_string()),
-        ]);
-    }
+    let h = tables::history(r, l);
     f.table(&h);
 
     f.heading(l.t("methods"), 5.0, red);

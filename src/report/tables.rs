@@ -156,6 +156,39 @@ fn hist(l: Lang, h: History) -> String {
 }
 
 /// Known zones: id, name, one column per date, history, latest numbers, risk, distances.
+/// The season history table: per scene, zones first seen, persistent, extinguished, known
+/// zones detected and new zones.
+pub fn history(r: &Report, l: Lang) -> Table {
+    let mut h = Table {
+        name: "history",
+        headers: [
+            "scene",
+            "date",
+            "first_seen",
+            "persistent",
+            "extinguished",
+            "known_detected",
+            "zones_new",
+        ]
+        .iter()
+        .map(|k| l.t(k).to_string())
+        .collect(),
+        rows: Vec::new(),
+    };
+    for s in &r.scenes {
+        h.rows.push(vec![
+            s.id.clone(),
+            s.date.clone(),
+            s.first_seen.to_string(),
+            s.persistent.to_string(),
+            s.extinguished.to_string(),
+            s.known_detected.map_or(String::new(), |v| v.to_string()),
+            s.zones_new.map_or(String::new(), |v| v.to_string()),
+        ]);
+    }
+    h
+}
+
 pub fn known(r: &Report, l: Lang) -> Table {
     let mut headers = vec![l.t("id").to_string(), l.t("name").to_string()];
     headers.extend(date_headers(r));
