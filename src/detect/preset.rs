@@ -181,7 +181,8 @@ mod tests {
         assert_eq!(cfg.contextual.candidate_window_m, 15.0);
         assert_eq!(cfg.contextual.max_window_m, 30.0);
         assert_eq!(cfg.multiscale.scales_m, [0.5, 1.5, 4.0]);
-        let mut mine = DetectConfig::with_overrides(&["contextual.max_window_m=50".into()]).unwrap();
+        let mut mine =
+            DetectConfig::with_overrides(&["contextual.max_window_m=50".into()]).unwrap();
         let (cfg, _) = effective(&mine, 0.25);
         assert_eq!(cfg.contextual.max_window_m, 50.0, "the user's value stays");
         assert_eq!(cfg.contextual.min_window_m, 5.0);
@@ -240,7 +241,10 @@ mod tests {
         let p = for_pixel_size(70.0);
         let s = satellite();
         for (a, b) in [
-            (p.contextual_candidate_window_m, s.contextual_candidate_window_m),
+            (
+                p.contextual_candidate_window_m,
+                s.contextual_candidate_window_m,
+            ),
             (p.contextual_min_window_m, s.contextual_min_window_m),
             (p.contextual_max_window_m, s.contextual_max_window_m),
         ] {

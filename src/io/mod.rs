@@ -27,7 +27,7 @@ pub use quicklook::{
 pub use read::{RasterInfo, raster_info, read_band, read_window};
 pub use vector::{
     KNOWN_ID_FIELDS, KNOWN_NAME_FIELDS, LayerGeometry, OutLayer, VectorFeature, polygons_of,
-    read_aoi_polygons, read_assets, read_features, read_known_fires, stage_gpkg,
+    read_aoi_polygons, read_assets, read_exclusions, read_features, read_known_fires, stage_gpkg,
 };
 pub use vsi::{is_virtual, list_archive, read_bytes, vsi_path_in_archive};
 pub use warp::{Resampling, RgbBands, read_rgb, warp_bands};

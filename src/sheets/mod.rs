@@ -157,7 +157,14 @@ pub fn write_sheets(dir: &Path, opts: &SheetOptions) -> Result<Vec<PathBuf>> {
     }
     let data = &inputs.data;
     let layout = page_layout(opts.width_mm, opts.height_mm);
-    let zone_refs: Vec<ZoneRef> = data.zones.iter().map(|z| z.zone.clone()).collect();
+    // Zones at known non-fire heat sources (`--exclude`) get no sheet of their own; they are
+    // still drawn on the sheets that cover them.
+    let zone_refs: Vec<ZoneRef> = data
+        .zones
+        .iter()
+        .filter(|z| z.status.as_deref() != Some("excluded"))
+        .map(|z| z.zone.clone())
+        .collect();
     let known_refs: Vec<KnownRef> = data
         .known
         .iter()
