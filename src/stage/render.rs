@@ -607,8 +607,8 @@ fn qml_range(
     if !bt.exists() {
         return Ok(None);
     }
-    let raster: Raster<f32> = io::read_band(&bt, 1)?;
-    Ok(render::thermal_range(&raster.data, opts.range).map(|r| (r, opts.palette)))
+    let range = super::thermal_map::thermal_range_of_file(&bt, opts.range)?;
+    Ok(range.map(|r| (r, opts.palette)))
 }
 
 fn stage_qgis(

@@ -37,6 +37,36 @@ pub fn stage_thermal_map(
     stage_with(bt_path, dir, choice, palette, None, QUICKLOOK_MAX_PX)
 }
 
+/// The colour range of the temperature raster `bt_path` (`render::thermal_range` of the whole
+/// raster, read in strips); `None` when it has no valid pixel and no fixed range was given.
+pub fn thermal_range_of_file(bt_path: &Path, choice: RangeChoice) -> Result<Option<Range>> {
+    let reader = BlockReader::open(bt_path, 1)?;
+    range_in(&reader, choice, strip_rows(reader.shape().1, 1))
+}
+
+fn range_in(reader: &BlockReader, choice: RangeChoice, rows: usize) -> Result<Option<Range>> {
+    if let RangeChoice::Fixed(r) = choice {
+        return Ok(Some(r));
+    }
+    let shape = reader.shape();
+    let mut n_valid = 0;
+    for w in strips(shape, rows) {
+        n_valid += reader
+            .read::<f32>(w)?
+            .data
+            .iter()
+            .filter(|v| !v.is_nan())
+            .count();
+    }
+    let mut sampler = Sampler::new(n_valid);
+    for w in strips(shape, rows) {
+        sampler.push(reader.read::<f32>(w)?.data.iter().copied());
+    }
+    Ok(sampler
+        .robust_range()
+        .map(|r| r.rounded_out(render::thermal::RANGE_STEP_K)))
+}
+
 /// Rows per strip for `cols` columns: about [`STRIP_BYTES`], a multiple of `factor`.
 fn strip_rows(cols: usize, factor: usize) -> usize {
     let rows = (STRIP_BYTES / (cols.max(1) * 8)).max(1);
@@ -69,25 +99,8 @@ fn stage_with(
     let factor = quicklook_factor(shape.1, shape.0, quicklook_max_px);
     let rows = rows.map_or_else(|| strip_rows(shape.1, factor), |r| r.max(1) * factor);
     let read = |w: PixelWindow| reader.read::<f32>(w);
-    let range = match choice {
-        RangeChoice::Fixed(r) => r,
-        RangeChoice::Robust => {
-            let mut n_valid = 0;
-            for w in strips(shape, rows) {
-                n_valid += read(w)?.data.iter().filter(|v| !v.is_nan()).count();
-            }
-            let mut sampler = Sampler::new(n_valid);
-            for w in strips(shape, rows) {
-                sampler.push(read(w)?.data.iter().copied());
-            }
-            sampler
-                .robust_range()
-                .map(|r| r.rounded_out(render::thermal::RANGE_STEP_K))
-                .ok_or_else(|| {
-                    Error::input(bt_path, "no valid pixel: cannot choose a colour range")
-                })?
-        }
-    };
+    let range = range_in(&reader, choice, rows)?
+        .ok_or_else(|| Error::input(bt_path, "no valid pixel: cannot choose a colour range"))?;
     let georef = reader.georef().clone();
     let tif = dir.join("thermal_map.tif");
     let mut cog = StreamedRgbaCog::create(
@@ -217,6 +230,11 @@ mod tests {
                 }
             }
         }
+        let t: Raster<f32> = io::read_band(&bt, 1).unwrap();
+        assert_eq!(
+            thermal_range_of_file(&bt, RangeChoice::Robust).unwrap(),
+            render::thermal_range(&t.data, RangeChoice::Robust)
+        );
         assert!(strip_rows(40_000, 10).is_multiple_of(10) && strip_rows(40_000, 10) >= 10);
         assert_eq!(strip_rows(700, 1), (32 << 20) / (700 * 8));
     }
