@@ -103,11 +103,17 @@ pub struct RenderArgs {
     pub json: bool,
 }
 
+/// GDAL's block cache while rendering, as `calibrate`'s cap.
+const RENDER_GDAL_CACHE_BYTES: u64 = 128 << 20;
+
 pub fn run(a: &RenderArgs) -> Result<()> {
     if !a.dir.is_dir() {
         return Err(Error::input(&a.dir, "not a directory"));
     }
     let opts = a.products.options()?;
+    // The map products stream through GDAL's block cache; a larger cache than calibrate's cap
+    // does not make the COG builds faster, it only fills memory (docs/performance.md).
+    crate::io::set_gdal_cache_bytes(RENDER_GDAL_CACHE_BYTES);
     let written = render_products_with(&a.dir, &a.products.products, &opts)?;
     if a.json {
         return super::print_json(&serde_json::json!({ "written": written }));

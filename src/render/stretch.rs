@@ -83,12 +83,27 @@ pub struct Sampler {
 
 impl Sampler {
     pub fn new(n_valid: usize) -> Self {
-        let step = n_valid.div_ceil(MAX_SAMPLES).max(1);
         Self {
-            step,
+            step: n_valid.div_ceil(MAX_SAMPLES).max(1),
             seen: 0,
             sample: Vec::with_capacity(n_valid.min(MAX_SAMPLES)),
         }
+    }
+
+    /// A sampler for a piece of the whole whose first valid value is the `seen`-th valid value
+    /// of the whole (pieces sampled in parallel, then joined in order with [`Sampler::append`]).
+    pub fn at(n_valid: usize, seen: usize) -> Self {
+        Self {
+            step: n_valid.div_ceil(MAX_SAMPLES).max(1),
+            seen,
+            sample: Vec::new(),
+        }
+    }
+
+    /// Appends the sample of `later`, the piece that follows the values fed so far.
+    pub fn append(&mut self, later: Sampler) {
+        self.sample.extend(later.sample);
+        self.seen = later.seen;
     }
 
     /// Takes every `step`-th valid value of `values`, continuing the count of earlier pieces.
@@ -283,6 +298,16 @@ mod tests {
         for piece in v.chunks(700_001) {
             s.push(piece.iter().copied());
         }
+        // The same in pieces sampled apart and joined, as parallel strips are.
+        let mut joined = Sampler::new(n);
+        let mut seen = 0;
+        for piece in v.chunks(999_983) {
+            let mut p = Sampler::at(n, seen);
+            p.push(piece.iter().copied());
+            seen += piece.iter().filter(|x| !x.is_nan()).count();
+            joined.append(p);
+        }
+        assert_eq!(joined.clone().percentiles(&[2.0, 98.0]).unwrap(), expect);
         let got = s.clone().percentiles(&[2.0, 98.0]).unwrap();
         assert_eq!(got, expect);
         assert_eq!(got, percentiles(v.iter().copied(), &[2.0, 98.0]).unwrap());

@@ -8,6 +8,8 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::io::{self, BlockReader, Staged, StreamedRgbaCog};
 use crate::raster::{PixelWindow, Raster};
@@ -40,31 +42,74 @@ pub fn stage_thermal_map(
 /// The colour range of the temperature raster `bt_path` (`render::thermal_range` of the whole
 /// raster, read in strips); `None` when it has no valid pixel and no fixed range was given.
 pub fn thermal_range_of_file(bt_path: &Path, choice: RangeChoice) -> Result<Option<Range>> {
-    let reader = BlockReader::open(bt_path, 1)?;
-    range_in(&reader, choice, strip_rows(reader.shape().1, 1))
+    let mut readers = readers(bt_path)?;
+    let rows = strip_rows(readers[0].shape().1, 1);
+    range_in(&mut readers, choice, rows)
 }
 
-fn range_in(reader: &BlockReader, choice: RangeChoice, rows: usize) -> Result<Option<Range>> {
+fn range_in(
+    readers: &mut [BlockReader],
+    choice: RangeChoice,
+    rows: usize,
+) -> Result<Option<Range>> {
     if let RangeChoice::Fixed(r) = choice {
         return Ok(Some(r));
     }
-    let shape = reader.shape();
-    let mut n_valid = 0;
-    for w in strips(shape, rows) {
-        n_valid += reader
-            .read::<f32>(w)?
-            .data
-            .iter()
-            .filter(|v| !v.is_nan())
-            .count();
-    }
+    let windows: Vec<PixelWindow> = strips(readers[0].shape(), rows).collect();
+    let counts = in_waves(readers, &windows, |_, t| {
+        t.data.iter().filter(|v| !v.is_nan()).count()
+    })?;
+    let n_valid: usize = counts.iter().sum();
+    let offsets: Vec<usize> = counts
+        .iter()
+        .scan(0, |seen, c| {
+            let at = *seen;
+            *seen += c;
+            Some(at)
+        })
+        .collect();
+    let pieces = in_waves(readers, &windows, |i, t| {
+        let mut s = Sampler::at(n_valid, offsets[i]);
+        s.push(t.data.iter().copied());
+        s
+    })?;
     let mut sampler = Sampler::new(n_valid);
-    for w in strips(shape, rows) {
-        sampler.push(reader.read::<f32>(w)?.data.iter().copied());
+    for p in pieces {
+        sampler.append(p);
     }
     Ok(sampler
         .robust_range()
         .map(|r| r.rounded_out(render::thermal::RANGE_STEP_K)))
+}
+
+/// `f(index, strip)` for every window, read and computed in parallel, one reader per worker,
+/// a wave of `readers.len()` strips at a time; results in window order.
+fn in_waves<T: Send>(
+    readers: &mut [BlockReader],
+    windows: &[PixelWindow],
+    f: impl Fn(usize, Raster<f32>) -> T + Sync,
+) -> Result<Vec<T>> {
+    let mut out = Vec::with_capacity(windows.len());
+    for (k, wave) in windows.chunks(readers.len()).enumerate() {
+        let first = k * readers.len();
+        let results: Vec<Result<T>> = wave
+            .par_iter()
+            .zip(readers.par_iter_mut())
+            .enumerate()
+            .map(|(j, (&w, r))| Ok(f(first + j, r.read::<f32>(w)?)))
+            .collect();
+        for r in results {
+            out.push(r?);
+        }
+    }
+    Ok(out)
+}
+
+/// One reader of band 1 of `path` per worker thread.
+fn readers(path: &Path) -> Result<Vec<BlockReader>> {
+    (0..rayon::current_num_threads().max(1))
+        .map(|_| BlockReader::open(path, 1))
+        .collect()
 }
 
 /// Rows per strip for `cols` columns: about [`STRIP_BYTES`], a multiple of `factor`.
@@ -94,14 +139,13 @@ fn stage_with(
     rows: Option<usize>,
     quicklook_max_px: usize,
 ) -> Result<ThermalMap> {
-    let reader = BlockReader::open(bt_path, 1)?;
-    let shape = reader.shape();
+    let mut readers = readers(bt_path)?;
+    let shape = readers[0].shape();
+    let georef = readers[0].georef().clone();
     let factor = quicklook_factor(shape.1, shape.0, quicklook_max_px);
     let rows = rows.map_or_else(|| strip_rows(shape.1, factor), |r| r.max(1) * factor);
-    let read = |w: PixelWindow| reader.read::<f32>(w);
-    let range = range_in(&reader, choice, rows)?
+    let range = range_in(&mut readers, choice, rows)?
         .ok_or_else(|| Error::input(bt_path, "no valid pixel: cannot choose a colour range"))?;
-    let georef = reader.georef().clone();
     let tif = dir.join("thermal_map.tif");
     let mut cog = StreamedRgbaCog::create(
         &tif,
@@ -115,13 +159,19 @@ fn stage_with(
         shape.0.div_ceil(factor),
         reduced_georef(&georef, factor),
     );
-    for w in strips(shape, rows) {
-        let t: Raster<f32> = read(w)?;
-        let img = render_thermal(&t, range, palette);
-        cog.write_rows(w.row0, &img)?;
-        let small = downsample(&img, factor);
-        let at = (w.row0 / factor) * quick.width * 4;
-        quick.data[at..at + small.data.len()].copy_from_slice(&small.data);
+    let windows: Vec<PixelWindow> = strips(shape, rows).collect();
+    // A wave of strips is read, coloured and reduced in parallel, then written in order.
+    for wave in windows.chunks(readers.len()) {
+        let done = in_waves(&mut readers, wave, |_, t| {
+            let img = render_thermal(&t, range, palette);
+            let small = downsample(&img, factor);
+            (img, small)
+        })?;
+        for (w, (img, small)) in wave.iter().zip(done) {
+            cog.write_rows(w.row0, &img)?;
+            let at = (w.row0 / factor) * quick.width * 4;
+            quick.data[at..at + small.data.len()].copy_from_slice(&small.data);
+        }
     }
     let mut staged = vec![cog.finish()?];
     staged.extend(io::stage_png_quicklook(
