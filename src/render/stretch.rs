@@ -2,13 +2,15 @@
 //!
 //! Percentiles follow numpy's default (`method="linear"`): the value at rank
 //! `p / 100 · (n − 1)` of the sorted valid values, interpolated between the two neighbouring
-//! order statistics. NaN values are never counted. Above [`MAX_SAMPLES`] valid values every
-//! `k`-th value in row-major order is used (`k = ceil(n / MAX_SAMPLES)`), which changes a
-//! percentile of a smooth image by far less than one display level.
+//! order statistics. NaN values are never counted. Above [`MAX_SAMPLES`] values (pixels) every
+//! `k`-th value in row-major order is taken, `k = ceil(n / MAX_SAMPLES)`, and the valid ones
+//! among them are used: a systematic sample, which changes a percentile of a smooth image by far
+//! less than one display level, and which strips of a raster can take independently
+//! ([`Sampler`]).
 
 use ndarray::{Array2, Zip};
 
-/// Valid values used for a percentile before row-major subsampling starts.
+/// Values (pixels, valid or not) above which a percentile subsamples them in row-major order.
 pub const MAX_SAMPLES: usize = 4_000_000;
 
 /// Lower and upper percentile of the robust ranges (the 2nd and 98th, as xarray's
@@ -64,56 +66,40 @@ impl Range {
 /// The `p`-th percentiles (0–100) of the non-NaN values, in the order of `ps`. `None` when no
 /// value is valid.
 pub fn percentiles(values: impl Iterator<Item = f32> + Clone, ps: &[f64]) -> Option<Vec<f64>> {
-    let n = values.clone().filter(|v| !v.is_nan()).count();
-    let mut sampler = Sampler::new(n);
-    sampler.push(values);
+    let mut sampler = Sampler::new(values.clone().count());
+    sampler.push(0, values);
     sampler.percentiles(ps)
 }
 
-/// The row-major subsample of [`percentiles`], fed in pieces (strips of a raster read one at a
-/// time, top to bottom): the same values in the same order, so the same percentiles, without
-/// holding the raster. `n_valid` is the number of valid values of the whole raster (a first
-/// pass counts them).
+/// The systematic subsample of [`percentiles`] taken in pieces: strips of a raster read one at a
+/// time or in parallel, each knowing the row-major index of its first value. The same values as
+/// from the whole raster, so the same percentiles, without holding the raster.
 #[derive(Debug, Clone)]
 pub struct Sampler {
     step: usize,
-    seen: usize,
     sample: Vec<f32>,
 }
 
 impl Sampler {
-    pub fn new(n_valid: usize) -> Self {
+    /// A sampler for a whole of `n_values` values (pixels, valid or not).
+    pub fn new(n_values: usize) -> Self {
         Self {
-            step: n_valid.div_ceil(MAX_SAMPLES).max(1),
-            seen: 0,
-            sample: Vec::with_capacity(n_valid.min(MAX_SAMPLES)),
-        }
-    }
-
-    /// A sampler for a piece of the whole whose first valid value is the `seen`-th valid value
-    /// of the whole (pieces sampled in parallel, then joined in order with [`Sampler::append`]).
-    pub fn at(n_valid: usize, seen: usize) -> Self {
-        Self {
-            step: n_valid.div_ceil(MAX_SAMPLES).max(1),
-            seen,
+            step: n_values.div_ceil(MAX_SAMPLES).max(1),
             sample: Vec::new(),
         }
     }
 
-    /// Appends the sample of `later`, the piece that follows the values fed so far.
-    pub fn append(&mut self, later: Sampler) {
-        self.sample.extend(later.sample);
-        self.seen = later.seen;
+    /// Takes the valid values among `values` whose index in the whole is a multiple of the
+    /// step; `first` is the index of the first of `values` in the whole.
+    pub fn push(&mut self, first: usize, values: impl Iterator<Item = f32>) {
+        let skip = (self.step - first % self.step) % self.step;
+        self.sample
+            .extend(values.skip(skip).step_by(self.step).filter(|v| !v.is_nan()));
     }
 
-    /// Takes every `step`-th valid value of `values`, continuing the count of earlier pieces.
-    pub fn push(&mut self, values: impl Iterator<Item = f32>) {
-        for v in values.filter(|v| !v.is_nan()) {
-            if self.seen.is_multiple_of(self.step) {
-                self.sample.push(v);
-            }
-            self.seen += 1;
-        }
+    /// Appends the sample of `later`, a piece that comes after the pieces fed so far.
+    pub fn append(&mut self, later: Sampler) {
+        self.sample.extend(later.sample);
     }
 
     /// The `p`-th percentiles of the sample; `None` when no value was valid.
@@ -270,9 +256,10 @@ mod tests {
 
     #[test]
     fn a_sampler_fed_in_strips_takes_the_whole_raster_subsample() {
-        // 4.5 M values with NaN holes: more than MAX_SAMPLES valid, so every 2nd valid value
-        // is used. Expected: the 2nd and 98th percentiles of that subsample taken directly
-        // (`step_by(2)` over the valid values), fed here in strips of uneven length.
+        // 4.5 M values with NaN holes: more than MAX_SAMPLES, so every 2nd value is taken
+        // (k = ceil(4.5 M / 4 M) = 2) and the NaN among them dropped. Expected: the 2nd and
+        // 98th percentiles of that subsample taken directly (`step_by(2)` over all values),
+        // here fed in pieces of uneven (odd) length, in order and apart then joined.
         let v: Vec<f32> = (0..4_500_000u32)
             .map(|i| {
                 if i % 97 == 0 {
@@ -282,35 +269,32 @@ mod tests {
                 }
             })
             .collect();
-        let n = v.iter().filter(|x| !x.is_nan()).count();
-        assert!(n > MAX_SAMPLES);
         let mut direct: Vec<f32> = v
             .iter()
             .copied()
-            .filter(|x| !x.is_nan())
             .step_by(2)
+            .filter(|x| !x.is_nan())
             .collect();
         let expect = [
             percentile_of(&mut direct, 2.0),
             percentile_of(&mut direct, 98.0),
         ];
-        let mut s = Sampler::new(n);
-        for piece in v.chunks(700_001) {
-            s.push(piece.iter().copied());
+        assert_eq!(
+            percentiles(v.iter().copied(), &[2.0, 98.0]).unwrap(),
+            expect
+        );
+        let mut s = Sampler::new(v.len());
+        for (i, piece) in v.chunks(700_001).enumerate() {
+            s.push(i * 700_001, piece.iter().copied());
         }
-        // The same in pieces sampled apart and joined, as parallel strips are.
-        let mut joined = Sampler::new(n);
-        let mut seen = 0;
-        for piece in v.chunks(999_983) {
-            let mut p = Sampler::at(n, seen);
-            p.push(piece.iter().copied());
-            seen += piece.iter().filter(|x| !x.is_nan()).count();
+        assert_eq!(s.clone().percentiles(&[2.0, 98.0]).unwrap(), expect);
+        let mut joined = Sampler::new(v.len());
+        for (i, piece) in v.chunks(999_983).enumerate() {
+            let mut p = Sampler::new(v.len());
+            p.push(i * 999_983, piece.iter().copied());
             joined.append(p);
         }
-        assert_eq!(joined.clone().percentiles(&[2.0, 98.0]).unwrap(), expect);
-        let got = s.clone().percentiles(&[2.0, 98.0]).unwrap();
-        assert_eq!(got, expect);
-        assert_eq!(got, percentiles(v.iter().copied(), &[2.0, 98.0]).unwrap());
+        assert_eq!(joined.percentiles(&[2.0, 98.0]).unwrap(), expect);
         let r = s.robust_range().unwrap();
         assert_eq!((r.min, r.max), (expect[0], expect[1]));
         assert!(Sampler::new(0).robust_range().is_none());

@@ -2,8 +2,8 @@
 //! `bt.tif` in strips of full rows, so that memory does not grow with the raster: a strip is
 //! read, coloured (`render::render_thermal`), written into the streamed RGBA COG and reduced
 //! into the quicklook (at most [`QUICKLOOK_MAX_PX`] on the long side). A robust colour range
-//! takes two passes first: one counting the valid pixels, one taking the row-major subsample
-//! (`render::Sampler`). Strips hold a multiple of the quicklook factor in rows, so every
+//! takes one pass first, each strip taking its part of the systematic subsample of
+//! `render::percentiles` (`render::Sampler`). Strips hold a multiple of the quicklook factor in rows, so every
 //! quicklook block lies in one strip and the files are those of the whole-raster path (tested).
 
 use std::path::Path;
@@ -55,25 +55,15 @@ fn range_in(
     if let RangeChoice::Fixed(r) = choice {
         return Ok(Some(r));
     }
-    let windows: Vec<PixelWindow> = strips(readers[0].shape(), rows).collect();
-    let counts = in_waves(readers, &windows, |_, t| {
-        t.data.iter().filter(|v| !v.is_nan()).count()
-    })?;
-    let n_valid: usize = counts.iter().sum();
-    let offsets: Vec<usize> = counts
-        .iter()
-        .scan(0, |seen, c| {
-            let at = *seen;
-            *seen += c;
-            Some(at)
-        })
-        .collect();
+    let shape = readers[0].shape();
+    let windows: Vec<PixelWindow> = strips(shape, rows).collect();
+    let n_px = shape.0 * shape.1;
     let pieces = in_waves(readers, &windows, |i, t| {
-        let mut s = Sampler::at(n_valid, offsets[i]);
-        s.push(t.data.iter().copied());
+        let mut s = Sampler::new(n_px);
+        s.push(windows[i].row0 * shape.1, t.data.iter().copied());
         s
     })?;
-    let mut sampler = Sampler::new(n_valid);
+    let mut sampler = Sampler::new(n_px);
     for p in pieces {
         sampler.append(p);
     }
