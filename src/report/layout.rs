@@ -1,8 +1,8 @@
 //! Page layout of the PDFs as SVG text (pure): the report flowed onto A4 portrait pages
 //! (headings, wrapped paragraphs, tables that shrink their type to fit and repeat their header
-//! on a new page, map sheets as nested vector images), and the atlas's contents pages and page
-//! numbers. Text widths are estimated (0.6 em per Latin character, 1 em per CJK character,
-//! slightly wide for DejaVu Sans), so lines never overflow.
+//! on a new page, map sheets as nested vector images); the atlas's pages are in
+//! [`super::atlas`]. Text widths are estimated (0.6 em per Latin character, 1 em per CJK
+//! character, slightly wide for DejaVu Sans), so lines never overflow.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::html::{CITATIONS, esc, known_zones_on, limitations};
 use super::i18n::{Lang, fill};
-use super::model::{Report, RunData, Seen, Sheets};
+use super::model::{Report, Seen, Sheets};
 use super::pdf::Page;
 use super::tables::{self, Table};
 
@@ -323,7 +323,6 @@ impl<'a> Flow<'a> {
                     svg,
                     width_mm: W as f32,
                     height_mm: H as f32,
-                    overlay: None,
                     bookmarks,
                 }
             })
@@ -598,170 +597,6 @@ pub fn report_pages(
     f.finish(&footer, l.t("page"))
 }
 
-/// One atlas entry: the sheet's SVG path (relative to the root), title, scene id and date.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AtlasEntry {
-    pub svg: String,
-    pub title: String,
-    pub scene: String,
-    pub date: String,
-}
-
-/// The atlas's sheets: per scene (summary order), the overview first, then the zone sheets in
-/// the index's order with each thermal sheet followed by its orthophoto twin.
-pub fn atlas_entries(run: &RunData) -> Vec<AtlasEntry> {
-    let mut out = Vec::new();
-    let order: Vec<String> = run.summary["scenes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s["scene_id"].as_str().map(String::from))
-        .collect();
-    for id in order {
-        let Some(d) = run.scenes.iter().find(|d| d.id == id) else {
-            continue;
-        };
-        let Some(index) = &d.sheets else { continue };
-        let sheets = index["sheets"].as_array().cloned().unwrap_or_default();
-        let prefix = if d.dir.is_empty() {
-            "maps/".to_string()
-        } else {
-            format!("{}/maps/", d.dir)
-        };
-        let date = d.detection["scene"]["acquisition_date"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
-        let entry = |s: &Value| AtlasEntry {
-            svg: format!("{prefix}{}", s["svg"].as_str().unwrap_or("")),
-            title: s["title"].as_str().unwrap_or("").to_string(),
-            scene: id.clone(),
-            date: date.clone(),
-        };
-        let base = |s: &Value| {
-            s["svg"]
-                .as_str()
-                .unwrap_or("")
-                .trim_end_matches(".svg")
-                .trim_end_matches("_thermal")
-                .trim_end_matches("_ortho")
-                .to_string()
-        };
-        for s in sheets.iter().filter(|s| s["kind"] == "overview") {
-            out.push(entry(s));
-        }
-        let mut done = std::collections::BTreeSet::new();
-        for s in sheets.iter().filter(|s| s["kind"] != "overview") {
-            let b = base(s);
-            if !done.insert(b.clone()) {
-                continue;
-            }
-            for kind in ["thermal", "ortho"] {
-                for t in sheets.iter().filter(|t| base(t) == b && t["kind"] == kind) {
-                    out.push(entry(t));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Contents lines per landscape page.
-pub const CONTENTS_LINES: usize = 36;
-
-/// Number of contents pages for `n` sheets.
-pub fn contents_pages(n: usize) -> usize {
-    n.div_ceil(CONTENTS_LINES).max(1)
-}
-
-/// Atlas pages: contents, then one page per sheet (`sheets[i]` = SVG text of `entries[i]`) with
-/// its page number drawn over it.
-pub fn atlas_pages(
-    entries: &[AtlasEntry],
-    sheets: &[String],
-    l: Lang,
-    survey: &str,
-    family: &str,
-) -> Vec<Page> {
-    let (w, h) = (297.0, 210.0);
-    let c = contents_pages(entries.len());
-    let total = c + entries.len();
-    let fam = esc(family);
-    let head = |body: &str| {
-        format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}mm\" height=\"{h}mm\" viewBox=\"0 0 {w} {h}\">{body}</svg>"
-        )
-    };
-    let number = |n: usize| {
-        format!(
-            "<text x=\"{:.1}\" y=\"206.5\" font-size=\"3\" font-family=\"{fam}\" text-anchor=\"middle\" fill=\"#333333\">{}</text>",
-            w / 2.0,
-            esc(&fill(
-                l.t("page"),
-                &[("n", n.to_string()), ("total", total.to_string())]
-            ))
-        )
-    };
-    let mut pages = Vec::new();
-    for p in 0..c {
-        let mut body = format!(
-            "<text x=\"14\" y=\"20\" font-size=\"7\" font-weight=\"bold\" font-family=\"{fam}\" fill=\"#7a1c00\">{} — {}</text><text x=\"14\" y=\"27\" font-size=\"3.6\" font-family=\"{fam}\" fill=\"#555555\">{}</text>",
-            esc(l.t("atlas")),
-            esc(survey),
-            esc(l.t("atlas_contents"))
-        );
-        for (i, e) in entries
-            .iter()
-            .enumerate()
-            .skip(p * CONTENTS_LINES)
-            .take(CONTENTS_LINES)
-        {
-            let y = 36.0 + (i - p * CONTENTS_LINES) as f64 * 4.6;
-            let title = {
-                let mut t = e.title.clone();
-                while text_width(&t, 3.0) > 200.0 && t.chars().count() > 4 {
-                    t.pop();
-                }
-                if t != e.title {
-                    t.push('…');
-                }
-                t
-            };
-            let _ = write!(
-                body,
-                "<text x=\"14\" y=\"{y:.1}\" font-size=\"3\" font-family=\"{fam}\">{} {}</text><text x=\"248\" y=\"{y:.1}\" font-size=\"3\" font-family=\"{fam}\" fill=\"#555555\">{}</text><text x=\"283\" y=\"{y:.1}\" font-size=\"3\" font-family=\"{fam}\" text-anchor=\"end\">{}</text>",
-                i + 1,
-                esc(&title),
-                esc(&e.date),
-                c + i + 1
-            );
-        }
-        body.push_str(&number(p + 1));
-        pages.push(Page {
-            svg: head(&body),
-            width_mm: w as f32,
-            height_mm: h as f32,
-            overlay: None,
-            bookmarks: if p == 0 {
-                vec![l.t("atlas_contents").to_string()]
-            } else {
-                Vec::new()
-            },
-        });
-    }
-    for (i, svg) in sheets.iter().enumerate() {
-        let e = &entries[i];
-        pages.push(Page {
-            svg: svg.clone(),
-            width_mm: w as f32,
-            height_mm: h as f32,
-            overlay: Some(head(&number(c + i + 1))),
-            bookmarks: vec![format!("{} · {}", e.date, e.title)],
-        });
-    }
-    pages
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -778,12 +613,5 @@ mod tests {
         let lines = wrap(zh, 3.0, 30.0);
         assert_eq!(lines.concat(), zh);
         assert!(lines.iter().all(|l| text_width(l, 3.0) <= 30.0));
-    }
-
-    #[test]
-    fn contents_pages_count() {
-        assert_eq!(contents_pages(0), 1);
-        assert_eq!(contents_pages(CONTENTS_LINES), 1);
-        assert_eq!(contents_pages(CONTENTS_LINES + 1), 2);
     }
 }
