@@ -22,6 +22,9 @@ const BOTTOM: f64 = 280.0;
 const BODY: f64 = 3.2;
 const LEAD: f64 = 1.35;
 
+/// Bold type is about this much wider than regular (DejaVu Sans Bold).
+const BOLD: f64 = 1.1;
+
 fn is_wide(c: char) -> bool {
     matches!(c, '\u{2e80}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}')
 }
@@ -168,8 +171,10 @@ impl<'a> Flow<'a> {
     fn table(&mut self, t: &Table) {
         let avail = W - 2.0 * M;
         let pad = 1.0;
-        // Cells never wrap if the type can shrink enough (down to 1.6 mm); headers take the
-        // space left, wrapping between words (or characters) as needed.
+        // Cells never wrap and header words never break if the type can shrink enough (down
+        // to 1.6 mm): every column is as wide as its widest cell and its widest header word
+        // (bold: 10 % wider), headers wrapping between words. Below 1.6 mm the cells keep their
+        // width and the headers share what is left.
         let cell_widths = |size: f64| -> Vec<f64> {
             (0..t.headers.len())
                 .map(|c| {
@@ -186,49 +191,59 @@ impl<'a> Flow<'a> {
                 .iter()
                 .map(|h| {
                     h.split(' ')
-                        .map(|w| text_width(w, size))
+                        .map(|w| BOLD * text_width(w, size))
                         .fold(0.0, f64::max)
                         + 2.0 * pad
                 })
                 .collect()
         };
-        let mut size: f64 = 2.4;
-        let sum: f64 = cell_widths(size).iter().sum();
-        if sum > avail {
-            size = (size * (avail - 2.0 * pad * t.headers.len() as f64).max(1.0)
-                / (sum - 2.0 * pad * t.headers.len() as f64).max(1.0))
-            .clamp(1.6, 2.4);
-        }
-        let mut widths = cell_widths(size);
-        let heads = head_widths(size);
-        let spare = avail - widths.iter().sum::<f64>();
-        if spare >= 0.0 {
-            let need: Vec<f64> = heads
+        let both = |size: f64| -> Vec<f64> {
+            cell_widths(size)
                 .iter()
-                .zip(&widths)
-                .map(|(h, w)| (h - w).max(0.0))
-                .collect();
-            let total_need: f64 = need.iter().sum();
-            let share = if total_need > spare {
-                spare / total_need
-            } else {
-                1.0
-            };
-            for (w, n) in widths.iter_mut().zip(&need) {
-                *w += n * share;
-            }
-        } else {
-            let total: f64 = widths.iter().sum();
-            widths.iter_mut().for_each(|w| *w *= avail / total);
-        }
-        let line_h = size * 1.25;
-        let cells = |row: &[String]| -> Vec<Vec<String>> {
-            row.iter()
-                .zip(&widths)
-                .map(|(c, w)| wrap(c, size, w - 2.0 * pad))
+                .zip(head_widths(size))
+                .map(|(c, h)| c.max(h))
                 .collect()
         };
-        let header = cells(&t.headers);
+        let pads = 2.0 * pad * t.headers.len() as f64;
+        let mut size: f64 = 2.4;
+        let sum: f64 = both(size).iter().sum();
+        if sum > avail {
+            // Widths are linear in the size: scale the text part to fit.
+            size = (size * (avail - pads).max(1.0) / (sum - pads).max(1.0)).clamp(1.6, 2.4);
+        }
+        let mut widths = both(size);
+        if widths.iter().sum::<f64>() > avail + 1e-6 {
+            widths = cell_widths(size);
+            let heads = head_widths(size);
+            let spare = avail - widths.iter().sum::<f64>();
+            if spare >= 0.0 {
+                let need: Vec<f64> = heads
+                    .iter()
+                    .zip(&widths)
+                    .map(|(h, w)| (h - w).max(0.0))
+                    .collect();
+                let total_need: f64 = need.iter().sum();
+                let share = if total_need > spare {
+                    spare / total_need
+                } else {
+                    1.0
+                };
+                for (w, n) in widths.iter_mut().zip(&need) {
+                    *w += n * share;
+                }
+            } else {
+                let total: f64 = widths.iter().sum();
+                widths.iter_mut().for_each(|w| *w *= avail / total);
+            }
+        }
+        let line_h = size * 1.25;
+        let cells = |row: &[String], wide: f64| -> Vec<Vec<String>> {
+            row.iter()
+                .zip(&widths)
+                .map(|(c, w)| wrap(c, size * wide, w - 2.0 * pad))
+                .collect()
+        };
+        let header = cells(&t.headers, BOLD);
         let head_h = header.iter().map(Vec::len).max().unwrap_or(1) as f64 * line_h + 1.2;
         let draw_row = |f: &mut Flow,
                         lines: &[Vec<String>],
@@ -266,7 +281,7 @@ impl<'a> Flow<'a> {
         self.room(head_h + line_h * 2.0);
         draw_row(self, &header, head_h, Some("#f3e3d6"), true);
         for (i, row) in t.rows.iter().enumerate() {
-            let lines = cells(row);
+            let lines = cells(row, 1.0);
             let h = lines.iter().map(Vec::len).max().unwrap_or(1) as f64 * line_h + 1.2;
             if self.y + h > BOTTOM {
                 self.new_page();
@@ -613,5 +628,48 @@ mod tests {
         let lines = wrap(zh, 3.0, 30.0);
         assert_eq!(lines.concat(), zh);
         assert!(lines.iter().all(|l| text_width(l, 3.0) <= 30.0));
+    }
+
+    #[test]
+    fn table_headers_wrap_between_words_only() {
+        // Fourteen narrow numeric columns with long header words (the scene table's shape).
+        let headers: Vec<String> = (0..14)
+            .map(|i| format!("Anomalous area{i} (m²) Buildings"))
+            .collect();
+        let rows = vec![(0..14).map(|i| format!("{}", 100 + i)).collect::<Vec<_>>()];
+        let t = Table {
+            name: "t",
+            headers: headers.clone(),
+            rows,
+        };
+        let mut f = Flow::new("DejaVu Sans");
+        f.table(&t);
+        let bold: Vec<&str> = f
+            .cur
+            .split("<text ")
+            .filter(|s| s.contains("font-weight=\"bold\""))
+            .filter_map(|s| s.split_once('>').map(|(_, r)| r))
+            .filter_map(|s| s.split_once("</text>").map(|(l, _)| l))
+            .collect();
+        let words: std::collections::BTreeSet<&str> =
+            headers.iter().flat_map(|h| h.split(' ')).collect();
+        assert!(!bold.is_empty());
+        for line in &bold {
+            for w in line.split(' ') {
+                assert!(words.contains(w), "broken header word {w:?} in {line:?}");
+            }
+        }
+        // Every column still fits the page width.
+        let right: f64 = f
+            .cur
+            .split("<rect x=\"")
+            .skip(1)
+            .map(|r| {
+                let x: f64 = r[..r.find('"').unwrap()].parse().unwrap();
+                let w = r.split("width=\"").nth(1).unwrap();
+                x + w[..w.find('"').unwrap()].parse::<f64>().unwrap()
+            })
+            .fold(0.0, f64::max);
+        assert!(right <= W - M + 1e-6, "{right}");
     }
 }
