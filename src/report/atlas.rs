@@ -323,10 +323,13 @@ pub fn atlas_pages(
                         None => (x, top, half, sheet_h),
                     };
                     match sheet.as_ref().and_then(|s| texts.get(&s.svg)) {
-                        Some(t) => image(&mut body, &t.svg, b),
+                        Some(t) => {
+                            image(&mut body, &t.svg, b);
+                            let y = b.1 + b.3 + 5.0;
+                            body += &text(b.0, y, 3.6, "fill=\"#555555\"", l.t(caption));
+                        }
                         None => missing(&mut body, &text, b, l.t(none)),
                     }
-                    body += &text(b.0, b.1 + b.3 + 5.0, 3.6, "fill=\"#555555\"", l.t(caption));
                 }
             }
         }

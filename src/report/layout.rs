@@ -51,9 +51,32 @@ pub fn text_width(s: &str, size: f64) -> f64 {
     s.chars().map(advance).sum::<f64>() * size
 }
 
-/// Greedy line breaking at spaces, and between any two characters of a word too long for a line
-/// (CJK text has no spaces).
+/// Pieces of `word` a line never breaks inside (unless one is wider than the line): each CJK
+/// character on its own, runs of other characters whole (numbers, Latin words, `ΔT`).
+fn units(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run = String::new();
+    for c in word.chars() {
+        if is_wide(c) {
+            if !run.is_empty() {
+                out.push(std::mem::take(&mut run));
+            }
+            out.push(c.to_string());
+        } else {
+            run.push(c);
+        }
+    }
+    if !run.is_empty() {
+        out.push(run);
+    }
+    out
+}
+
+/// Greedy line breaking at spaces, and in text without spaces (CJK) between characters but
+/// not inside numbers or Latin words; a piece too long for a line breaks between any two
+/// characters.
 pub fn wrap(s: &str, size: f64, width: f64) -> Vec<String> {
+    let fits = |t: &str| text_width(t, size) <= width + 1e-6;
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in s.split(' ') {
@@ -62,19 +85,33 @@ pub fn wrap(s: &str, size: f64, width: f64) -> Vec<String> {
         } else {
             format!("{line} {word}")
         };
-        if text_width(&candidate, size) <= width + 1e-6 {
+        if fits(&candidate) {
             line = candidate;
             continue;
         }
-        if !line.is_empty() {
+        // CJK text continues the line; anything else starts a new one.
+        let mut sep = if line.is_empty() { "" } else { " " };
+        if !word.chars().any(is_wide) && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
+            sep = "";
         }
-        for c in word.chars() {
-            line.push(c);
-            if text_width(&line, size) > width + 1e-6 && line.chars().count() > 1 {
-                let last = line.pop().unwrap_or(' ');
+        for u in units(word) {
+            let cand = format!("{line}{sep}{u}");
+            sep = "";
+            if fits(&cand) {
+                line = cand;
+                continue;
+            }
+            if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
-                line.push(last);
+            }
+            for c in u.chars() {
+                line.push(c);
+                if !fits(&line) && line.chars().count() > 1 {
+                    let last = line.pop().unwrap_or(' ');
+                    lines.push(std::mem::take(&mut line));
+                    line.push(last);
+                }
             }
         }
     }
@@ -82,6 +119,25 @@ pub fn wrap(s: &str, size: f64, width: f64) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// Width below which a header's word cannot be wrapped: its widest Latin run, and of a CJK run
+/// at most four characters (longer CJK headers wrap between characters).
+fn header_min_width(h: &str, size: f64) -> f64 {
+    let mut widest: f64 = 0.0;
+    for word in h.split(' ') {
+        let mut cjk = 0.0;
+        for u in units(word) {
+            if u.chars().any(is_wide) {
+                cjk += text_width(&u, size);
+                widest = widest.max(cjk.min(4.0 * size));
+            } else {
+                cjk = 0.0;
+                widest = widest.max(text_width(&u, size));
+            }
+        }
+    }
+    widest
 }
 
 /// The report flowed onto pages.
@@ -189,12 +245,7 @@ impl<'a> Flow<'a> {
         let head_widths = |size: f64| -> Vec<f64> {
             t.headers
                 .iter()
-                .map(|h| {
-                    h.split(' ')
-                        .map(|w| BOLD * text_width(w, size))
-                        .fold(0.0, f64::max)
-                        + 2.0 * pad
-                })
+                .map(|h| BOLD * header_min_width(h, size) + 2.0 * pad)
                 .collect()
         };
         let both = |size: f64| -> Vec<f64> {
@@ -628,6 +679,56 @@ mod tests {
         let lines = wrap(zh, 3.0, 30.0);
         assert_eq!(lines.concat(), zh);
         assert!(lines.iter().all(|l| text_width(l, 3.0) <= 30.0));
+        // Numbers inside Chinese text stay whole.
+        let mixed = "面积：≥ 5000.0/20000.0/100000.0 平方米分别得 1/2/3 分，邻近度：最近的道路";
+        let lines = wrap(mixed, 3.0, 60.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert!(
+            lines.iter().all(|l| text_width(l, 3.0) <= 60.0),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("5000.0/20000.0/100000.0")),
+            "{lines:?}"
+        );
+        assert_eq!(lines.concat().replace(' ', ""), mixed.replace(' ', ""));
+    }
+
+    #[test]
+    fn chinese_table_headers_keep_dates_and_short_words_whole() {
+        let headers: Vec<String> = [
+            "编号",
+            "2020-09-07",
+            "2020-09-15",
+            "距建筑物（米）",
+            "最大温差 ΔT（K）",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain((0..10).map(|i| format!("异常面积{i}")))
+        .collect();
+        let rows = vec![
+            (0..headers.len())
+                .map(|i| format!("{i}"))
+                .collect::<Vec<_>>(),
+        ];
+        let t = Table {
+            name: "t",
+            headers,
+            rows,
+        };
+        let mut f = Flow::new("DejaVu Sans");
+        f.table(&t);
+        let bold: Vec<&str> = f
+            .cur
+            .split("<text ")
+            .filter(|s| s.contains("font-weight=\"bold\""))
+            .filter_map(|s| s.split_once('>').map(|(_, r)| r))
+            .filter_map(|s| s.split_once("</text>").map(|(l, _)| l))
+            .collect();
+        for whole in ["编号", "2020-09-07", "2020-09-15", "ΔT"] {
+            assert!(bold.iter().any(|l| l.contains(whole)), "{whole}: {bold:?}");
+        }
     }
 
     #[test]
