@@ -51,21 +51,55 @@ pub fn text_width(s: &str, size: f64) -> f64 {
     s.chars().map(advance).sum::<f64>() * size
 }
 
+/// Full-width punctuation that never starts a line (it stays with what precedes it).
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '）' | '，' | '。' | '、' | '：' | '；' | '！' | '？' | '」' | '』' | '》' | '】'
+    )
+}
+
+/// Full-width punctuation that never ends a line (it stays with what follows it).
+fn is_opening(c: char) -> bool {
+    matches!(c, '（' | '「' | '『' | '《' | '【')
+}
+
 /// Pieces of `word` a line never breaks inside (unless one is wider than the line): each CJK
-/// character on its own, runs of other characters whole (numbers, Latin words, `ΔT`).
+/// character on its own, runs of other characters whole (numbers, Latin words, `ΔT`), opening
+/// punctuation joined to the next piece and closing punctuation to the previous one.
 fn units(word: &str) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     let mut run = String::new();
+    let mut open = String::new();
     for c in word.chars() {
-        if is_wide(c) {
+        if is_closing(c) {
+            match out.last_mut() {
+                Some(last) if run.is_empty() && open.is_empty() => last.push(c),
+                _ => {
+                    if run.is_empty() {
+                        run = std::mem::take(&mut open);
+                    }
+                    run.push(c);
+                }
+            }
+        } else if is_opening(c) {
             if !run.is_empty() {
                 out.push(std::mem::take(&mut run));
             }
-            out.push(c.to_string());
+            open.push(c);
+        } else if is_wide(c) {
+            if !run.is_empty() {
+                out.push(std::mem::take(&mut run));
+            }
+            out.push(std::mem::take(&mut open) + &c.to_string());
         } else {
+            if run.is_empty() {
+                run = std::mem::take(&mut open);
+            }
             run.push(c);
         }
     }
+    run.push_str(&open);
     if !run.is_empty() {
         out.push(run);
     }
@@ -729,6 +763,10 @@ mod tests {
         for whole in ["编号", "2020-09-07", "2020-09-15", "ΔT"] {
             assert!(bold.iter().any(|l| l.contains(whole)), "{whole}: {bold:?}");
         }
+        assert!(bold.iter().all(|l| !l.starts_with('）')), "{bold:?}");
+        assert_eq!(units("ΔT（K）"), ["ΔT", "（K）"]);
+        assert_eq!(units("面积（平方米）"), ["面", "积", "（平", "方", "米）"]);
+        assert_eq!(units("（）"), ["（）"]);
     }
 
     #[test]

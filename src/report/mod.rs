@@ -111,14 +111,18 @@ pub fn write_report(root: &Path, opts: &ReportOptions) -> Result<Vec<PathBuf>> {
                 tables::to_csv(&t, lang).as_bytes(),
             )?);
         }
+        // The PDFs of other languages show the map sheets with translated labels too.
+        let translated = if opts.pdf || opts.atlas {
+            pdf::translated_sheets(&run, lang, root)
+        } else {
+            BTreeMap::new()
+        };
         if opts.pdf {
-            let bytes = pdf::report_pdf(&report, lang, root, &root_name)?;
+            let bytes = pdf::report_pdf(&report, lang, root, &root_name, &translated)?;
             staged.push(io::stage_bytes(&root.join(format!("{stem}.pdf")), &bytes)?);
         }
-    }
-    if opts.atlas {
-        for &lang in &opts.langs {
-            let bytes = pdf::atlas_pdf(&run, lang, root)?;
+        if opts.atlas {
+            let bytes = pdf::atlas_pdf(&run, lang, root, &translated)?;
             staged.push(io::stage_bytes(&root.join(pdf::atlas_name(lang)), &bytes)?);
         }
     }

@@ -150,13 +150,23 @@ fn read_text(root: &Path, rel: &str) -> Result<String> {
     std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))
 }
 
-/// `report.pdf` of `lang`.
-pub fn report_pdf(r: &Report, lang: Lang, root: &Path, root_name: &str) -> Result<Vec<u8>> {
+/// `report.pdf` of `lang`; its map sheets from `translated` (by path, see
+/// [`translated_sheets`]), else the files.
+pub fn report_pdf(
+    r: &Report,
+    lang: Lang,
+    root: &Path,
+    root_name: &str,
+    translated: &BTreeMap<String, atlas::SheetText>,
+) -> Result<Vec<u8>> {
     let fonts = fonts(lang)?;
     let mut svgs = BTreeMap::new();
     for p in layout::sheet_svgs(r) {
         if let std::collections::btree_map::Entry::Vacant(e) = svgs.entry(p) {
-            let text = read_text(root, e.key())?;
+            let text = match translated.get(e.key()) {
+                Some(t) => t.svg.clone(),
+                None => read_text(root, e.key())?,
+            };
             e.insert(format!(
                 "data:image/svg+xml;base64,{}",
                 crate::sheets::encode::base64(text.as_bytes())
@@ -176,15 +186,15 @@ pub fn atlas_name(lang: Lang) -> String {
     }
 }
 
-/// The sheets of the atlas's `items` in `lang`: English from the sheet files in `maps/`,
-/// other languages composed again from each scene's outputs with translated labels (a scene
-/// whose sheets cannot be composed again keeps its English sheets, with a warning).
-fn atlas_sheets(
+/// Every map sheet of the run composed again from each scene's outputs with its labels in
+/// `lang`, by path relative to the root (`<scene>/maps/<name>.svg`); none for English (the
+/// files are English). A scene whose sheets cannot be composed again keeps its English
+/// sheets, with a warning.
+pub fn translated_sheets(
     run: &RunData,
-    items: &[atlas::AtlasItem],
     lang: Lang,
     root: &Path,
-) -> Result<BTreeMap<String, atlas::SheetText>> {
+) -> BTreeMap<String, atlas::SheetText> {
     let mut texts = BTreeMap::new();
     if lang != Lang::En {
         for d in &run.scenes {
@@ -209,14 +219,23 @@ fn atlas_sheets(
                     }
                 }
                 Err(e) => tracing::warn!(
-                    "{}: the {} atlas keeps the English sheets of scene {}: {e}",
-                    atlas_name(lang),
+                    "the {} report and atlas keep the English sheets of scene {}: {e}",
                     lang.tag(),
                     d.id
                 ),
             }
         }
     }
+    texts
+}
+
+/// The sheets of the atlas's `items`: `translated` ones, the rest read from the files.
+fn atlas_sheets(
+    items: &[atlas::AtlasItem],
+    translated: &BTreeMap<String, atlas::SheetText>,
+    root: &Path,
+) -> Result<BTreeMap<String, atlas::SheetText>> {
+    let mut texts = translated.clone();
     for s in items.iter().flat_map(atlas::AtlasItem::sheets) {
         if !texts.contains_key(&s.svg) {
             let svg = read_text(root, &s.svg)?;
@@ -234,10 +253,16 @@ fn atlas_sheets(
 
 /// The atlas of `lang`: contents, then per scene its overview and one page per zone with its
 /// thermal and orthophoto sheets side by side.
-pub fn atlas_pdf(run: &RunData, lang: Lang, root: &Path) -> Result<Vec<u8>> {
+/// `translated` as for [`report_pdf`].
+pub fn atlas_pdf(
+    run: &RunData,
+    lang: Lang,
+    root: &Path,
+    translated: &BTreeMap<String, atlas::SheetText>,
+) -> Result<Vec<u8>> {
     let fonts = fonts(lang)?;
     let items = atlas::atlas_items(run);
-    let texts = atlas_sheets(run, &items, lang, root)?;
+    let texts = atlas_sheets(&items, translated, root)?;
     let pages = atlas::atlas_pages(&items, &texts, lang, &run.survey, &fonts.family);
     let title = format!("{} — {}", lang.t("atlas"), run.survey);
     pages_to_pdf(&pages, &fonts, &atlas_name(lang), &title, lang)
