@@ -401,6 +401,9 @@ fn chinese_atlas_has_chinese_sheet_labels() {
             }
         }
     }
+    // The Chinese report shows the Chinese sheets too.
+    let report = poppler("pdftotext", &[], &s.out.join("report.zh-CN.pdf"));
+    assert!(report.contains("比例尺 1:") && !report.contains("scale 1:"));
     // The English sheets in maps/ stay English.
     let summary = json(&s.out.join("season_summary.json"));
     let scene = summary["scenes"][0]["scene_id"].as_str().unwrap();
