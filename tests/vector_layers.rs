@@ -976,3 +976,152 @@ fn a_grid_without_crs_gets_rasters_only_and_vector_options_are_refused() {
     assert_eq!(res.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&res.stderr).contains("no CRS"));
 }
+
+#[test]
+fn excluded_sites_keep_their_anomalies_with_their_own_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = hand_made_scene(dir.path());
+    // K1 contains A (as in the test above): known, unless excluded.
+    let known = dir.path().join("known.geojson");
+    std::fs::write(
+        &known,
+        utm_geojson(&[(
+            r#"{"id":"K1","name":"Pit A"}"#,
+            &rect(500_250.0, 4_399_600.0, 500_450.0, 4_399_750.0),
+        )]),
+    )
+    .unwrap();
+    // Exclusions (UTM 48N):
+    // * R1 "Coking plant": exactly A's footprint (x 500300–500390, y 4399610–4399700): A is
+    //   excluded although it is also in the known zone K1 (the user said it is not a fire);
+    // * a flare point (no id attribute: the feature's position, 2) at (501260, 4398700): 40 m
+    //   south of B's footprint (y 4398740); B's pixel centres (x 501215–501305, y 4398755 and
+    //   4398785) are at most hypot(45, 85) = 96.2 m away (≤ 100 m): B and its 8 hotspots
+    //   are excluded;
+    // * C (x 501200–501350, y 4399250–4399400) is 550 m from the flare: new.
+    let exclude = dir.path().join("industry.geojson");
+    std::fs::write(
+        &exclude,
+        utm_geojson(&[
+            (
+                r#"{"id":"R1","name":"Coking plant"}"#,
+                &rect(500_300.0, 4_399_610.0, 500_390.0, 4_399_700.0),
+            ),
+            (
+                r#"{"kind":"flare"}"#,
+                r#"{"type":"Point","coordinates":[501260.0,4398700.0]}"#,
+            ),
+        ]),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let rec = run_detect(
+        &[
+            scene.to_str().unwrap(),
+            "--known-fires",
+            known.to_str().unwrap(),
+            "--exclude",
+            exclude.to_str().unwrap(),
+        ],
+        &out,
+    );
+    let zones = read_json(&out.join("fire_zones.geojson"));
+    let zs = features(&zones);
+    assert_eq!(zs.len(), 3, "excluded zones stay in the layer");
+    let p = |i: usize| &zs[i]["properties"];
+    // Zones in row-major order of their first pixel: A (1), C (2), B (3).
+    assert_eq!(p(0)["status"], "excluded");
+    assert_eq!(p(0)["excluded_site_id"], "R1");
+    assert_eq!(p(0)["excluded_site_name"], "Coking plant");
+    assert_eq!(p(0)["known_zone_id"], "K1", "the known zone stays recorded");
+    assert_eq!(p(1)["status"], "new");
+    assert!(p(1)["excluded_site_id"].is_null());
+    assert_eq!(p(2)["status"], "excluded");
+    assert!(p(2)["excluded_site_name"].is_null());
+    let flare_id = p(2)["excluded_site_id"].as_str().unwrap().to_string();
+    // Hotspots: A's 9 and B's 8 excluded, C's 16 new.
+    let hot = read_json(&out.join("hotspots.geojson"));
+    let count = |s: &str| {
+        features(&hot)
+            .iter()
+            .filter(|f| f["properties"]["status"] == s)
+            .count()
+    };
+    assert_eq!(
+        (count("excluded"), count("new"), count("known")),
+        (17, 16, 0)
+    );
+    for f in features(&hot) {
+        let h = &f["properties"];
+        let zone = h["zone_id"].as_u64().unwrap();
+        let site = h["excluded_site_id"].as_str();
+        match zone {
+            1 => assert_eq!(site, Some("R1")),
+            2 => assert_eq!(site, None),
+            _ => assert_eq!(site, Some(flare_id.as_str())),
+        }
+    }
+    assert_eq!(rec["zone_status"]["excluded"], 2);
+    assert_eq!(rec["zone_status"]["new"], 1);
+    assert_eq!(rec["zone_status"]["known"], 0);
+    assert_eq!(rec["hotspot_status"]["excluded"], 17);
+    assert_eq!(rec["exclude"]["sites"], 2);
+    assert_eq!(rec["exclude"]["buffer_m"], 100.0);
+    // The CSV and the GeoPackage carry the same status.
+    let gpkg = gpkg_layer(&out.join("seamfire.gpkg"), "fire_zones");
+    let statuses: Vec<&str> = gpkg.iter().map(|(_, p)| prop(p, "status")).collect();
+    assert_eq!(statuses, ["excluded", "new", "excluded"]);
+    let csv = std::fs::read_to_string(out.join("hotspots.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().contains("excluded_site_id"));
+    assert_eq!(csv.lines().filter(|l| l.contains(",excluded,")).count(), 17);
+
+    // A smaller buffer (30 m): B's pixel centres are 57–96 m from the flare, B is new again;
+    // A still lies inside R1.
+    let out30 = dir.path().join("out30");
+    let rec = run_detect(
+        &[
+            scene.to_str().unwrap(),
+            "--exclude",
+            exclude.to_str().unwrap(),
+            "--exclude-buffer-m",
+            "30",
+        ],
+        &out30,
+    );
+    // B's footprint is 40 m from the flare: beyond 30 m.
+    assert_eq!(rec["zone_status"]["excluded"], 1);
+    assert_eq!(rec["zone_status"]["new"], 2);
+    assert_eq!(rec["hotspot_status"]["excluded"], 9);
+
+    // Excluded zones get no map sheet of their own.
+    let res = seamfire()
+        .arg("render")
+        .arg(&out)
+        .args(["--products", "thermal,sheets", "--sheets", "all"])
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let sheets = read_json(&out.join("maps/sheets.json"));
+    let mut sheet_zones: Vec<u64> = sheets["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] != "overview") // the overview draws every zone
+        .flat_map(|s| s["zones"].as_array().unwrap().iter())
+        .map(|z| z.as_u64().unwrap())
+        .collect();
+    sheet_zones.sort();
+    sheet_zones.dedup();
+    assert_eq!(sheet_zones, [2], "only the new zone C has a sheet");
+    let overview = sheets["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "overview")
+        .unwrap();
+    assert_eq!(overview["zones"], serde_json::json!([1, 2, 3]));
+}

@@ -48,6 +48,15 @@ pub struct DetectArgs {
     /// An anomaly within this distance (m) of a known zone is `known`.
     #[arg(long, default_value_t = 100.0, allow_negative_numbers = true)]
     pub known_buffer_m: f64,
+    /// Known non-fire heat sources: refineries, power plants, steel works, gas flares (points,
+    /// lines or polygons; any format and CRS GDAL reads; id and name attributes as for
+    /// `--known-fires`). Anomalies in or near them get status `excluded`: kept in the layers,
+    /// but not new anomalies, map sheets or report lines.
+    #[arg(long)]
+    pub exclude: Option<PathBuf>,
+    /// An anomaly within this distance (m) of an excluded site is `excluded`.
+    #[arg(long, default_value_t = 100.0, allow_negative_numbers = true)]
+    pub exclude_buffer_m: f64,
     /// Road lines or polygons (any format and CRS GDAL reads): `dist_road_m` of each zone.
     #[arg(long)]
     pub roads: Option<PathBuf>,
@@ -129,7 +138,13 @@ fn check_vector_args(a: &DetectArgs) -> Result<()> {
             a.known_buffer_m
         )));
     }
-    for p in [&a.known_fires, &a.roads, &a.water, &a.buildings]
+    if !(a.exclude_buffer_m.is_finite() && a.exclude_buffer_m >= 0.0) {
+        return Err(Error::Usage(format!(
+            "--exclude-buffer-m {}: expected a distance in metres >= 0",
+            a.exclude_buffer_m
+        )));
+    }
+    for p in [&a.known_fires, &a.exclude, &a.roads, &a.water, &a.buildings]
         .into_iter()
         .flatten()
     {
@@ -176,6 +191,8 @@ pub fn run(a: &DetectArgs) -> Result<()> {
         aoi: a.aoi.clone(),
         known_fires: a.known_fires.clone(),
         known_buffer_m: a.known_buffer_m,
+        exclude: a.exclude.clone(),
+        exclude_buffer_m: a.exclude_buffer_m,
         roads: a.roads.clone(),
         water: a.water.clone(),
         buildings: a.buildings.clone(),

@@ -42,6 +42,10 @@ pub struct DetectConfig {
     /// `detect`; not a TOML key.
     #[serde(skip)]
     pub input: crate::calibrate::GenericRequest,
+    /// Dotted keys (`contextual.max_window_m`) the TOML table or `--param` set: a window preset
+    /// replaces defaults, never choices (`detect::preset::effective`). Not a TOML key.
+    #[serde(skip)]
+    pub explicit: std::collections::BTreeSet<String>,
 }
 
 /// The thermal method choice.
@@ -84,6 +88,7 @@ impl Default for DetectConfig {
             low_confidence_zones: false,
             windows: Default::default(),
             input: Default::default(),
+            explicit: Default::default(),
         }
     }
 }
@@ -153,9 +158,37 @@ impl DetectConfig {
         for o in overrides {
             apply_override(&mut table, o)?;
         }
-        table
+        let mut explicit = std::collections::BTreeSet::new();
+        leaf_keys(&table, "", &mut explicit);
+        let mut cfg: Self = table
             .try_into()
-            .map_err(|e: toml::de::Error| Error::Usage(format!("{origin}: [detect] {e}")))
+            .map_err(|e: toml::de::Error| Error::Usage(format!("{origin}: [detect] {e}")))?;
+        cfg.explicit = explicit;
+        Ok(cfg)
+    }
+
+    /// Whether the user set `key` (dotted, `contextual.max_window_m`).
+    pub fn is_explicit(&self, key: &str) -> bool {
+        self.explicit.contains(key)
+    }
+}
+
+/// The dotted paths of the non-table values under `v` (tables are walked, arrays are leaves).
+fn leaf_keys(v: &toml::Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) {
+    match v.as_table() {
+        Some(t) => {
+            for (k, child) in t {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                leaf_keys(child, &path, out);
+            }
+        }
+        None => {
+            out.insert(prefix.to_string());
+        }
     }
 }
 
@@ -203,6 +236,10 @@ mod tests {
         assert_eq!(c.contextual.min_delta_k, 1.5);
         assert_eq!(c.ksigma.k, 2.5);
         assert_eq!(c.contextual.guard_px, ContextualParams::default().guard_px);
+        // Set keys are recorded whether or not they equal the default (4.0 is the default k).
+        assert!(c.is_explicit("contextual.k") && c.is_explicit("ksigma.k"));
+        assert!(c.is_explicit("thermal") && c.is_explicit("contextual.min_delta_k"));
+        assert!(!c.is_explicit("contextual.guard_px") && !c.is_explicit("contextual"));
     }
 
     #[test]

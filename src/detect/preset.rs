@@ -25,7 +25,7 @@ pub struct WindowPreset {
 }
 
 /// The shipped satellite windows (detection.md §1, `ContextualParams::default`,
-/// `MultiscaleParams::default`).
+/// `MultiscaleParams::default`), as metres: what a 30–100 m grid uses.
 pub fn satellite() -> WindowPreset {
     WindowPreset {
         name: "satellite",
@@ -35,6 +35,43 @@ pub fn satellite() -> WindowPreset {
         multiscale_scales_m: vec![30.0, 90.0, 150.0],
         multiscale_window_m: 930.0,
         multiscale_max_window_m: 3030.0,
+    }
+}
+
+/// Pixel-count floors of the satellite windows on coarse grids: candidate window 9 px, background
+/// windows from 5 px (a 16-pixel ring around the 3 x 3 guard box) up to 21 px, the largest
+/// window of the MODIS and VIIRS active-fire contextual tests (Giglio et al. 2003, 2016;
+/// Schroeder et al. 2014). In metres the satellite windows give 3 px everywhere at 900 m, and a
+/// 3 x 3 window minus its 3 x 3 guard box holds no background: nothing could be found. The floors
+/// bind only where the metre sizes give fewer pixels: the candidate window above 103 m, the
+/// smallest background above 82 m, the largest above 144 m; 30–70 m grids are unchanged.
+pub const SATELLITE_FLOOR_PX: SatelliteFloors = SatelliteFloors {
+    candidate: 9.0,
+    min_background: 5.0,
+    max_background: 21.0,
+};
+
+/// See [`SATELLITE_FLOOR_PX`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SatelliteFloors {
+    pub candidate: f64,
+    pub min_background: f64,
+    pub max_background: f64,
+}
+
+/// The satellite windows for `pixel_m`: [`satellite`] with the [`SATELLITE_FLOOR_PX`] floors.
+pub fn satellite_for(pixel_m: f64) -> WindowPreset {
+    let f = SATELLITE_FLOOR_PX;
+    let at_least = |m: f64, px: f64| m.max(px * pixel_m);
+    let s = satellite();
+    WindowPreset {
+        name: "satellite",
+        contextual_candidate_window_m: at_least(s.contextual_candidate_window_m, f.candidate),
+        contextual_min_window_m: at_least(s.contextual_min_window_m, f.min_background),
+        contextual_max_window_m: at_least(s.contextual_max_window_m, f.max_background),
+        multiscale_scales_m: s.multiscale_scales_m,
+        multiscale_window_m: at_least(s.multiscale_window_m, f.candidate),
+        multiscale_max_window_m: at_least(s.multiscale_max_window_m, f.max_background),
     }
 }
 
@@ -58,12 +95,12 @@ pub fn drone(pixel_m: f64) -> WindowPreset {
 }
 
 /// The preset chosen automatically for `pixel_m`: drone windows up to [`DRONE_MAX_PIXEL_M`],
-/// satellite windows above.
+/// satellite windows (with their pixel-count floors) above.
 pub fn for_pixel_size(pixel_m: f64) -> WindowPreset {
     if pixel_m <= DRONE_MAX_PIXEL_M {
         drone(pixel_m)
     } else {
-        satellite()
+        satellite_for(pixel_m)
     }
 }
 
@@ -74,55 +111,58 @@ pub enum WindowChoice {
     /// Drone windows for pixels up to [`DRONE_MAX_PIXEL_M`], satellite windows above.
     #[default]
     Auto,
-    /// The shipped satellite windows whatever the pixel size.
+    /// The satellite windows whatever the pixel size (with their pixel-count floors).
     Satellite,
     /// Drone windows whatever the pixel size.
     Drone,
 }
 
 /// The configuration a raster of `pixel_m` metres is detected with: `cfg` with the window sizes
-/// of the chosen preset. Window keys the user set (any value other than the shipped satellite
-/// default) are kept: the preset replaces defaults, never choices.
+/// of the chosen preset. Window keys the user set (in the TOML table or with `--param`, whatever
+/// the value: `DetectConfig::explicit`) are kept: the preset replaces defaults, never choices.
 pub fn effective(
     cfg: &crate::detect::config::DetectConfig,
     pixel_m: f64,
 ) -> (crate::detect::config::DetectConfig, &'static str) {
     let preset = match cfg.windows {
         WindowChoice::Auto => for_pixel_size(pixel_m),
-        WindowChoice::Satellite => satellite(),
+        WindowChoice::Satellite => satellite_for(pixel_m),
         WindowChoice::Drone => drone(pixel_m),
     };
-    let sat = satellite();
     let mut out = cfg.clone();
-    let keep_or = |v: f64, default: f64, preset: f64| if v == default { preset } else { v };
+    let set = |target: &mut f64, key: &str, value: f64| {
+        if !cfg.is_explicit(key) {
+            *target = value;
+        }
+    };
     let c = &mut out.contextual;
-    c.candidate_window_m = keep_or(
-        c.candidate_window_m,
-        sat.contextual_candidate_window_m,
+    set(
+        &mut c.candidate_window_m,
+        "contextual.candidate_window_m",
         preset.contextual_candidate_window_m,
     );
-    c.min_window_m = keep_or(
-        c.min_window_m,
-        sat.contextual_min_window_m,
+    set(
+        &mut c.min_window_m,
+        "contextual.min_window_m",
         preset.contextual_min_window_m,
     );
-    c.max_window_m = keep_or(
-        c.max_window_m,
-        sat.contextual_max_window_m,
+    set(
+        &mut c.max_window_m,
+        "contextual.max_window_m",
         preset.contextual_max_window_m,
     );
     let m = &mut out.multiscale;
-    if m.scales_m == sat.multiscale_scales_m {
+    if !cfg.is_explicit("multiscale.scales_m") {
         m.scales_m = preset.multiscale_scales_m.clone();
     }
-    m.window_m = keep_or(
-        m.window_m,
-        sat.multiscale_window_m,
+    set(
+        &mut m.window_m,
+        "multiscale.window_m",
         preset.multiscale_window_m,
     );
-    m.max_window_m = keep_or(
-        m.max_window_m,
-        sat.multiscale_max_window_m,
+    set(
+        &mut m.max_window_m,
+        "multiscale.max_window_m",
         preset.multiscale_max_window_m,
     );
     (out, preset.name)
@@ -141,11 +181,17 @@ mod tests {
         assert_eq!(cfg.contextual.candidate_window_m, 15.0);
         assert_eq!(cfg.contextual.max_window_m, 30.0);
         assert_eq!(cfg.multiscale.scales_m, [0.5, 1.5, 4.0]);
-        let mut mine = DetectConfig::default();
-        mine.contextual.max_window_m = 50.0;
+        let mut mine =
+            DetectConfig::with_overrides(&["contextual.max_window_m=50".into()]).unwrap();
         let (cfg, _) = effective(&mine, 0.25);
         assert_eq!(cfg.contextual.max_window_m, 50.0, "the user's value stays");
         assert_eq!(cfg.contextual.min_window_m, 5.0);
+        // A value the user set equal to the satellite default is still the user's choice.
+        let same =
+            DetectConfig::with_overrides(&["contextual.candidate_window_m=930".into()]).unwrap();
+        let (cfg, _) = effective(&same, 0.25);
+        assert_eq!(cfg.contextual.candidate_window_m, 930.0);
+        assert_eq!(cfg.contextual.max_window_m, 30.0);
         let (cfg, name) = effective(&DetectConfig::default(), 30.0);
         assert_eq!(name, "satellite");
         assert_eq!(cfg, DetectConfig::default());
@@ -174,6 +220,36 @@ mod tests {
         assert_eq!(window_px(p.contextual_min_window_m, 2.0), 11);
         assert_eq!(window_px(p.contextual_max_window_m, 2.0), 101);
         assert_eq!(p.multiscale_scales_m, [2.0, 6.0, 10.0]);
+    }
+
+    #[test]
+    fn coarse_satellite_grids_keep_usable_pixel_counts() {
+        // 900 m (a decimated Landsat scene): the metre windows give 3 px everywhere.
+        assert_eq!(window_px(930.0, 900.0), 3);
+        let p = for_pixel_size(900.0);
+        assert_eq!(p.name, "satellite");
+        assert_eq!(window_px(p.contextual_candidate_window_m, 900.0), 9);
+        assert_eq!(window_px(p.contextual_min_window_m, 900.0), 5);
+        assert_eq!(window_px(p.contextual_max_window_m, 900.0), 21);
+        assert_eq!(window_px(p.multiscale_max_window_m, 900.0), 21);
+        // 100 m (Landsat TIRS native): only the smallest background window is raised (3 → 5 px).
+        let p = for_pixel_size(100.0);
+        assert_eq!(window_px(p.contextual_candidate_window_m, 100.0), 9);
+        assert_eq!(window_px(p.contextual_min_window_m, 100.0), 5);
+        assert_eq!(window_px(p.contextual_max_window_m, 100.0), 31);
+        // 70 m (ECOSTRESS): window pixel counts as the metre sizes give them (13, 5, 43).
+        let p = for_pixel_size(70.0);
+        let s = satellite();
+        for (a, b) in [
+            (
+                p.contextual_candidate_window_m,
+                s.contextual_candidate_window_m,
+            ),
+            (p.contextual_min_window_m, s.contextual_min_window_m),
+            (p.contextual_max_window_m, s.contextual_max_window_m),
+        ] {
+            assert_eq!(window_px(a, 70.0), window_px(b, 70.0));
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod gdal_log;
 mod geo;
 mod quicklook;
 mod read;
+mod rgba_stream;
 mod vector;
 mod vsi;
 mod warp;
@@ -25,9 +26,10 @@ pub use quicklook::{
     aux_xml_text, encode_png, stage_png_quicklook, world_file_path, world_file_text,
 };
 pub use read::{RasterInfo, raster_info, read_band, read_window};
+pub use rgba_stream::StreamedRgbaCog;
 pub use vector::{
     KNOWN_ID_FIELDS, KNOWN_NAME_FIELDS, LayerGeometry, OutLayer, VectorFeature, polygons_of,
-    read_aoi_polygons, read_assets, read_features, read_known_fires, stage_gpkg,
+    read_aoi_polygons, read_assets, read_exclusions, read_features, read_known_fires, stage_gpkg,
 };
 pub use vsi::{is_virtual, list_archive, read_bytes, vsi_path_in_archive};
 pub use warp::{Resampling, RgbBands, read_rgb, warp_bands};

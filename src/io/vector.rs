@@ -16,6 +16,7 @@ use super::atomic::{Staged, staging_path};
 use super::geo::srs_of;
 use crate::error::{Error, Result};
 use crate::raster::Georef;
+use crate::vector::exclude::{ExcludedSite, Exclusions};
 use crate::vector::hazard::{AssetKind, AssetLayer};
 use crate::vector::inventory::{Inventory, KnownZone};
 use crate::vector::table::{Field, FieldType, Value};
@@ -249,6 +250,40 @@ pub fn read_known_fires(
     }
     Ok((
         Inventory::new(zones, buffer_m, path.display().to_string()),
+        warnings,
+    ))
+}
+
+/// Reads the known non-fire heat sources of `--exclude` (points, lines or polygons) with an id
+/// (first of [`KNOWN_ID_FIELDS`], else the feature id) and a name ([`KNOWN_NAME_FIELDS`]). An
+/// empty file is valid (nothing is excluded) and gives a warning.
+pub fn read_exclusions(
+    path: &Path,
+    georef: &Georef,
+    buffer_m: f64,
+) -> Result<(Exclusions, Vec<String>)> {
+    let (features, mut warnings) = read_features(path, georef)?;
+    if features.is_empty() {
+        warnings.push(format!(
+            "{}: the exclusion layer is empty; nothing is excluded",
+            path.display()
+        ));
+    }
+    let sites = features
+        .into_iter()
+        .enumerate()
+        .map(|(n, f)| ExcludedSite {
+            id: f
+                .attr(KNOWN_ID_FIELDS)
+                .map(str::to_string)
+                .or_else(|| f.fid.map(|i| i.to_string()))
+                .unwrap_or_else(|| (n + 1).to_string()),
+            name: f.attr(KNOWN_NAME_FIELDS).map(str::to_string),
+            geometry: f.geometry,
+        })
+        .collect();
+    Ok((
+        Exclusions::new(sites, buffer_m, path.display().to_string()),
         warnings,
     ))
 }

@@ -29,6 +29,8 @@ pub struct Plan {
     pub aoi: Option<PathBuf>,
     pub known_fires: Option<PathBuf>,
     pub known_buffer_m: f64,
+    pub exclude: Option<PathBuf>,
+    pub exclude_buffer_m: f64,
     pub roads: Option<PathBuf>,
     pub water: Option<PathBuf>,
     pub buildings: Option<PathBuf>,
@@ -190,6 +192,12 @@ impl Plan {
                 "{origin_name}: known_buffer_m = {known_buffer_m} must be a distance in metres >= 0"
             )));
         }
+        let exclude_buffer_m = spec.exclude_buffer_m.unwrap_or(100.0);
+        if !(exclude_buffer_m.is_finite() && exclude_buffer_m >= 0.0) {
+            return Err(Error::Usage(format!(
+                "{origin_name}: exclude_buffer_m = {exclude_buffer_m} must be a distance in metres >= 0"
+            )));
+        }
         Ok(Plan {
             name: spec.name.clone(),
             output_root: output
@@ -198,6 +206,8 @@ impl Plan {
             aoi: r(&spec.aoi),
             known_fires: r(&spec.known_fires),
             known_buffer_m,
+            exclude: r(&spec.exclude),
+            exclude_buffer_m,
             roads: r(&spec.roads),
             water: r(&spec.water),
             buildings: r(&spec.buildings),
@@ -223,6 +233,7 @@ impl Plan {
         [
             &self.aoi,
             &self.known_fires,
+            &self.exclude,
             &self.roads,
             &self.water,
             &self.buildings,
@@ -296,5 +307,27 @@ mod tests {
                 .to_string()
                 .contains("kk")
         );
+    }
+
+    #[test]
+    fn exclusion_layer_resolves_and_its_buffer_is_checked() {
+        let base = "name = \"s\"\noutput = \"o\"\nexclude = \"layers/industry.gpkg\"\n";
+        let text = format!("{base}exclude_buffer_m = 250\n[[scene]]\npath = \"a\"\n");
+        let spec = PipelineSpec::from_text(&text, Path::new("/p/f.toml")).unwrap();
+        let plan = Plan::from_spec(spec, Path::new("/p/f.toml"), None).unwrap();
+        assert_eq!(plan.exclude, Some(PathBuf::from("/p/layers/industry.gpkg")));
+        assert_eq!(plan.exclude_buffer_m, 250.0);
+        assert!(plan.vector_inputs().any(|p| p.ends_with("industry.gpkg")));
+        let text = format!("{base}[[scene]]\npath = \"a\"\n");
+        let spec = PipelineSpec::from_text(&text, Path::new("/p/f.toml")).unwrap();
+        let plan = Plan::from_spec(spec, Path::new("/p/f.toml"), None).unwrap();
+        assert_eq!(
+            plan.exclude_buffer_m, 100.0,
+            "the default, as --exclude-buffer-m"
+        );
+        let text = format!("{base}exclude_buffer_m = -1\n[[scene]]\npath = \"a\"\n");
+        let spec = PipelineSpec::from_text(&text, Path::new("/p/f.toml")).unwrap();
+        let err = Plan::from_spec(spec, Path::new("/p/f.toml"), None).unwrap_err();
+        assert!(err.to_string().contains("exclude_buffer_m = -1"), "{err}");
     }
 }

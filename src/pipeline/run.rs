@@ -163,11 +163,16 @@ fn process(plan: &Plan, s: &PlannedScene, force: bool, line: &SceneProgress) -> 
         Ok(i) => i,
         Err(e) => return failed("ingest", e),
     };
-    let params = json!({
+    let mut params = json!({
         "detect": s.detect, "aoi": plan.aoi, "known_fires": plan.known_fires, "roads": plan.roads,
         "water": plan.water, "buildings": plan.buildings, "risk": plan.risk, "known_buffer_m": plan.known_buffer_m, "vectors": plan.vectors,
         "render": [plan.render.thermal, plan.render.ortho, plan.render.sheets, plan.render.qgis],
     });
+    // Only when given, so that runs without an exclusion layer keep their parameter hash.
+    if let Some(e) = &plan.exclude {
+        params["exclude"] = json!(e);
+        params["exclude_buffer_m"] = json!(plan.exclude_buffer_m);
+    }
     let params_sha256 = sha256_bytes(params.to_string().as_bytes());
     if !force && let Some(m) = Manifest::read(&dir) {
         match m.stale_reason(&dir, &inputs, &params_sha256) {
@@ -183,6 +188,8 @@ fn process(plan: &Plan, s: &PlannedScene, force: bool, line: &SceneProgress) -> 
         aoi: plan.aoi.clone(),
         known_fires: plan.known_fires.clone(),
         known_buffer_m: plan.known_buffer_m,
+        exclude: plan.exclude.clone(),
+        exclude_buffer_m: plan.exclude_buffer_m,
         roads: plan.roads.clone(),
         water: plan.water.clone(),
         buildings: plan.buildings.clone(),

@@ -94,6 +94,9 @@ struct SceneRecord {
     footprint: Option<[f64; 4]>,
     /// Zone id → footprint geometry (WGS84) from `fire_zones.geojson`.
     polygons: std::collections::BTreeMap<u64, Value>,
+    /// Zones at known non-fire heat sources (status `excluded` in `fire_zones.geojson`): not
+    /// season zones.
+    excluded: std::collections::BTreeSet<u64>,
 }
 
 fn read_json(path: &Path) -> Result<Value> {
@@ -131,10 +134,16 @@ fn read_scenes(dirs: &[(String, PathBuf)]) -> Result<Vec<SceneRecord>> {
                     ]
                 })
             });
-        let polygons = read_json(&dir.join("fire_zones.geojson"))
+        let features = read_json(&dir.join("fire_zones.geojson"))
             .ok()
             .and_then(|v| v["features"].as_array().cloned())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let excluded = features
+            .iter()
+            .filter(|f| f["properties"]["status"].as_str() == Some("excluded"))
+            .filter_map(|f| f["properties"]["zone_id"].as_u64())
+            .collect();
+        let polygons = features
             .into_iter()
             .filter_map(|f| Some((f["properties"]["zone_id"].as_u64()?, f["geometry"].clone())))
             .collect();
@@ -144,6 +153,7 @@ fn read_scenes(dirs: &[(String, PathBuf)]) -> Result<Vec<SceneRecord>> {
             detection,
             footprint,
             polygons,
+            excluded,
         });
     }
     // Acquisition order; ties by id, so the result does not depend on directory order.
@@ -158,6 +168,9 @@ fn zones_of(scenes: &[SceneRecord]) -> Vec<Zone> {
             let (Some(lon), Some(lat)) = (f(&z["centroid_lon"]), f(&z["centroid_lat"])) else {
                 continue;
             };
+            if z["id"].as_u64().is_some_and(|id| s.excluded.contains(&id)) {
+                continue;
+            }
             let mut props = z.as_object().cloned().unwrap_or_default();
             props.insert("scene_id".into(), json!(s.id));
             props.insert(
@@ -427,6 +440,7 @@ mod tests {
             detection: json!({"zones": zones, "scene": {"acquisition_date": date}}),
             footprint: Some([100.0, 30.0, 101.0, 31.0]),
             polygons: Default::default(),
+            excluded: Default::default(),
         }
     }
 

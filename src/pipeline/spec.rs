@@ -24,6 +24,13 @@ pub struct PipelineSpec {
     /// An anomaly within this distance (m) of a known zone is `known` (default 100 m).
     #[serde(default)]
     pub known_buffer_m: Option<f64>,
+    /// Known non-fire heat sources (refineries, power plants, flares; optional): anomalies near
+    /// them are `excluded`.
+    #[serde(default)]
+    pub exclude: Option<PathBuf>,
+    /// An anomaly within this distance (m) of an excluded site is `excluded` (default 100 m).
+    #[serde(default)]
+    pub exclude_buffer_m: Option<f64>,
     /// Asset layers for the hazard context (optional).
     #[serde(default)]
     pub roads: Option<PathBuf>,

@@ -379,7 +379,8 @@ pub const RISK_CLASSES: [(&str, [u8; 3]); 4] = [
 ];
 
 /// Fire zones, rule-based on `risk_class` (fill colour) and `status` (outline: `new` solid
-/// dark red, `known` dashed blue); anything else grey.
+/// dark red, `known` dashed blue); anything else, such as `excluded` (a known non-fire heat
+/// source, `--exclude`), grey.
 pub fn fire_zones() -> Vec<El> {
     let mut rules = Vec::new();
     for (class, [r, g, b]) in RISK_CLASSES {
@@ -403,7 +404,7 @@ pub fn fire_zones() -> Vec<El> {
     }
     rules.push(Rule {
         filter: "ELSE".into(),
-        label: "other".into(),
+        label: "excluded or other".into(),
         symbol: fill(
             &rules.len().to_string(),
             [180, 180, 180, 160],

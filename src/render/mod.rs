@@ -11,6 +11,6 @@ pub mod thermal;
 pub use image::Rgba8Image;
 pub use ortho::{Composite, DEFAULT_ORTHO_STRETCH, OrthoStretch, brovey, pan_band, render_rgb};
 pub use palette::{Palette, palette_index};
-pub use quicklook::{QUICKLOOK_MAX_PX, downsample, quicklook_factor};
-pub use stretch::{Range, Stretch, band_stretches, percentiles, robust_range};
+pub use quicklook::{QUICKLOOK_MAX_PX, downsample, quicklook_factor, reduced_georef};
+pub use stretch::{Range, Sampler, Stretch, band_stretches, percentiles, robust_range};
 pub use thermal::{RangeChoice, render_thermal, thermal_range};

@@ -13,6 +13,16 @@ pub fn quicklook_factor(width: usize, height: usize, max_px: usize) -> usize {
     width.max(height).div_ceil(max_px.max(1)).max(1)
 }
 
+/// The grid of an image reduced by `factor`: same origin, pixel size times `factor`.
+pub fn reduced_georef(georef: &Georef, factor: usize) -> Georef {
+    let g = georef.transform.0;
+    let f = factor as f64;
+    Georef {
+        transform: GeoTransform([g[0], g[1] * f, g[2] * f, g[3], g[4] * f, g[5] * f]),
+        ..georef.clone()
+    }
+}
+
 /// `img` reduced by `factor`: each output pixel covers a `factor × factor` block (the last
 /// row and column of blocks may be partial and are averaged over the pixels they hold). Colours
 /// are alpha-weighted means (transparent pixels do not darken the edges), alpha is the mean
@@ -22,13 +32,7 @@ pub fn downsample(img: &Rgba8Image, factor: usize) -> Rgba8Image {
         return img.clone();
     }
     let (w, h) = (img.width.div_ceil(factor), img.height.div_ceil(factor));
-    let g = img.georef.transform.0;
-    let f = factor as f64;
-    let georef = Georef {
-        transform: GeoTransform([g[0], g[1] * f, g[2] * f, g[3], g[4] * f, g[5] * f]),
-        ..img.georef.clone()
-    };
-    let mut out = Rgba8Image::transparent(w, h, georef);
+    let mut out = Rgba8Image::transparent(w, h, reduced_georef(&img.georef, factor));
     for row in 0..h {
         for col in 0..w {
             let mut sum = [0u64; 4];

@@ -65,12 +65,60 @@ impl Range {
 /// value is valid.
 pub fn percentiles(values: impl Iterator<Item = f32> + Clone, ps: &[f64]) -> Option<Vec<f64>> {
     let n = values.clone().filter(|v| !v.is_nan()).count();
-    if n == 0 {
-        return None;
+    let mut sampler = Sampler::new(n);
+    sampler.push(values);
+    sampler.percentiles(ps)
+}
+
+/// The row-major subsample of [`percentiles`], fed in pieces (strips of a raster read one at a
+/// time, top to bottom): the same values in the same order, so the same percentiles, without
+/// holding the raster. `n_valid` is the number of valid values of the whole raster (a first
+/// pass counts them).
+#[derive(Debug, Clone)]
+pub struct Sampler {
+    step: usize,
+    seen: usize,
+    sample: Vec<f32>,
+}
+
+impl Sampler {
+    pub fn new(n_valid: usize) -> Self {
+        let step = n_valid.div_ceil(MAX_SAMPLES).max(1);
+        Self {
+            step,
+            seen: 0,
+            sample: Vec::with_capacity(n_valid.min(MAX_SAMPLES)),
+        }
     }
-    let step = n.div_ceil(MAX_SAMPLES).max(1);
-    let mut sample: Vec<f32> = values.filter(|v| !v.is_nan()).step_by(step).collect();
-    Some(ps.iter().map(|&p| percentile_of(&mut sample, p)).collect())
+
+    /// Takes every `step`-th valid value of `values`, continuing the count of earlier pieces.
+    pub fn push(&mut self, values: impl Iterator<Item = f32>) {
+        for v in values.filter(|v| !v.is_nan()) {
+            if self.seen.is_multiple_of(self.step) {
+                self.sample.push(v);
+            }
+            self.seen += 1;
+        }
+    }
+
+    /// The `p`-th percentiles of the sample; `None` when no value was valid.
+    pub fn percentiles(mut self, ps: &[f64]) -> Option<Vec<f64>> {
+        if self.sample.is_empty() {
+            return None;
+        }
+        Some(
+            ps.iter()
+                .map(|&p| percentile_of(&mut self.sample, p))
+                .collect(),
+        )
+    }
+
+    /// The robust range ([`robust_range`]) of the sample.
+    pub fn robust_range(self) -> Option<Range> {
+        let (lo, hi) = ROBUST_PERCENTILES;
+        let p = self.percentiles(&[lo, hi])?;
+        Some(range_of(p[0], p[1]))
+    }
 }
 
 /// Percentile `p` of `v` (no NaN), numpy's linear method; reorders `v`.
@@ -94,14 +142,18 @@ fn percentile_of(v: &mut [f32], p: f64) -> f64 {
 pub fn robust_range(values: impl Iterator<Item = f32> + Clone) -> Option<Range> {
     let (lo, hi) = ROBUST_PERCENTILES;
     let p = percentiles(values, &[lo, hi])?;
-    let (min, max) = (p[0], p[1]);
+    Some(range_of(p[0], p[1]))
+}
+
+/// `[min, max]`, widened by `1e-6·max(|min|, 1)` when flat.
+fn range_of(min: f64, max: f64) -> Range {
     if max > min {
-        Some(Range { min, max })
+        Range { min, max }
     } else {
-        Some(Range {
+        Range {
             min,
             max: min + 1e-6 * min.abs().max(1.0),
-        })
+        }
     }
 }
 
@@ -199,6 +251,44 @@ mod tests {
         assert!(r.max > 289.0 && r.max < 290.0, "{r:?}");
         let flat = robust_range([300.0f32; 4].iter().copied()).unwrap();
         assert!(flat.max > flat.min);
+    }
+
+    #[test]
+    fn a_sampler_fed_in_strips_takes_the_whole_raster_subsample() {
+        // 4.5 M values with NaN holes: more than MAX_SAMPLES valid, so every 2nd valid value
+        // is used. Expected: the 2nd and 98th percentiles of that subsample taken directly
+        // (`step_by(2)` over the valid values), fed here in strips of uneven length.
+        let v: Vec<f32> = (0..4_500_000u32)
+            .map(|i| {
+                if i % 97 == 0 {
+                    f32::NAN
+                } else {
+                    ((i.wrapping_mul(2_654_435_761) >> 8) % 100_000) as f32 * 0.001
+                }
+            })
+            .collect();
+        let n = v.iter().filter(|x| !x.is_nan()).count();
+        assert!(n > MAX_SAMPLES);
+        let mut direct: Vec<f32> = v
+            .iter()
+            .copied()
+            .filter(|x| !x.is_nan())
+            .step_by(2)
+            .collect();
+        let expect = [
+            percentile_of(&mut direct, 2.0),
+            percentile_of(&mut direct, 98.0),
+        ];
+        let mut s = Sampler::new(n);
+        for piece in v.chunks(700_001) {
+            s.push(piece.iter().copied());
+        }
+        let got = s.clone().percentiles(&[2.0, 98.0]).unwrap();
+        assert_eq!(got, expect);
+        assert_eq!(got, percentiles(v.iter().copied(), &[2.0, 98.0]).unwrap());
+        let r = s.robust_range().unwrap();
+        assert_eq!((r.min, r.max), (expect[0], expect[1]));
+        assert!(Sampler::new(0).robust_range().is_none());
     }
 
     #[test]

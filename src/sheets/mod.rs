@@ -142,7 +142,14 @@ fn is_sheet_file(name: &str) -> bool {
 fn plan_jobs(inputs: &read::DirInputs, opts: &SheetOptions, lang: i18n::Lang) -> Result<Vec<Job>> {
     let data = &inputs.data;
     let layout = page_layout(opts.width_mm, opts.height_mm);
-    let zone_refs: Vec<ZoneRef> = data.zones.iter().map(|z| z.zone.clone()).collect();
+    // Zones at known non-fire heat sources (`--exclude`) get no sheet of their own; they are
+    // still drawn on the sheets that cover them.
+    let zone_refs: Vec<ZoneRef> = data
+        .zones
+        .iter()
+        .filter(|z| z.status.as_deref() != Some("excluded"))
+        .map(|z| z.zone.clone())
+        .collect();
     let known_refs: Vec<KnownRef> = data
         .known
         .iter()

@@ -14,8 +14,8 @@ use super::layout::MapView;
 use super::select::{Extent, RiskClass, ZoneRef};
 use super::svg::{Hotspot, MapImage, Palette, Rings, ThermalLegend};
 use crate::error::{Error, Result};
-use crate::io::{VectorFeature, polygons_of, raster_info, read_band, read_features};
-use crate::raster::Georef;
+use crate::io::{BlockReader, VectorFeature, polygons_of, raster_info, read_features};
+use crate::raster::{Georef, PixelWindow};
 
 /// What an output directory holds for the sheets.
 #[derive(Debug)]
@@ -178,22 +178,37 @@ fn zones_of(rec: &serde_json::Value, path: &Path) -> Result<Vec<ZoneData>> {
 }
 
 /// Bounding box of the processed pixels of `anomaly.tif` (value ≠ 255), else the whole grid.
+/// Read in strips of about 64 MiB, so memory does not grow with the raster.
 fn data_extent(path: &Path) -> Result<Extent> {
-    let r = read_band::<u8>(path, 1)?;
-    let (rows, cols) = r.data.dim();
+    data_extent_in(path, None)
+}
+
+/// [`data_extent`] with strips of `strip_rows` rows (`None`: about 64 MiB).
+fn data_extent_in(path: &Path, strip_rows: Option<usize>) -> Result<Extent> {
+    let reader = BlockReader::open(path, 1)?;
+    let (rows, cols) = reader.shape();
+    let strip = strip_rows.unwrap_or((64usize << 20) / cols.max(1)).max(1);
     let (mut r0, mut c0, mut r1, mut c1) = (usize::MAX, usize::MAX, 0, 0);
-    for ((row, col), &v) in r.data.indexed_iter() {
-        if v != 255 {
-            r0 = r0.min(row);
-            r1 = r1.max(row);
-            c0 = c0.min(col);
-            c1 = c1.max(col);
+    for row0 in (0..rows).step_by(strip) {
+        let w = PixelWindow {
+            row0,
+            col0: 0,
+            rows: strip.min(rows - row0),
+            cols,
+        };
+        for ((row, col), &v) in reader.read::<u8>(w)?.data.indexed_iter() {
+            if v != 255 {
+                r0 = r0.min(row0 + row);
+                r1 = r1.max(row0 + row);
+                c0 = c0.min(col);
+                c1 = c1.max(col);
+            }
         }
     }
     if r0 == usize::MAX {
         (r0, c0, r1, c1) = (0, 0, rows.saturating_sub(1), cols.saturating_sub(1));
     }
-    let t = &r.georef.transform;
+    let t = &reader.georef().transform;
     let corners = [
         t.pixel_to_map(r0 as f64, c0 as f64),
         t.pixel_to_map(r0 as f64, (c1 + 1) as f64),
@@ -578,4 +593,40 @@ fn resample_onto_view(
         png: encode_png(rgba, tw, th, path)?,
         extent: e,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raster::{GeoTransform, Raster, Unit};
+    use ndarray::Array2;
+
+    #[test]
+    fn data_extent_is_the_same_in_any_strips() {
+        // 50 x 37 grid, 30 m pixels from (1000, 5000): processed pixels (≠ 255) at rows 11–38,
+        // columns 4–30, the rest 255. Expected footprint: x 1000 + 4·30 = 1120 to
+        // 1000 + 31·30 = 1930, y 5000 − 39·30 = 3830 to 5000 − 11·30 = 4670.
+        let mut data = Array2::from_elem((50, 37), 255u8);
+        data[[11, 20]] = 0;
+        data[[38, 9]] = 3;
+        data[[25, 4]] = 1;
+        data[[30, 30]] = 0;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("anomaly.tif");
+        let raster = Raster {
+            data,
+            georef: Georef {
+                transform: GeoTransform([1000.0, 30.0, 0.0, 5000.0, 0.0, -30.0]),
+                crs_wkt: String::new(),
+                epsg: None,
+            },
+            nodata: Some(255.0),
+            unit: Unit::Dn,
+        };
+        crate::io::write_cog(&raster, &path, &Default::default()).unwrap();
+        let expect = Extent::new(1120.0, 3830.0, 1930.0, 4670.0);
+        for strip in [None, Some(1), Some(7), Some(11), Some(50), Some(64)] {
+            assert_eq!(data_extent_in(&path, strip).unwrap(), expect, "{strip:?}");
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod products;
 mod read_dn;
 pub mod render;
 mod swir;
+mod thermal_map;
 
 pub use accuracy::{
     Score, TABLE_HEADER, scene_validity, score_background, score_generated, score_scene, table_row,

@@ -34,6 +34,10 @@ pub struct DetectJob {
     pub known_fires: Option<PathBuf>,
     /// An anomaly within this distance (m) of a known zone is `known`.
     pub known_buffer_m: f64,
+    /// Known non-fire heat sources (`--exclude`): anomalies near them are `excluded`.
+    pub exclude: Option<PathBuf>,
+    /// An anomaly within this distance (m) of an excluded site is `excluded`.
+    pub exclude_buffer_m: f64,
     pub roads: Option<PathBuf>,
     pub water: Option<PathBuf>,
     pub buildings: Option<PathBuf>,
@@ -242,13 +246,20 @@ fn vector_products(job: &DetectJob, det: &mut SceneDetection) -> Result<Option<V
     let (a, scenes, risk) = (job, &job.scenes[..], &job.risk);
     let g = det.georef.clone();
     if g.crs_wkt.is_empty() && g.epsg.is_none() {
-        let given = [&a.known_fires, &a.roads, &a.water, &a.buildings, &a.aoi]
-            .iter()
-            .any(|p| p.is_some());
+        let given = [
+            &a.known_fires,
+            &a.exclude,
+            &a.roads,
+            &a.water,
+            &a.buildings,
+            &a.aoi,
+        ]
+        .iter()
+        .any(|p| p.is_some());
         if given {
             return Err(Error::Usage(
-                "the input grid has no CRS: --known-fires, --roads, --water, --buildings and \
-                 --aoi cannot be placed on it"
+                "the input grid has no CRS: --known-fires, --exclude, --roads, --water, \
+                 --buildings and --aoi cannot be placed on it"
                     .into(),
             ));
         }
@@ -263,6 +274,14 @@ fn vector_products(job: &DetectJob, det: &mut SceneDetection) -> Result<Option<V
             let (inv, w) = io::read_known_fires(p, &g, a.known_buffer_m)?;
             warnings.extend(w);
             Some(inv)
+        }
+        None => None,
+    };
+    let exclusions = match &a.exclude {
+        Some(p) => {
+            let (e, w) = io::read_exclusions(p, &g, a.exclude_buffer_m)?;
+            warnings.extend(w);
+            Some(e)
         }
         None => None,
     };
@@ -286,6 +305,7 @@ fn vector_products(job: &DetectJob, det: &mut SceneDetection) -> Result<Option<V
     let inputs = VectorInputs {
         sources: &sources,
         inventory: inventory.as_ref(),
+        exclusions: exclusions.as_ref(),
         assets: &assets,
         risk,
         aoi: aoi.as_ref(),

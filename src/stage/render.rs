@@ -296,17 +296,10 @@ fn stage_thermal(
         );
         return Ok(());
     }
-    let bt: Raster<f32> = io::read_band(&bt_path, 1)?;
-    let range = render::thermal_range(&bt.data, opts.range)
-        .ok_or_else(|| Error::input(&bt_path, "no valid pixel: cannot choose a colour range"))?;
-    let img = render::render_thermal(&bt, range, opts.palette);
-    staging.files.push(io::stage_rgba_cog(
-        &img,
-        &dir.join("thermal_map.tif"),
-        true,
-        &["red", "green", "blue", "alpha"],
-    )?);
-    stage_quicklook(&img, &dir.join("thermal_map.png"), staging)?;
+    // Streamed in strips: memory does not grow with the raster (`stage::thermal_map`).
+    let map = super::thermal_map::stage_thermal_map(&bt_path, dir, opts.range, opts.palette)?;
+    staging.files.extend(map.staged);
+    let range = map.range;
     let info = ThermalMapInfo {
         min_k: range.min,
         max_k: range.max,

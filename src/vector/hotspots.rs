@@ -112,6 +112,8 @@ pub struct Hotspot {
     pub daynight: Option<char>,
     /// Known-fire status: `Some((id, name))` of the known zone it lies in or near.
     pub known: Option<(String, Option<String>)>,
+    /// `Some((id, name))` of the known non-fire heat source (`--exclude`) it lies in or near.
+    pub excluded: Option<(String, Option<String>)>,
 }
 
 /// Acquisitions behind the detections: the thermal scene and the OLI scene used by `swir`
@@ -211,6 +213,7 @@ pub fn hotspots(
                 scene,
                 daynight: day.map(|d| if d { 'D' } else { 'N' }),
                 known: None,
+                excluded: None,
             })
         })
         .collect()
@@ -244,6 +247,8 @@ pub const HOTSPOT_FIELDS: &[Field] = &[
     field("status", FieldType::String),
     field("known_zone_id", FieldType::String),
     field("known_zone_name", FieldType::String),
+    field("excluded_site_id", FieldType::String),
+    field("excluded_site_name", FieldType::String),
 ];
 
 /// The `version` column: the seamfire release that produced the detection.
@@ -280,16 +285,23 @@ impl Hotspot {
             Value::Str(self.scene.scene_id.clone()),
             Value::Int(self.row as i64),
             Value::Int(self.col as i64),
-            Value::Str(status(self.known.is_some()).into()),
+            Value::Str(status(self.known.is_some(), self.excluded.is_some()).into()),
             Value::opt_str(self.known.as_ref().map(|k| k.0.as_str())),
             Value::opt_str(self.known.as_ref().and_then(|k| k.1.as_deref())),
+            Value::opt_str(self.excluded.as_ref().map(|k| k.0.as_str())),
+            Value::opt_str(self.excluded.as_ref().and_then(|k| k.1.as_deref())),
         ]
     }
 }
 
-/// `known` or `new`.
-pub fn status(known: bool) -> &'static str {
-    if known { "known" } else { "new" }
+/// `excluded` (near a known non-fire heat source, `--exclude`), else `known` (near a known
+/// burning zone) or `new`. Exclusion wins: the user listed the site as not a fire.
+pub fn status(known: bool, excluded: bool) -> &'static str {
+    match (known, excluded) {
+        (_, true) => "excluded",
+        (true, false) => "known",
+        (false, false) => "new",
+    }
 }
 
 #[cfg(test)]

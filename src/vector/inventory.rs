@@ -41,6 +41,31 @@ pub fn rect_distance(a: &Rect<f64>, b: &Rect<f64>) -> f64 {
     dx.hypot(dy)
 }
 
+/// The geometry of `geoms` nearest to `g` among those within `buffer_m` of it (distance 0 when
+/// they intersect), as `(index, distance_m)`; ties go to the one listed first. `rects` are the
+/// bounding rectangles of `geoms`, used to skip the far ones.
+pub fn nearest_within(
+    geoms: &[Geometry<f64>],
+    rects: &[Option<Rect<f64>>],
+    buffer_m: f64,
+    g: &Geometry<f64>,
+) -> Option<(usize, f64)> {
+    let rect = g.bounding_rect()?;
+    let mut best: Option<(usize, f64)> = None;
+    for (i, (zg, r)) in geoms.iter().zip(rects).enumerate() {
+        let Some(r) = r else { continue };
+        let lower = rect_distance(&rect, r);
+        if lower > buffer_m || best.is_some_and(|(_, d)| lower >= d) {
+            continue;
+        }
+        let d = Euclidean.distance(g, zg);
+        if d <= buffer_m && best.is_none_or(|(_, b)| d < b) {
+            best = Some((i, d));
+        }
+    }
+    best
+}
+
 impl Inventory {
     pub fn new(zones: Vec<KnownZone>, buffer_m: f64, source: String) -> Inventory {
         let rects = zones.iter().map(|z| z.geometry.bounding_rect()).collect();
@@ -60,20 +85,7 @@ impl Inventory {
     /// The known zone nearest to `g` among those within `buffer_m` of it (distance 0 when
     /// they intersect), as `(index, distance_m)`; ties go to the zone listed first.
     pub fn nearest(&self, g: &Geometry<f64>) -> Option<(usize, f64)> {
-        let rect = g.bounding_rect()?;
-        let mut best: Option<(usize, f64)> = None;
-        for (i, (zg, r)) in self.geoms.iter().zip(&self.rects).enumerate() {
-            let Some(r) = r else { continue };
-            let lower = rect_distance(&rect, r);
-            if lower > self.buffer_m || best.is_some_and(|(_, d)| lower >= d) {
-                continue;
-            }
-            let d = Euclidean.distance(g, zg);
-            if d <= self.buffer_m && best.is_none_or(|(_, b)| d < b) {
-                best = Some((i, d));
-            }
-        }
-        best
+        nearest_within(&self.geoms, &self.rects, self.buffer_m, g)
     }
 
     /// Id and name of zone `i`.

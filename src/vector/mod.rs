@@ -4,6 +4,7 @@
 //! live in `io`.
 
 pub mod csv_out;
+pub mod exclude;
 pub mod geojson_out;
 pub mod hazard;
 pub mod hotspots;
@@ -14,6 +15,7 @@ pub mod risk;
 pub mod table;
 pub mod zones;
 
+pub use exclude::{ExcludedSite, Exclusions};
 pub use hazard::{AssetKind, AssetLayer, Assets};
 pub use hotspots::{HOTSPOT_FIELDS, Hotspot, SceneInfo, Sources};
 pub use inventory::{Inventory, KNOWN_ZONE_FIELDS, KnownZone, KnownZoneReport};

@@ -25,6 +25,8 @@ pub type LonLat<'f> = &'f dyn Fn(&[(f64, f64)]) -> Result<Vec<(f64, f64)>>;
 pub struct VectorInputs<'a> {
     pub sources: &'a Sources,
     pub inventory: Option<&'a Inventory>,
+    /// Known non-fire heat sources (`--exclude`).
+    pub exclusions: Option<&'a super::Exclusions>,
     pub assets: &'a Assets,
     pub risk: &'a RiskParams,
     /// The AOI in the native CRS (known zones are clipped to it for reporting).
@@ -37,21 +39,32 @@ pub struct StatusCounts {
     pub total: usize,
     pub known: usize,
     pub new: usize,
+    /// Near a known non-fire heat source (`--exclude`).
+    pub excluded: usize,
 }
 
 impl StatusCounts {
-    fn of(known: impl Iterator<Item = bool>) -> StatusCounts {
+    fn of<'a>(statuses: impl Iterator<Item = &'a str>) -> StatusCounts {
         let mut c = StatusCounts::default();
-        for k in known {
+        for s in statuses {
             c.total += 1;
-            if k {
-                c.known += 1;
-            } else {
-                c.new += 1;
+            match s {
+                "known" => c.known += 1,
+                "excluded" => c.excluded += 1,
+                _ => c.new += 1,
             }
         }
         c
     }
+}
+
+/// The exclusion layer part of the run summary (`--exclude`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExclusionSummary {
+    pub file: String,
+    pub buffer_m: f64,
+    /// Sites in the file.
+    pub sites: usize,
 }
 
 /// The inventory part of the run summary.
@@ -102,8 +115,10 @@ pub struct VectorSummary {
     pub hotspot_status: StatusCounts,
     /// Fire zones: known and new.
     pub zone_status: StatusCounts,
-    /// `null` without `--known-fires` (then every anomaly is `new`).
+    /// `null` without `--known-fires` (then every anomaly is `new` or `excluded`).
     pub known_fires: Option<InventorySummary>,
+    /// `null` without `--exclude`.
+    pub exclude: Option<ExclusionSummary>,
     pub assets: Vec<AssetSummary>,
     pub risk: RiskSummary,
 }
@@ -191,12 +206,12 @@ pub fn build(det: &SceneDetection, inp: &VectorInputs, lonlat: LonLat) -> Result
         inp.sources,
         det.day,
     );
-    if let Some(inv) = inp.inventory {
-        for h in &mut hs {
-            h.known = inv
-                .nearest(&Geometry::Point(Point::new(h.x, h.y)))
-                .map(|(i, _)| inv.label(i));
+    for h in &mut hs {
+        let p = Geometry::Point(Point::new(h.x, h.y));
+        if let Some(inv) = inp.inventory {
+            h.known = inv.nearest(&p).map(|(i, _)| inv.label(i));
         }
+        h.excluded = inp.exclusions.and_then(|e| e.site_near(&p));
     }
     let hotspot_lonlat = hs
         .iter()
@@ -235,6 +250,7 @@ pub fn build(det: &SceneDetection, inp: &VectorInputs, lonlat: LonLat) -> Result
             perimeter_m: perimeter(&geometry),
             geometry,
             known: known.and_then(|i| inp.inventory.map(|inv| inv.label(i))),
+            excluded: inp.exclusions.and_then(|e| e.site_near(&g)),
             dist_road_m: dists[0].1,
             dist_water_m: dists[1].1,
             dist_building_m: dists[2].1,
@@ -269,8 +285,16 @@ pub fn build(det: &SceneDetection, inp: &VectorInputs, lonlat: LonLat) -> Result
         } += 1;
     }
     let summary = VectorSummary {
-        hotspot_status: StatusCounts::of(hs.iter().map(|h| h.known.is_some())),
-        zone_status: StatusCounts::of(zones.iter().map(|z| z.known.is_some())),
+        hotspot_status: StatusCounts::of(
+            hs.iter()
+                .map(|h| super::hotspots::status(h.known.is_some(), h.excluded.is_some())),
+        ),
+        zone_status: StatusCounts::of(zones.iter().map(|z| z.status())),
+        exclude: inp.exclusions.map(|e| ExclusionSummary {
+            file: e.source.clone(),
+            buffer_m: e.buffer_m,
+            sites: e.sites.len(),
+        }),
         known_fires: match (inp.inventory, &known_zones) {
             (Some(inv), Some(k)) => Some(InventorySummary {
                 file: inv.source.clone(),

@@ -18,6 +18,8 @@ pub struct ZoneFeature {
     pub perimeter_m: f64,
     /// Known zone `(id, name)` the zone lies in or near.
     pub known: Option<(String, Option<String>)>,
+    /// `Some((id, name))` of the known non-fire heat source (`--exclude`) it lies in or near.
+    pub excluded: Option<(String, Option<String>)>,
     pub dist_road_m: Option<f64>,
     pub dist_water_m: Option<f64>,
     pub dist_building_m: Option<f64>,
@@ -63,6 +65,8 @@ pub const ZONE_FIELDS: &[Field] = &[
     field("status", FieldType::String),
     field("known_zone_id", FieldType::String),
     field("known_zone_name", FieldType::String),
+    field("excluded_site_id", FieldType::String),
+    field("excluded_site_name", FieldType::String),
     field("dist_road_m", FieldType::Real),
     field("dist_water_m", FieldType::Real),
     field("dist_building_m", FieldType::Real),
@@ -82,6 +86,11 @@ fn single(v: f64) -> Value {
 }
 
 impl ZoneFeature {
+    /// `excluded`, `known` or `new` (`hotspots::status`).
+    pub fn status(&self) -> &'static str {
+        super::hotspots::status(self.known.is_some(), self.excluded.is_some())
+    }
+
     /// Values in [`ZONE_FIELDS`] order.
     pub fn values(&self) -> Vec<Value> {
         let z = &self.zone;
@@ -112,9 +121,11 @@ impl ZoneFeature {
             Value::real(z.bbox_map[1]),
             Value::real(z.bbox_map[2]),
             Value::real(z.bbox_map[3]),
-            Value::Str(super::hotspots::status(self.known.is_some()).into()),
+            Value::Str(self.status().into()),
             Value::opt_str(self.known.as_ref().map(|k| k.0.as_str())),
             Value::opt_str(self.known.as_ref().and_then(|k| k.1.as_deref())),
+            Value::opt_str(self.excluded.as_ref().map(|k| k.0.as_str())),
+            Value::opt_str(self.excluded.as_ref().and_then(|k| k.1.as_deref())),
             Value::opt_real(self.dist_road_m),
             Value::opt_real(self.dist_water_m),
             Value::opt_real(self.dist_building_m),

@@ -1,0 +1,223 @@
+//! The thermal map (`thermal_map.tif` and its quicklook `thermal_map.png`) streamed from
+//! `bt.tif` in strips of full rows, so that memory does not grow with the raster: a strip is
+//! read, coloured (`render::render_thermal`), written into the streamed RGBA COG and reduced
+//! into the quicklook (at most [`QUICKLOOK_MAX_PX`] on the long side). A robust colour range
+//! takes two passes first: one counting the valid pixels, one taking the row-major subsample
+//! (`render::Sampler`). Strips hold a multiple of the quicklook factor in rows, so every
+//! quicklook block lies in one strip and the files are those of the whole-raster path (tested).
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::io::{self, BlockReader, Staged, StreamedRgbaCog};
+use crate::raster::{PixelWindow, Raster};
+use crate::render::{
+    self, Palette, QUICKLOOK_MAX_PX, Range, RangeChoice, Rgba8Image, Sampler, downsample,
+    quicklook_factor, reduced_georef, render_thermal,
+};
+
+/// Working memory aimed at per strip: 4 bytes of temperature and 4 of colour per pixel.
+const STRIP_BYTES: usize = 32 << 20;
+
+/// The staged thermal map files and the colour range used.
+#[derive(Debug)]
+pub struct ThermalMap {
+    pub range: Range,
+    pub staged: Vec<Staged>,
+}
+
+/// Stages `thermal_map.tif` and `thermal_map.png` (+ world file, aux.xml) in `dir` from the
+/// temperature raster `bt_path`.
+pub fn stage_thermal_map(
+    bt_path: &Path,
+    dir: &Path,
+    choice: RangeChoice,
+    palette: Palette,
+) -> Result<ThermalMap> {
+    stage_with(bt_path, dir, choice, palette, None, QUICKLOOK_MAX_PX)
+}
+
+/// Rows per strip for `cols` columns: about [`STRIP_BYTES`], a multiple of `factor`.
+fn strip_rows(cols: usize, factor: usize) -> usize {
+    let rows = (STRIP_BYTES / (cols.max(1) * 8)).max(1);
+    (rows / factor).max(1) * factor
+}
+
+fn strips(shape: (usize, usize), rows: usize) -> impl Iterator<Item = PixelWindow> {
+    (0..shape.0)
+        .step_by(rows.max(1))
+        .map(move |r0| PixelWindow {
+            row0: r0,
+            col0: 0,
+            rows: rows.min(shape.0 - r0),
+            cols: shape.1,
+        })
+}
+
+/// [`stage_thermal_map`] with the strip height (`None`: [`strip_rows`]) and the quicklook size
+/// as parameters, for the tests.
+fn stage_with(
+    bt_path: &Path,
+    dir: &Path,
+    choice: RangeChoice,
+    palette: Palette,
+    rows: Option<usize>,
+    quicklook_max_px: usize,
+) -> Result<ThermalMap> {
+    let reader = BlockReader::open(bt_path, 1)?;
+    let shape = reader.shape();
+    let factor = quicklook_factor(shape.1, shape.0, quicklook_max_px);
+    let rows = rows.map_or_else(|| strip_rows(shape.1, factor), |r| r.max(1) * factor);
+    let read = |w: PixelWindow| reader.read::<f32>(w);
+    let range = match choice {
+        RangeChoice::Fixed(r) => r,
+        RangeChoice::Robust => {
+            let mut n_valid = 0;
+            for w in strips(shape, rows) {
+                n_valid += read(w)?.data.iter().filter(|v| !v.is_nan()).count();
+            }
+            let mut sampler = Sampler::new(n_valid);
+            for w in strips(shape, rows) {
+                sampler.push(read(w)?.data.iter().copied());
+            }
+            sampler
+                .robust_range()
+                .map(|r| r.rounded_out(render::thermal::RANGE_STEP_K))
+                .ok_or_else(|| {
+                    Error::input(bt_path, "no valid pixel: cannot choose a colour range")
+                })?
+        }
+    };
+    let georef = reader.georef().clone();
+    let tif = dir.join("thermal_map.tif");
+    let mut cog = StreamedRgbaCog::create(
+        &tif,
+        shape,
+        &georef,
+        true,
+        &["red", "green", "blue", "alpha"],
+    )?;
+    let mut quick = Rgba8Image::transparent(
+        shape.1.div_ceil(factor),
+        shape.0.div_ceil(factor),
+        reduced_georef(&georef, factor),
+    );
+    for w in strips(shape, rows) {
+        let t: Raster<f32> = read(w)?;
+        let img = render_thermal(&t, range, palette);
+        cog.write_rows(w.row0, &img)?;
+        let small = downsample(&img, factor);
+        let at = (w.row0 / factor) * quick.width * 4;
+        quick.data[at..at + small.data.len()].copy_from_slice(&small.data);
+    }
+    let mut staged = vec![cog.finish()?];
+    staged.extend(io::stage_png_quicklook(
+        &quick,
+        &dir.join("thermal_map.png"),
+    )?);
+    Ok(ThermalMap { range, staged })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raster::{GeoTransform, Georef, Unit};
+    use ndarray::Array2;
+
+    fn bt(dir: &Path) -> std::path::PathBuf {
+        let srs = gdal::spatial_ref::SpatialRef::from_epsg(32648).unwrap();
+        // 533 x 700 (no multiple of any strip or tile), NaN corner and column, a hot spot.
+        let data = Array2::from_shape_fn((533, 700), |(r, c)| {
+            if (r < 40 && c < 90) || c == 311 {
+                f32::NAN
+            } else {
+                let hot = if (r as i32 - 300).pow(2) + (c as i32 - 420).pow(2) < 64 {
+                    60.0
+                } else {
+                    0.0
+                };
+                285.0 + 10.0 * ((c as f32 / 70.0).sin() * (r as f32 / 50.0).cos()) + hot
+            }
+        });
+        let path = dir.join("bt.tif");
+        let raster = Raster {
+            data,
+            georef: Georef {
+                transform: GeoTransform([500_000.0, 30.0, 0.0, 4_400_000.0, 0.0, -30.0]),
+                crs_wkt: srs.to_wkt().unwrap(),
+                epsg: Some(32648),
+            },
+            nodata: Some(f64::NAN),
+            unit: Unit::Kelvin,
+        };
+        io::write_cog(&raster, &path, &Default::default()).unwrap();
+        path
+    }
+
+    /// The whole-raster path: read all of bt.tif, range, colour, write, reduce.
+    fn whole(bt: &Path, dir: &Path, choice: RangeChoice, max_px: usize) -> Range {
+        let t: Raster<f32> = io::read_band(bt, 1).unwrap();
+        let range = render::thermal_range(&t.data, choice).unwrap();
+        let img = render_thermal(&t, range, Palette::Inferno);
+        io::stage_rgba_cog(
+            &img,
+            &dir.join("thermal_map.tif"),
+            true,
+            &["red", "green", "blue", "alpha"],
+        )
+        .unwrap()
+        .commit()
+        .unwrap();
+        let f = quicklook_factor(img.width, img.height, max_px);
+        for s in
+            io::stage_png_quicklook(&downsample(&img, f), &dir.join("thermal_map.png")).unwrap()
+        {
+            s.commit().unwrap();
+        }
+        range
+    }
+
+    #[test]
+    fn streamed_thermal_map_equals_the_whole_raster_map() {
+        let tmp = tempfile::tempdir().unwrap();
+        let bt = bt(tmp.path());
+        let fixed = RangeChoice::Fixed(Range::new(280.0, 320.0).unwrap());
+        // (range, strip rows in quicklook blocks, quicklook size): factor 1 and factor 3
+        // (700 / 256 → 3, strips of 3·37 = 111 rows), robust and fixed ranges.
+        for (n, (choice, rows, max_px)) in [
+            (RangeChoice::Robust, 37, 4096),
+            (RangeChoice::Robust, 37, 256),
+            (fixed, 50, 256),
+            (RangeChoice::Robust, 1000, 256),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let a = tmp.path().join(format!("whole{n}"));
+            let b = tmp.path().join(format!("streamed{n}"));
+            std::fs::create_dir_all(&a).unwrap();
+            std::fs::create_dir_all(&b).unwrap();
+            let expect = whole(&bt, &a, choice, max_px);
+            let got = stage_with(&bt, &b, choice, Palette::Inferno, Some(rows), max_px).unwrap();
+            assert_eq!(got.range, expect, "case {n}");
+            for s in got.staged {
+                s.commit().unwrap();
+            }
+            for f in [
+                "thermal_map.tif",
+                "thermal_map.png",
+                "thermal_map.pgw",
+                "thermal_map.png.aux.xml",
+            ] {
+                let (x, y) = (std::fs::read(a.join(f)), std::fs::read(b.join(f)));
+                assert_eq!(x.is_ok(), y.is_ok(), "case {n}: {f}");
+                assert!(x.is_ok() || f.ends_with(".pgw"), "case {n}: no {f}");
+                if let (Ok(x), Ok(y)) = (x, y) {
+                    assert!(x == y, "case {n}: {f} differs");
+                }
+            }
+        }
+        assert!(strip_rows(40_000, 10).is_multiple_of(10) && strip_rows(40_000, 10) >= 10);
+        assert_eq!(strip_rows(700, 1), (32 << 20) / (700 * 8));
+    }
+}

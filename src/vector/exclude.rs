@@ -1,0 +1,90 @@
+//! Known non-fire heat sources (`--exclude`): refineries, power plants, steel works, gas flares,
+//! kilns. An anomaly within `buffer_m` of one is reported with status `excluded`: it stays in
+//! the hotspots and fire-zone layers (never silently dropped, as FIRMS keeps its static and
+//! industrial sources with their own type), but it is not a new anomaly, not a map sheet and
+//! not a report line. Geometry in the scene's native projected CRS (metres).
+
+use geo::{BoundingRect, Geometry, Rect};
+
+use super::inventory::nearest_within;
+
+/// One excluded site (points, lines or polygons).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExcludedSite {
+    pub id: String,
+    pub name: Option<String>,
+    pub geometry: Geometry<f64>,
+}
+
+/// The exclusion layer and its buffer.
+#[derive(Debug, Clone)]
+pub struct Exclusions {
+    pub sites: Vec<ExcludedSite>,
+    pub buffer_m: f64,
+    /// The file the sites came from.
+    pub source: String,
+    rects: Vec<Option<Rect<f64>>>,
+    geoms: Vec<Geometry<f64>>,
+}
+
+impl Exclusions {
+    pub fn new(sites: Vec<ExcludedSite>, buffer_m: f64, source: String) -> Exclusions {
+        let rects = sites.iter().map(|s| s.geometry.bounding_rect()).collect();
+        let geoms = sites.iter().map(|s| s.geometry.clone()).collect();
+        Exclusions {
+            sites,
+            buffer_m,
+            source,
+            rects,
+            geoms,
+        }
+    }
+
+    /// `(id, name)` of the nearest site within `buffer_m` of `g`, if any.
+    pub fn site_near(&self, g: &Geometry<f64>) -> Option<(String, Option<String>)> {
+        nearest_within(&self.geoms, &self.rects, self.buffer_m, g).map(|(i, _)| {
+            let s = &self.sites[i];
+            (s.id.clone(), s.name.clone())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Point, polygon};
+
+    fn layer(buffer_m: f64) -> Exclusions {
+        Exclusions::new(
+            vec![
+                ExcludedSite {
+                    id: "refinery".into(),
+                    name: Some("Refinery".into()),
+                    geometry: Geometry::Polygon(polygon![
+                        (x: 0.0, y: 0.0), (x: 100.0, y: 0.0), (x: 100.0, y: 100.0), (x: 0.0, y: 100.0)
+                    ]),
+                },
+                ExcludedSite {
+                    id: "flare".into(),
+                    name: None,
+                    geometry: Geometry::Point(Point::new(1000.0, 0.0)),
+                },
+            ],
+            buffer_m,
+            "sites.geojson".into(),
+        )
+    }
+
+    #[test]
+    fn anomalies_inside_or_within_the_buffer_are_excluded() {
+        let l = layer(50.0);
+        let at = |x: f64, y: f64| l.site_near(&Geometry::Point(Point::new(x, y)));
+        assert_eq!(at(50.0, 50.0).unwrap().0, "refinery", "inside the polygon");
+        // 149 m east of the polygon's edge at x = 100: 49 m < 50 m buffer.
+        assert_eq!(at(149.0, 50.0).unwrap().0, "refinery");
+        assert_eq!(at(151.0, 50.0), None, "51 m from the polygon");
+        // A point site: distances to the point itself (3-4-5 triangle: 50 m).
+        assert_eq!(at(1030.0, 40.0).unwrap(), ("flare".to_string(), None));
+        assert_eq!(at(1030.0, 41.0), None);
+    }
+}
