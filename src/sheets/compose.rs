@@ -253,6 +253,7 @@ pub fn zone_line(z: &ZoneData, lang: Lang) -> String {
         parts.push(match s.as_str() {
             "known" => t(lang, "status_known").to_string(),
             "new" => t(lang, "status_new").to_string(),
+            "excluded" => t(lang, "status_excluded").to_string(),
             other => other.to_string(),
         });
     }
