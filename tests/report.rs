@@ -299,29 +299,116 @@ fn pdf_text_has_the_zone_table_in_both_languages() {
     assert!(!zh.contains("Known burning zones"));
 }
 
-#[test]
-fn atlas_has_one_page_per_sheet_and_contents() {
-    let s = season();
+/// The atlas's pages as `docs/report.md` describes them, from every `maps/sheets.json`: per
+/// scene (summary order) each overview, then one page per zone (a thermal sheet and its
+/// orthophoto twin share the stem before `_thermal`/`_ortho`). Each page's sheet titles.
+fn atlas_plan(s: &Season) -> Vec<Vec<String>> {
     let summary = json(&s.out.join("season_summary.json"));
-    let mut sheets = 0;
+    let mut plan = Vec::new();
     for sc in summary["scenes"].as_array().unwrap() {
         let idx = json(
             &s.out
                 .join(sc["scene_id"].as_str().unwrap())
                 .join("maps/sheets.json"),
         );
-        sheets += idx["sheets"].as_array().unwrap().len();
+        let sheets = idx["sheets"].as_array().unwrap();
+        let title = |x: &Value| x["title"].as_str().unwrap().to_string();
+        for o in sheets.iter().filter(|x| x["kind"] == "overview") {
+            plan.push(vec![title(o)]);
+        }
+        let mut stems: Vec<(String, Vec<String>)> = Vec::new();
+        for x in sheets.iter().filter(|x| x["kind"] != "overview") {
+            let svg = x["svg"].as_str().unwrap();
+            let kind = x["kind"].as_str().unwrap();
+            let stem = svg.trim_end_matches(&format!("_{kind}.svg")).to_string();
+            match stems.iter_mut().find(|(s, _)| *s == stem) {
+                Some((_, titles)) => titles.push(title(x)),
+                None => stems.push((stem, vec![title(x)])),
+            }
+        }
+        plan.extend(stems.into_iter().map(|(_, t)| t));
     }
-    let contents = seamfire::report::layout::contents_pages(sheets);
+    plan
+}
+
+/// Lines of a contents page of the atlas (`docs/report.md`).
+const CONTENTS_LINES: usize = 44;
+
+#[test]
+fn atlas_has_one_page_per_zone_pair_and_overview_and_contents() {
+    let s = season();
+    let plan = atlas_plan(s);
+    let pairs = plan.iter().filter(|p| p.len() == 2).count();
+    assert!(pairs > 0, "the day scene has thermal and orthophoto sheets");
+    let contents = plan.len().div_ceil(CONTENTS_LINES).max(1);
+    for name in ["atlas.pdf", "atlas.zh-CN.pdf"] {
+        let atlas = s.out.join(name);
+        assert_eq!(pages(&atlas), contents + plan.len(), "{name}");
+    }
     let atlas = s.out.join("atlas.pdf");
-    assert_eq!(pages(&atlas), sheets + contents);
-    // The contents page lists page numbers; sheet pages keep their text (vector, not images).
-    let text = poppler("pdftotext", &["-f", "1", "-l", "1"], &atlas);
-    assert!(text.contains("Overview"), "{text}");
-    let last = pages(&atlas).to_string();
-    let tail = poppler("pdftotext", &["-f", &last, "-l", &last], &atlas);
-    assert!(tail.contains(&format!("{last} / {last}")), "{tail}");
-    assert!(tail.contains("Landsat data courtesy"), "{tail}");
+    let page = |n: usize| {
+        let n = n.to_string();
+        poppler("pdftotext", &["-f", &n, "-l", &n], &atlas)
+    };
+    for p in 1..=contents {
+        assert!(page(p).contains("Contents of the atlas"), "page {p}");
+    }
+    // Every page after the contents shows the sheets of its plan entry (vector: their text is
+    // text), a pair's two sheets on the same page.
+    let total = pages(&atlas);
+    for (i, titles) in plan.iter().enumerate() {
+        let n = contents + i + 1;
+        let text = page(n).replace('\n', " ");
+        assert!(!text.contains("Contents of the atlas"), "page {n}");
+        for t in titles {
+            assert!(text.contains(t.as_str()), "page {n}: {t}\n{text}");
+        }
+        assert!(text.contains(&format!("Page {n} / {total}")), "page {n}");
+    }
+    let first = page(1);
+    assert!(first.contains("Overview"), "{first}");
+    let last = page(total);
+    assert!(last.contains("Landsat data courtesy"), "{last}");
+}
+
+#[test]
+fn chinese_atlas_has_chinese_sheet_labels() {
+    let s = season();
+    let zh = poppler("pdftotext", &[], &s.out.join("atlas.zh-CN.pdf"));
+    let en = poppler("pdftotext", &[], &s.out.join("atlas.pdf"));
+    // Fixed labels of the sheets (titles, legend, scale bar, north arrow, notes, credit).
+    for (zh_label, en_label) in [
+        ("热红外", "thermal infrared"),
+        ("正射影像", "orthophoto"),
+        ("已知燃烧区", "known burning zone"),
+        ("无数据 / 景外", "no data / outside the scene"),
+        ("比例尺 1:", "scale 1:"),
+        ("坐标网：", "Grid: "),
+        ("亮温", "Brightness temperature"),
+        ("总览图", "Overview"),
+        ("美国地质调查局", "U.S. Geological Survey"),
+    ] {
+        assert!(zh.contains(zh_label), "zh: {zh_label}");
+        assert!(!zh.contains(en_label), "zh still has {en_label}");
+        assert!(en.contains(en_label), "en: {en_label}");
+    }
+    // Zone names and ids stay as they are.
+    let known = json(&s.data.join("known_fires.geojson"));
+    for f in known["features"].as_array().unwrap() {
+        for key in ["id", "name"] {
+            if let Some(v) = f["properties"][key].as_str() {
+                assert!(zh.contains(v), "zh atlas: {v}");
+            }
+        }
+    }
+    // The Chinese report shows the Chinese sheets too.
+    let report = poppler("pdftotext", &[], &s.out.join("report.zh-CN.pdf"));
+    assert!(report.contains("比例尺 1:") && !report.contains("scale 1:"));
+    // The English sheets in maps/ stay English.
+    let summary = json(&s.out.join("season_summary.json"));
+    let scene = summary["scenes"][0]["scene_id"].as_str().unwrap();
+    let svg = std::fs::read_to_string(s.out.join(scene).join("maps/overview.svg")).unwrap();
+    assert!(svg.contains("Overview") && !svg.contains("总览图"));
 }
 
 struct Local(HashMap<String, Value>);
@@ -396,6 +483,11 @@ fn stac_catalog_validates() {
     );
     assert!(collection["assets"]["season_zones"]["href"] == "./season.geojson");
     assert!(collection["assets"]["atlas"].is_object());
+    assert_eq!(
+        collection["assets"]["atlas_zh"]["href"], "./atlas.zh-CN.pdf",
+        "{}",
+        collection["assets"]
+    );
     let items: Vec<&str> = collection["links"]
         .as_array()
         .unwrap()

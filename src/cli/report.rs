@@ -11,13 +11,13 @@ pub struct ReportArgs {
     /// A season output root (with season_summary.json) or one scene output directory.
     pub root: PathBuf,
     /// Report language(s): `en`, `zh-CN`, or both (`--lang en --lang zh-CN`). English files are
-    /// `report.*`, Chinese `report.zh-CN.*`.
+    /// `report.*` and `atlas.pdf`, Chinese `report.zh-CN.*` and `atlas.zh-CN.pdf`.
     #[arg(long, value_enum, default_values_t = vec![Lang::En])]
     pub lang: Vec<Lang>,
     /// Skip report.pdf (HTML and CSV only).
     #[arg(long)]
     pub no_pdf: bool,
-    /// Skip atlas.pdf.
+    /// Skip the atlas (atlas.pdf, atlas.zh-CN.pdf).
     #[arg(long)]
     pub no_atlas: bool,
     /// Skip the STAC catalog.

@@ -41,6 +41,9 @@ th { font-size: 7pt; }
 th { background: #f3e3d6; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr:nth-child(even) td { background: #faf7f4; }
+/* The scene table has 16 columns: smaller type so that it stays within the page. */
+table.t-scenes { font-size: 6.6pt; }
+table.t-scenes th { font-size: 6.2pt; }
 .facts td:first-child { width: 45mm; font-weight: bold; background: #f7f0ea; }
 figure { margin: 3mm 0; page-break-inside: avoid; break-inside: avoid; }
 figure img { width: 100%; border: 1px solid #999; }

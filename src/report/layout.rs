@@ -1,8 +1,8 @@
 //! Page layout of the PDFs as SVG text (pure): the report flowed onto A4 portrait pages
 //! (headings, wrapped paragraphs, tables that shrink their type to fit and repeat their header
-//! on a new page, map sheets as nested vector images), and the atlas's contents pages and page
-//! numbers. Text widths are estimated (0.6 em per Latin character, 1 em per CJK character,
-//! slightly wide for DejaVu Sans), so lines never overflow.
+//! on a new page, map sheets as nested vector images); the atlas's pages are in
+//! [`super::atlas`]. Text widths are estimated (0.6 em per Latin character, 1 em per CJK
+//! character, slightly wide for DejaVu Sans), so lines never overflow.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::html::{CITATIONS, esc, known_zones_on, limitations};
 use super::i18n::{Lang, fill};
-use super::model::{Report, RunData, Seen, Sheets};
+use super::model::{Report, Seen, Sheets};
 use super::pdf::Page;
 use super::tables::{self, Table};
 
@@ -21,6 +21,9 @@ const M: f64 = 15.0;
 const BOTTOM: f64 = 280.0;
 const BODY: f64 = 3.2;
 const LEAD: f64 = 1.35;
+
+/// Bold type is about this much wider than regular (DejaVu Sans Bold).
+const BOLD: f64 = 1.1;
 
 fn is_wide(c: char) -> bool {
     matches!(c, '\u{2e80}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}')
@@ -48,9 +51,66 @@ pub fn text_width(s: &str, size: f64) -> f64 {
     s.chars().map(advance).sum::<f64>() * size
 }
 
-/// Greedy line breaking at spaces, and between any two characters of a word too long for a line
-/// (CJK text has no spaces).
+/// Full-width punctuation that never starts a line (it stays with what precedes it).
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '）' | '，' | '。' | '、' | '：' | '；' | '！' | '？' | '」' | '』' | '》' | '】'
+    )
+}
+
+/// Full-width punctuation that never ends a line (it stays with what follows it).
+fn is_opening(c: char) -> bool {
+    matches!(c, '（' | '「' | '『' | '《' | '【')
+}
+
+/// Pieces of `word` a line never breaks inside (unless one is wider than the line): each CJK
+/// character on its own, runs of other characters whole (numbers, Latin words, `ΔT`), opening
+/// punctuation joined to the next piece and closing punctuation to the previous one.
+fn units(word: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut run = String::new();
+    let mut open = String::new();
+    for c in word.chars() {
+        if is_closing(c) {
+            match out.last_mut() {
+                Some(last) if run.is_empty() && open.is_empty() => last.push(c),
+                _ => {
+                    if run.is_empty() {
+                        run = std::mem::take(&mut open);
+                    }
+                    run.push(c);
+                }
+            }
+        } else if is_opening(c) {
+            if !run.is_empty() {
+                out.push(std::mem::take(&mut run));
+            }
+            open.push(c);
+        } else if is_wide(c) {
+            if !run.is_empty() {
+                out.push(std::mem::take(&mut run));
+            }
+            out.push(std::mem::take(&mut open) + &c.to_string());
+        } else {
+            if run.is_empty() {
+                run = std::mem::take(&mut open);
+            }
+            run.push(c);
+        }
+    }
+    run.push_str(&open);
+    if !run.is_empty() {
+        out.push(run);
+    }
+    out
+}
+
+/// Greedy line breaking at spaces, and in text without spaces (CJK) between characters but
+/// not inside numbers or Latin words; a piece too long for a line breaks between any two
+/// characters.
 pub fn wrap(s: &str, size: f64, width: f64) -> Vec<String> {
+    let fits = |t: &str| text_width(t, size) <= width + 1e-6;
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in s.split(' ') {
@@ -59,19 +119,33 @@ pub fn wrap(s: &str, size: f64, width: f64) -> Vec<String> {
         } else {
             format!("{line} {word}")
         };
-        if text_width(&candidate, size) <= width + 1e-6 {
+        if fits(&candidate) {
             line = candidate;
             continue;
         }
-        if !line.is_empty() {
+        // CJK text continues the line; anything else starts a new one.
+        let mut sep = if line.is_empty() { "" } else { " " };
+        if !word.chars().any(is_wide) && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
+            sep = "";
         }
-        for c in word.chars() {
-            line.push(c);
-            if text_width(&line, size) > width + 1e-6 && line.chars().count() > 1 {
-                let last = line.pop().unwrap_or(' ');
+        for u in units(word) {
+            let cand = format!("{line}{sep}{u}");
+            sep = "";
+            if fits(&cand) {
+                line = cand;
+                continue;
+            }
+            if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
-                line.push(last);
+            }
+            for c in u.chars() {
+                line.push(c);
+                if !fits(&line) && line.chars().count() > 1 {
+                    let last = line.pop().unwrap_or(' ');
+                    lines.push(std::mem::take(&mut line));
+                    line.push(last);
+                }
             }
         }
     }
@@ -79,6 +153,25 @@ pub fn wrap(s: &str, size: f64, width: f64) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// Width below which a header's word cannot be wrapped: its widest Latin run, and of a CJK run
+/// at most four characters (longer CJK headers wrap between characters).
+fn header_min_width(h: &str, size: f64) -> f64 {
+    let mut widest: f64 = 0.0;
+    for word in h.split(' ') {
+        let mut cjk = 0.0;
+        for u in units(word) {
+            if u.chars().any(is_wide) {
+                cjk += text_width(&u, size);
+                widest = widest.max(cjk.min(4.0 * size));
+            } else {
+                cjk = 0.0;
+                widest = widest.max(text_width(&u, size));
+            }
+        }
+    }
+    widest
 }
 
 /// The report flowed onto pages.
@@ -168,8 +261,10 @@ impl<'a> Flow<'a> {
     fn table(&mut self, t: &Table) {
         let avail = W - 2.0 * M;
         let pad = 1.0;
-        // Cells never wrap if the type can shrink enough (down to 1.6 mm); headers take the
-        // space left, wrapping between words (or characters) as needed.
+        // Cells never wrap and header words never break if the type can shrink enough (down
+        // to 1.6 mm): every column is as wide as its widest cell and its widest header word
+        // (bold: 10 % wider), headers wrapping between words. Below 1.6 mm the cells keep their
+        // width and the headers share what is left.
         let cell_widths = |size: f64| -> Vec<f64> {
             (0..t.headers.len())
                 .map(|c| {
@@ -184,51 +279,56 @@ impl<'a> Flow<'a> {
         let head_widths = |size: f64| -> Vec<f64> {
             t.headers
                 .iter()
-                .map(|h| {
-                    h.split(' ')
-                        .map(|w| text_width(w, size))
-                        .fold(0.0, f64::max)
-                        + 2.0 * pad
-                })
+                .map(|h| BOLD * header_min_width(h, size) + 2.0 * pad)
                 .collect()
         };
-        let mut size: f64 = 2.4;
-        let sum: f64 = cell_widths(size).iter().sum();
-        if sum > avail {
-            size = (size * (avail - 2.0 * pad * t.headers.len() as f64).max(1.0)
-                / (sum - 2.0 * pad * t.headers.len() as f64).max(1.0))
-            .clamp(1.6, 2.4);
-        }
-        let mut widths = cell_widths(size);
-        let heads = head_widths(size);
-        let spare = avail - widths.iter().sum::<f64>();
-        if spare >= 0.0 {
-            let need: Vec<f64> = heads
+        let both = |size: f64| -> Vec<f64> {
+            cell_widths(size)
                 .iter()
-                .zip(&widths)
-                .map(|(h, w)| (h - w).max(0.0))
-                .collect();
-            let total_need: f64 = need.iter().sum();
-            let share = if total_need > spare {
-                spare / total_need
+                .zip(head_widths(size))
+                .map(|(c, h)| c.max(h))
+                .collect()
+        };
+        let pads = 2.0 * pad * t.headers.len() as f64;
+        let mut size: f64 = 2.4;
+        let sum: f64 = both(size).iter().sum();
+        if sum > avail {
+            // Widths are linear in the size: scale the text part to fit.
+            size = (size * (avail - pads).max(1.0) / (sum - pads).max(1.0)).clamp(1.6, 2.4);
+        }
+        let mut widths = both(size);
+        if widths.iter().sum::<f64>() > avail + 1e-6 {
+            widths = cell_widths(size);
+            let heads = head_widths(size);
+            let spare = avail - widths.iter().sum::<f64>();
+            if spare >= 0.0 {
+                let need: Vec<f64> = heads
+                    .iter()
+                    .zip(&widths)
+                    .map(|(h, w)| (h - w).max(0.0))
+                    .collect();
+                let total_need: f64 = need.iter().sum();
+                let share = if total_need > spare {
+                    spare / total_need
+                } else {
+                    1.0
+                };
+                for (w, n) in widths.iter_mut().zip(&need) {
+                    *w += n * share;
+                }
             } else {
-                1.0
-            };
-            for (w, n) in widths.iter_mut().zip(&need) {
-                *w += n * share;
+                let total: f64 = widths.iter().sum();
+                widths.iter_mut().for_each(|w| *w *= avail / total);
             }
-        } else {
-            let total: f64 = widths.iter().sum();
-            widths.iter_mut().for_each(|w| *w *= avail / total);
         }
         let line_h = size * 1.25;
-        let cells = |row: &[String]| -> Vec<Vec<String>> {
+        let cells = |row: &[String], wide: f64| -> Vec<Vec<String>> {
             row.iter()
                 .zip(&widths)
-                .map(|(c, w)| wrap(c, size, w - 2.0 * pad))
+                .map(|(c, w)| wrap(c, size * wide, w - 2.0 * pad))
                 .collect()
         };
-        let header = cells(&t.headers);
+        let header = cells(&t.headers, BOLD);
         let head_h = header.iter().map(Vec::len).max().unwrap_or(1) as f64 * line_h + 1.2;
         let draw_row = |f: &mut Flow,
                         lines: &[Vec<String>],
@@ -266,7 +366,7 @@ impl<'a> Flow<'a> {
         self.room(head_h + line_h * 2.0);
         draw_row(self, &header, head_h, Some("#f3e3d6"), true);
         for (i, row) in t.rows.iter().enumerate() {
-            let lines = cells(row);
+            let lines = cells(row, 1.0);
             let h = lines.iter().map(Vec::len).max().unwrap_or(1) as f64 * line_h + 1.2;
             if self.y + h > BOTTOM {
                 self.new_page();
@@ -323,7 +423,6 @@ impl<'a> Flow<'a> {
                     svg,
                     width_mm: W as f32,
                     height_mm: H as f32,
-                    overlay: None,
                     bookmarks,
                 }
             })
@@ -598,170 +697,6 @@ pub fn report_pages(
     f.finish(&footer, l.t("page"))
 }
 
-/// One atlas entry: the sheet's SVG path (relative to the root), title, scene id and date.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AtlasEntry {
-    pub svg: String,
-    pub title: String,
-    pub scene: String,
-    pub date: String,
-}
-
-/// The atlas's sheets: per scene (summary order), the overview first, then the zone sheets in
-/// the index's order with each thermal sheet followed by its orthophoto twin.
-pub fn atlas_entries(run: &RunData) -> Vec<AtlasEntry> {
-    let mut out = Vec::new();
-    let order: Vec<String> = run.summary["scenes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s["scene_id"].as_str().map(String::from))
-        .collect();
-    for id in order {
-        let Some(d) = run.scenes.iter().find(|d| d.id == id) else {
-            continue;
-        };
-        let Some(index) = &d.sheets else { continue };
-        let sheets = index["sheets"].as_array().cloned().unwrap_or_default();
-        let prefix = if d.dir.is_empty() {
-            "maps/".to_string()
-        } else {
-            format!("{}/maps/", d.dir)
-        };
-        let date = d.detection["scene"]["acquisition_date"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
-        let entry = |s: &Value| AtlasEntry {
-            svg: format!("{prefix}{}", s["svg"].as_str().unwrap_or("")),
-            title: s["title"].as_str().unwrap_or("").to_string(),
-            scene: id.clone(),
-            date: date.clone(),
-        };
-        let base = |s: &Value| {
-            s["svg"]
-                .as_str()
-                .unwrap_or("")
-                .trim_end_matches(".svg")
-                .trim_end_matches("_thermal")
-                .trim_end_matches("_ortho")
-                .to_string()
-        };
-        for s in sheets.iter().filter(|s| s["kind"] == "overview") {
-            out.push(entry(s));
-        }
-        let mut done = std::collections::BTreeSet::new();
-        for s in sheets.iter().filter(|s| s["kind"] != "overview") {
-            let b = base(s);
-            if !done.insert(b.clone()) {
-                continue;
-            }
-            for kind in ["thermal", "ortho"] {
-                for t in sheets.iter().filter(|t| base(t) == b && t["kind"] == kind) {
-                    out.push(entry(t));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Contents lines per landscape page.
-pub const CONTENTS_LINES: usize = 36;
-
-/// Number of contents pages for `n` sheets.
-pub fn contents_pages(n: usize) -> usize {
-    n.div_ceil(CONTENTS_LINES).max(1)
-}
-
-/// Atlas pages: contents, then one page per sheet (`sheets[i]` = SVG text of `entries[i]`) with
-/// its page number drawn over it.
-pub fn atlas_pages(
-    entries: &[AtlasEntry],
-    sheets: &[String],
-    l: Lang,
-    survey: &str,
-    family: &str,
-) -> Vec<Page> {
-    let (w, h) = (297.0, 210.0);
-    let c = contents_pages(entries.len());
-    let total = c + entries.len();
-    let fam = esc(family);
-    let head = |body: &str| {
-        format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}mm\" height=\"{h}mm\" viewBox=\"0 0 {w} {h}\">{body}</svg>"
-        )
-    };
-    let number = |n: usize| {
-        format!(
-            "<text x=\"{:.1}\" y=\"206.5\" font-size=\"3\" font-family=\"{fam}\" text-anchor=\"middle\" fill=\"#333333\">{}</text>",
-            w / 2.0,
-            esc(&fill(
-                l.t("page"),
-                &[("n", n.to_string()), ("total", total.to_string())]
-            ))
-        )
-    };
-    let mut pages = Vec::new();
-    for p in 0..c {
-        let mut body = format!(
-            "<text x=\"14\" y=\"20\" font-size=\"7\" font-weight=\"bold\" font-family=\"{fam}\" fill=\"#7a1c00\">{} — {}</text><text x=\"14\" y=\"27\" font-size=\"3.6\" font-family=\"{fam}\" fill=\"#555555\">{}</text>",
-            esc(l.t("atlas")),
-            esc(survey),
-            esc(l.t("atlas_contents"))
-        );
-        for (i, e) in entries
-            .iter()
-            .enumerate()
-            .skip(p * CONTENTS_LINES)
-            .take(CONTENTS_LINES)
-        {
-            let y = 36.0 + (i - p * CONTENTS_LINES) as f64 * 4.6;
-            let title = {
-                let mut t = e.title.clone();
-                while text_width(&t, 3.0) > 200.0 && t.chars().count() > 4 {
-                    t.pop();
-                }
-                if t != e.title {
-                    t.push('…');
-                }
-                t
-            };
-            let _ = write!(
-                body,
-                "<text x=\"14\" y=\"{y:.1}\" font-size=\"3\" font-family=\"{fam}\">{} {}</text><text x=\"248\" y=\"{y:.1}\" font-size=\"3\" font-family=\"{fam}\" fill=\"#555555\">{}</text><text x=\"283\" y=\"{y:.1}\" font-size=\"3\" font-family=\"{fam}\" text-anchor=\"end\">{}</text>",
-                i + 1,
-                esc(&title),
-                esc(&e.date),
-                c + i + 1
-            );
-        }
-        body.push_str(&number(p + 1));
-        pages.push(Page {
-            svg: head(&body),
-            width_mm: w as f32,
-            height_mm: h as f32,
-            overlay: None,
-            bookmarks: if p == 0 {
-                vec![l.t("atlas_contents").to_string()]
-            } else {
-                Vec::new()
-            },
-        });
-    }
-    for (i, svg) in sheets.iter().enumerate() {
-        let e = &entries[i];
-        pages.push(Page {
-            svg: svg.clone(),
-            width_mm: w as f32,
-            height_mm: h as f32,
-            overlay: Some(head(&number(c + i + 1))),
-            bookmarks: vec![format!("{} · {}", e.date, e.title)],
-        });
-    }
-    pages
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -778,12 +713,102 @@ mod tests {
         let lines = wrap(zh, 3.0, 30.0);
         assert_eq!(lines.concat(), zh);
         assert!(lines.iter().all(|l| text_width(l, 3.0) <= 30.0));
+        // Numbers inside Chinese text stay whole.
+        let mixed = "面积：≥ 5000.0/20000.0/100000.0 平方米分别得 1/2/3 分，邻近度：最近的道路";
+        let lines = wrap(mixed, 3.0, 60.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert!(
+            lines.iter().all(|l| text_width(l, 3.0) <= 60.0),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("5000.0/20000.0/100000.0")),
+            "{lines:?}"
+        );
+        assert_eq!(lines.concat().replace(' ', ""), mixed.replace(' ', ""));
     }
 
     #[test]
-    fn contents_pages_count() {
-        assert_eq!(contents_pages(0), 1);
-        assert_eq!(contents_pages(CONTENTS_LINES), 1);
-        assert_eq!(contents_pages(CONTENTS_LINES + 1), 2);
+    fn chinese_table_headers_keep_dates_and_short_words_whole() {
+        let headers: Vec<String> = [
+            "编号",
+            "2020-09-07",
+            "2020-09-15",
+            "距建筑物（米）",
+            "最大温差 ΔT（K）",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain((0..10).map(|i| format!("异常面积{i}")))
+        .collect();
+        let rows = vec![
+            (0..headers.len())
+                .map(|i| format!("{i}"))
+                .collect::<Vec<_>>(),
+        ];
+        let t = Table {
+            name: "t",
+            headers,
+            rows,
+        };
+        let mut f = Flow::new("DejaVu Sans");
+        f.table(&t);
+        let bold: Vec<&str> = f
+            .cur
+            .split("<text ")
+            .filter(|s| s.contains("font-weight=\"bold\""))
+            .filter_map(|s| s.split_once('>').map(|(_, r)| r))
+            .filter_map(|s| s.split_once("</text>").map(|(l, _)| l))
+            .collect();
+        for whole in ["编号", "2020-09-07", "2020-09-15", "ΔT"] {
+            assert!(bold.iter().any(|l| l.contains(whole)), "{whole}: {bold:?}");
+        }
+        assert!(bold.iter().all(|l| !l.starts_with('）')), "{bold:?}");
+        assert_eq!(units("ΔT（K）"), ["ΔT", "（K）"]);
+        assert_eq!(units("面积（平方米）"), ["面", "积", "（平", "方", "米）"]);
+        assert_eq!(units("（）"), ["（）"]);
+    }
+
+    #[test]
+    fn table_headers_wrap_between_words_only() {
+        // Fourteen narrow numeric columns with long header words (the scene table's shape).
+        let headers: Vec<String> = (0..14)
+            .map(|i| format!("Anomalous area{i} (m²) Buildings"))
+            .collect();
+        let rows = vec![(0..14).map(|i| format!("{}", 100 + i)).collect::<Vec<_>>()];
+        let t = Table {
+            name: "t",
+            headers: headers.clone(),
+            rows,
+        };
+        let mut f = Flow::new("DejaVu Sans");
+        f.table(&t);
+        let bold: Vec<&str> = f
+            .cur
+            .split("<text ")
+            .filter(|s| s.contains("font-weight=\"bold\""))
+            .filter_map(|s| s.split_once('>').map(|(_, r)| r))
+            .filter_map(|s| s.split_once("</text>").map(|(l, _)| l))
+            .collect();
+        let words: std::collections::BTreeSet<&str> =
+            headers.iter().flat_map(|h| h.split(' ')).collect();
+        assert!(!bold.is_empty());
+        for line in &bold {
+            for w in line.split(' ') {
+                assert!(words.contains(w), "broken header word {w:?} in {line:?}");
+            }
+        }
+        // Every column still fits the page width.
+        let right: f64 = f
+            .cur
+            .split("<rect x=\"")
+            .skip(1)
+            .map(|r| {
+                let x: f64 = r[..r.find('"').unwrap()].parse().unwrap();
+                let w = r.split("width=\"").nth(1).unwrap();
+                x + w[..w.find('"').unwrap()].parse::<f64>().unwrap()
+            })
+            .fold(0.0, f64::max);
+        assert!(right <= W - M + 1e-6, "{right}");
     }
 }

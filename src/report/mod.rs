@@ -1,12 +1,14 @@
 //! The fire-risk assessment report of a run (`seamfire report ROOT`, `report = true` in a
 //! pipeline): `report.html` (self-contained), `report.pdf`, the tables as CSV, and `atlas.pdf`
-//! (every map sheet as a vector page). See `docs/report.md`.
+//! (every map sheet on vector pages, a zone's thermal and orthophoto sheets side by side; one
+//! atlas per language). See `docs/report.md`.
 //!
 //! * [`read`] reads a run's outputs (I/O);
 //! * [`model`] turns them into what the report says, [`tables`] into translated tables,
 //!   [`html`] into the page (pure);
 //! * [`pdf`] lays the same content out on A4 pages and writes PDFs with krilla.
 
+pub mod atlas;
 pub mod html;
 pub mod i18n;
 pub mod layout;
@@ -30,7 +32,7 @@ pub struct ReportOptions {
     pub langs: Vec<Lang>,
     /// Also `report*.pdf`.
     pub pdf: bool,
-    /// Also `atlas.pdf` (in the first language).
+    /// Also the atlas in every language (`atlas.pdf`, `atlas.zh-CN.pdf`).
     pub atlas: bool,
     /// Also the STAC catalog (`catalog.json`, …).
     pub catalog: bool,
@@ -109,16 +111,20 @@ pub fn write_report(root: &Path, opts: &ReportOptions) -> Result<Vec<PathBuf>> {
                 tables::to_csv(&t, lang).as_bytes(),
             )?);
         }
+        // The PDFs of other languages show the map sheets with translated labels too.
+        let translated = if opts.pdf || opts.atlas {
+            pdf::translated_sheets(&run, lang, root)
+        } else {
+            BTreeMap::new()
+        };
         if opts.pdf {
-            let bytes = pdf::report_pdf(&report, lang, root, &root_name)?;
+            let bytes = pdf::report_pdf(&report, lang, root, &root_name, &translated)?;
             staged.push(io::stage_bytes(&root.join(format!("{stem}.pdf")), &bytes)?);
         }
-    }
-    if opts.atlas
-        && let Some(&lang) = opts.langs.first()
-    {
-        let bytes = pdf::atlas_pdf(&run, lang, root)?;
-        staged.push(io::stage_bytes(&root.join("atlas.pdf"), &bytes)?);
+        if opts.atlas {
+            let bytes = pdf::atlas_pdf(&run, lang, root, &translated)?;
+            staged.push(io::stage_bytes(&root.join(pdf::atlas_name(lang)), &bytes)?);
+        }
     }
     // A catalog describes a season root; a single scene directory has none.
     if opts.catalog && run.scenes.iter().any(|s| !s.dir.is_empty()) {

@@ -1,5 +1,5 @@
 //! `report.pdf` and `atlas.pdf` without a browser: every page is an SVG (the report's pages laid
-//! out by [`super::layout`], the atlas's pages are the map sheets themselves), converted to PDF
+//! out by [`super::layout`], the atlas's by [`super::atlas`] around the map sheets), converted to PDF
 //! by krilla-svg with text kept as text (selectable, extractable) and fonts embedded as
 //! subsets. English uses the DejaVu Sans compiled into the binary; Chinese needs a CJK font from
 //! the system (`SEAMFIRE_CJK_FONT=FILE`, or one of [`CJK_FAMILIES`] found by fontconfig paths).
@@ -14,6 +14,7 @@ use krilla::page::PageSettings;
 use krilla_svg::{SurfaceExt, SvgSettings};
 use usvg047 as usvg;
 
+use super::atlas;
 use super::i18n::Lang;
 use super::layout;
 use super::model::{Report, RunData};
@@ -89,8 +90,6 @@ pub struct Page {
     pub svg: String,
     pub width_mm: f32,
     pub height_mm: f32,
-    /// Drawn on top (page numbers of the atlas).
-    pub overlay: Option<String>,
     /// Entries of the PDF's outline (bookmarks) pointing at this page, in order.
     pub bookmarks: Vec<String>,
 }
@@ -134,18 +133,11 @@ pub fn pages_to_pdf(
     doc.set_outline(outline);
     for (i, p) in pages.iter().enumerate() {
         let tree = parse(&p.svg, fonts, &format!("{what} page {}", i + 1))?;
-        let overlay = match &p.overlay {
-            Some(o) => Some(parse(o, fonts, &format!("{what} page {} overlay", i + 1))?),
-            None => None,
-        };
         let size = Size::from_wh(p.width_mm * PT_PER_MM, p.height_mm * PT_PER_MM)
             .ok_or_else(|| Error::Usage(format!("{what}: empty page size")))?;
         let mut page = doc.start_page_with(PageSettings::new(size));
         let mut surface = page.surface();
         surface.draw_svg(&tree, size, SvgSettings::default());
-        if let Some(o) = &overlay {
-            surface.draw_svg(o, size, SvgSettings::default());
-        }
         surface.finish();
         page.finish();
     }
@@ -158,13 +150,23 @@ fn read_text(root: &Path, rel: &str) -> Result<String> {
     std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))
 }
 
-/// `report.pdf` of `lang`.
-pub fn report_pdf(r: &Report, lang: Lang, root: &Path, root_name: &str) -> Result<Vec<u8>> {
+/// `report.pdf` of `lang`; its map sheets from `translated` (by path, see
+/// [`translated_sheets`]), else the files.
+pub fn report_pdf(
+    r: &Report,
+    lang: Lang,
+    root: &Path,
+    root_name: &str,
+    translated: &BTreeMap<String, atlas::SheetText>,
+) -> Result<Vec<u8>> {
     let fonts = fonts(lang)?;
     let mut svgs = BTreeMap::new();
     for p in layout::sheet_svgs(r) {
         if let std::collections::btree_map::Entry::Vacant(e) = svgs.entry(p) {
-            let text = read_text(root, e.key())?;
+            let text = match translated.get(e.key()) {
+                Some(t) => t.svg.clone(),
+                None => read_text(root, e.key())?,
+            };
             e.insert(format!(
                 "data:image/svg+xml;base64,{}",
                 crate::sheets::encode::base64(text.as_bytes())
@@ -176,15 +178,92 @@ pub fn report_pdf(r: &Report, lang: Lang, root: &Path, root_name: &str) -> Resul
     pages_to_pdf(&pages, &fonts, "report.pdf", &title, lang)
 }
 
-/// `atlas.pdf`: contents, then every sheet of every scene.
-pub fn atlas_pdf(run: &RunData, lang: Lang, root: &Path) -> Result<Vec<u8>> {
+/// The atlas file of `lang`: `atlas.pdf` (English), `atlas.zh-CN.pdf`.
+pub fn atlas_name(lang: Lang) -> String {
+    match lang {
+        Lang::En => "atlas.pdf".into(),
+        other => format!("atlas.{}.pdf", other.tag()),
+    }
+}
+
+/// Every map sheet of the run composed again from each scene's outputs with its labels in
+/// `lang`, by path relative to the root (`<scene>/maps/<name>.svg`); none for English (the
+/// files are English). A scene whose sheets cannot be composed again keeps its English
+/// sheets, with a warning.
+pub fn translated_sheets(
+    run: &RunData,
+    lang: Lang,
+    root: &Path,
+) -> BTreeMap<String, atlas::SheetText> {
+    let mut texts = BTreeMap::new();
+    if lang != Lang::En {
+        for d in &run.scenes {
+            if d.sheets.is_none() {
+                continue;
+            }
+            let prefix = if d.dir.is_empty() {
+                "maps/".to_string()
+            } else {
+                format!("{}/maps/", d.dir)
+            };
+            match crate::sheets::compose_in(&root.join(&d.dir), lang) {
+                Ok(sheets) => {
+                    for s in sheets {
+                        texts.insert(
+                            format!("{prefix}{}", s.svg_name),
+                            atlas::SheetText {
+                                title: s.title,
+                                svg: s.svg,
+                            },
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!(
+                    "the {} report and atlas keep the English sheets of scene {}: {e}",
+                    lang.tag(),
+                    d.id
+                ),
+            }
+        }
+    }
+    texts
+}
+
+/// The sheets of the atlas's `items`: `translated` ones, the rest read from the files.
+fn atlas_sheets(
+    items: &[atlas::AtlasItem],
+    translated: &BTreeMap<String, atlas::SheetText>,
+    root: &Path,
+) -> Result<BTreeMap<String, atlas::SheetText>> {
+    let mut texts = translated.clone();
+    for s in items.iter().flat_map(atlas::AtlasItem::sheets) {
+        if !texts.contains_key(&s.svg) {
+            let svg = read_text(root, &s.svg)?;
+            texts.insert(
+                s.svg.clone(),
+                atlas::SheetText {
+                    title: s.title.clone(),
+                    svg,
+                },
+            );
+        }
+    }
+    Ok(texts)
+}
+
+/// The atlas of `lang`: contents, then per scene its overview and one page per zone with its
+/// thermal and orthophoto sheets side by side.
+/// `translated` as for [`report_pdf`].
+pub fn atlas_pdf(
+    run: &RunData,
+    lang: Lang,
+    root: &Path,
+    translated: &BTreeMap<String, atlas::SheetText>,
+) -> Result<Vec<u8>> {
     let fonts = fonts(lang)?;
-    let entries = layout::atlas_entries(run);
-    let sheets = entries
-        .iter()
-        .map(|e| read_text(root, &e.svg))
-        .collect::<Result<Vec<_>>>()?;
-    let pages = layout::atlas_pages(&entries, &sheets, lang, &run.survey, &fonts.family);
+    let items = atlas::atlas_items(run);
+    let texts = atlas_sheets(&items, translated, root)?;
+    let pages = atlas::atlas_pages(&items, &texts, lang, &run.survey, &fonts.family);
     let title = format!("{} — {}", lang.t("atlas"), run.survey);
-    pages_to_pdf(&pages, &fonts, "atlas.pdf", &title, lang)
+    pages_to_pdf(&pages, &fonts, &atlas_name(lang), &title, lang)
 }

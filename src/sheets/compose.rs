@@ -1,6 +1,7 @@
 //! What goes on each sheet (pure): titles, notes, credit, the map view, and the zones, known
 //! zones and hotspots handed to the SVG writer.
 
+use super::i18n::{Lang, t, tf};
 use super::layout::{FONT_SMALL, MapView, PageLayout, text_width};
 use super::select::{Extent, SheetGroup, ZoneRef};
 use super::svg::{Background, Hotspot, KnownShape, MapImage, Rings, SheetContent, ZoneShape};
@@ -75,10 +76,10 @@ impl SheetKind {
         }
     }
 
-    fn title(self) -> &'static str {
+    fn title(self, lang: Lang) -> &'static str {
         match self {
-            Self::Thermal => "thermal infrared",
-            Self::Ortho => "orthophoto",
+            Self::Thermal => t(lang, "kind_thermal"),
+            Self::Ortho => t(lang, "kind_ortho"),
         }
     }
 }
@@ -86,7 +87,7 @@ impl SheetKind {
 /// `Landsat 8 OLI/TIRS`, `Landsat 5 TM`, `Terra ASTER`; the raw names for anything else.
 /// Accepts the product's names (`LANDSAT_8`, `OLI_TIRS`) and the names detection.json files
 /// of seamfire 0.1.0 carried (`Landsat8`, `OliTirs`).
-pub fn sensor_label(mission: &str, sensor: &str) -> String {
+pub fn sensor_label(mission: &str, sensor: &str, lang: Lang) -> String {
     let norm = |s: &str| {
         s.chars()
             .filter(char::is_ascii_alphanumeric)
@@ -114,30 +115,33 @@ pub fn sensor_label(mission: &str, sensor: &str) -> String {
         (false, false) => format!("{m} {s}"),
         (false, true) => m,
         (true, false) => s.to_string(),
-        (true, true) => "generic raster".to_string(),
+        (true, true) => t(lang, "generic_raster").to_string(),
     }
 }
 
 /// The data credit for the mission (the provider's requested wording).
-pub fn credit(scene: &SceneInfo) -> String {
+pub fn credit(scene: &SceneInfo, lang: Lang) -> String {
     if scene.mission.to_ascii_uppercase().starts_with("LANDSAT") {
-        "Landsat data courtesy of the U.S. Geological Survey".into()
+        t(lang, "credit_landsat").into()
     } else if scene.mission.eq_ignore_ascii_case("Terra") {
-        "ASTER data courtesy of NASA/METI/AIST/Japan Space Systems and U.S./Japan ASTER Science Team"
-            .into()
+        t(lang, "credit_aster").into()
     } else {
-        format!("Source: {}", scene.id)
+        tf(lang, "credit_source", &[("id", scene.id.clone())])
     }
 }
 
 /// `seamfire <version>`.
-pub fn maker() -> String {
-    format!("Map: seamfire {}", env!("CARGO_PKG_VERSION"))
+pub fn maker(lang: Lang) -> String {
+    tf(
+        lang,
+        "maker",
+        &[("version", env!("CARGO_PKG_VERSION").to_string())],
+    )
 }
 
 /// `Landsat 8 OLI/TIRS · 2019-08-25 13:53 UTC · LC08_…`.
-pub fn subtitle(scene: &SceneInfo) -> String {
-    let mut parts = vec![sensor_label(&scene.mission, &scene.sensor)];
+pub fn subtitle(scene: &SceneInfo, lang: Lang) -> String {
+    let mut parts = vec![sensor_label(&scene.mission, &scene.sensor, lang)];
     match (&scene.date, &scene.time) {
         (Some(d), Some(t)) if t.len() >= 5 => parts.push(format!("{d} {} UTC", &t[..5])),
         (Some(d), _) => parts.push(d.clone()),
@@ -148,10 +152,14 @@ pub fn subtitle(scene: &SceneInfo) -> String {
 }
 
 /// `3, 7, 12`, or the first eight and a count.
-fn id_list(ids: &[u32]) -> String {
+fn id_list(ids: &[u32], lang: Lang) -> String {
     let shown: Vec<String> = ids.iter().take(8).map(u32::to_string).collect();
     if ids.len() > 8 {
-        format!("{}, \u{2026} ({} zones)", shown.join(", "), ids.len())
+        tf(
+            lang,
+            "id_list_more",
+            &[("ids", shown.join(", ")), ("n", ids.len().to_string())],
+        )
     } else {
         shown.join(", ")
     }
@@ -167,7 +175,7 @@ fn known_label(k: &KnownData) -> String {
 }
 
 /// `Known zone KZ-01 “Name” · fire zones 3, 4 — thermal infrared`.
-pub fn sheet_title(group: &SheetGroup, known: &[KnownData], kind: SheetKind) -> String {
+pub fn sheet_title(group: &SheetGroup, known: &[KnownData], kind: SheetKind, lang: Lang) -> String {
     let mut parts = Vec::new();
     if !group.known_ids.is_empty() {
         let labels: Vec<String> = group
@@ -181,40 +189,56 @@ pub fn sheet_title(group: &SheetGroup, known: &[KnownData], kind: SheetKind) -> 
             })
             .collect();
         let word = if labels.len() == 1 {
-            "Known zone"
+            t(lang, "known_zone")
         } else {
-            "Known zones"
+            t(lang, "known_zones")
         };
         parts.push(format!("{word} {}", labels.join(", ")));
     }
     if !group.zone_ids.is_empty() {
         let word = match (group.known_ids.is_empty(), group.zone_ids.len()) {
-            (true, 1) => "Fire zone",
-            (true, _) => "Fire zones",
-            (false, 1) => "fire zone",
-            (false, _) => "fire zones",
+            (true, 1) => t(lang, "fire_zone_title"),
+            (true, _) => t(lang, "fire_zones_title"),
+            (false, 1) => t(lang, "fire_zone_after"),
+            (false, _) => t(lang, "fire_zones_after"),
         };
-        parts.push(format!("{word} {}", id_list(&group.zone_ids)));
+        parts.push(format!("{word} {}", id_list(&group.zone_ids, lang)));
     }
-    let title = format!("{} \u{2014} {}", parts.join(" \u{b7} "), kind.title());
-    if title.chars().count() <= MAX_TITLE_CHARS || group.zone_ids.len() < 2 {
+    let title = format!("{} \u{2014} {}", parts.join(" \u{b7} "), kind.title(lang));
+    if title_chars(&title) <= MAX_TITLE_CHARS || group.zone_ids.len() < 2 {
         return title;
     }
     // Too long for the page width: count the zones (the notes list them one by one).
     if let Some(last) = parts.last_mut() {
-        *last = format!("{} fire zones", group.zone_ids.len());
+        *last = tf(
+            lang,
+            "n_fire_zones",
+            &[("n", group.zone_ids.len().to_string())],
+        );
     }
-    format!("{} \u{2014} {}", parts.join(" \u{b7} "), kind.title())
+    format!("{} \u{2014} {}", parts.join(" \u{b7} "), kind.title(lang))
 }
 
-/// Longest title that fits the width of an A4 landscape sheet at the title font size.
+/// Longest title that fits the width of an A4 landscape sheet at the title font size, in
+/// Latin characters.
 const MAX_TITLE_CHARS: usize = 72;
 
+/// Length of `s` in Latin characters: a CJK character counts two (it is about 1.6 as wide).
+fn title_chars(s: &str) -> usize {
+    s.chars()
+        .map(|c| if super::layout::is_wide(c) { 2 } else { 1 })
+        .sum()
+}
+
 /// One line per zone of the group: `Zone 12: high risk, 7.7 ha, ΔT 6.1 K, new`.
-pub fn zone_line(z: &ZoneData) -> String {
+pub fn zone_line(z: &ZoneData, lang: Lang) -> String {
     let mut parts = Vec::new();
     if let Some(r) = z.zone.risk {
-        parts.push(format!("{} risk", r.as_str()));
+        parts.push(tf(
+            lang,
+            "risk_of",
+            &[("class", t(lang, r.as_str()).to_string())],
+        ));
     }
     let ha = z.zone.area_m2 / 10_000.0;
     parts.push(if ha >= 10.0 {
@@ -226,9 +250,21 @@ pub fn zone_line(z: &ZoneData) -> String {
         parts.push(format!("\u{394}T {d:.1} K"));
     }
     if let Some(s) = &z.status {
-        parts.push(s.clone());
+        parts.push(match s.as_str() {
+            "known" => t(lang, "status_known").to_string(),
+            "new" => t(lang, "status_new").to_string(),
+            "excluded" => t(lang, "status_excluded").to_string(),
+            other => other.to_string(),
+        });
     }
-    format!("Zone {}: {}", z.zone.id, parts.join(", "))
+    tf(
+        lang,
+        "zone_line",
+        &[
+            ("id", z.zone.id.to_string()),
+            ("parts", parts.join(t(lang, "list_sep"))),
+        ],
+    )
 }
 
 /// Words of `text` wrapped to lines no wider than `width_mm` at the small font.
@@ -247,6 +283,24 @@ pub fn wrap(text: &str, width_mm: f64) -> Vec<String> {
         } else {
             line = candidate;
         }
+        // Chinese has no spaces: a line too wide breaks between characters.
+        if line.chars().any(super::layout::is_wide) {
+            while text_width(&line, FONT_SMALL) > width_mm && line.chars().count() > 1 {
+                let mut head = String::new();
+                for c in line.chars() {
+                    head.push(c);
+                    if text_width(&head, FONT_SMALL) > width_mm {
+                        head.pop();
+                        break;
+                    }
+                }
+                if head.is_empty() {
+                    break;
+                }
+                line = line[head.len()..].to_string();
+                lines.push(head);
+            }
+        }
     }
     if !line.is_empty() {
         lines.push(line);
@@ -255,22 +309,23 @@ pub fn wrap(text: &str, width_mm: f64) -> Vec<String> {
 }
 
 /// Notes common to every sheet: grid, ticks, north.
-fn grid_notes(data: &SheetData) -> Vec<String> {
+fn grid_notes(data: &SheetData, lang: Lang) -> Vec<String> {
     let mut notes = Vec::new();
     if data.crs_label.is_empty() {
-        notes.push("Grid: no CRS; ticks in raster units".to_string());
+        notes.push(t(lang, "grid_none").to_string());
     } else {
-        notes.push(format!("Grid: {}", data.crs_label));
+        notes.push(tf(lang, "grid", &[("crs", data.crs_label.clone())]));
         notes.push(if data.geographic {
-            "Ticks: longitude / latitude, degrees".to_string()
+            t(lang, "ticks_deg").to_string()
         } else {
-            "Ticks: easting / northing, metres".to_string()
+            t(lang, "ticks_m").to_string()
         });
     }
     if let Some(a) = data.north_deg {
-        notes.push(format!(
-            "North arrow: true north ({:.2}\u{b0} from grid north)",
-            a.abs()
+        notes.push(tf(
+            lang,
+            "north_note",
+            &[("deg", format!("{:.2}", a.abs()))],
         ));
     }
     notes
@@ -325,7 +380,9 @@ fn shapes(data: &SheetData, view: &MapView) -> (Vec<ZoneShape>, Vec<KnownShape>)
 }
 
 /// A zone sheet.
+#[allow(clippy::too_many_arguments)]
 pub fn sheet_content(
+    lang: Lang,
     data: &SheetData,
     layout: PageLayout,
     view: MapView,
@@ -348,11 +405,15 @@ pub fn sheet_content(
         .filter_map(|id| data.known.iter().find(|k| &k.id == id))
     {
         let seen = match k.detected {
-            Some(true) => ": anomalies detected",
-            Some(false) => ": no anomaly detected",
+            Some(true) => t(lang, "seen_yes"),
+            Some(false) => t(lang, "seen_no"),
             None => "",
         };
-        notes.push(format!("Known zone {}{seen}", known_label(k)));
+        notes.push(tf(
+            lang,
+            "known_note",
+            &[("label", known_label(k)), ("seen", seen.to_string())],
+        ));
     }
     let members: Vec<&ZoneData> = group
         .zone_ids
@@ -361,22 +422,23 @@ pub fn sheet_content(
         .collect();
     let max_lines = 8;
     for z in members.iter().take(max_lines) {
-        notes.push(zone_line(z));
+        notes.push(zone_line(z, lang));
     }
     if members.len() > max_lines {
-        notes.push(format!(
-            "\u{2026} and {} more zones",
-            members.len() - max_lines
+        notes.push(tf(
+            lang,
+            "more_zones",
+            &[("n", (members.len() - max_lines).to_string())],
         ));
     }
     notes.push(String::new());
-    notes.extend(grid_notes(data));
+    notes.extend(grid_notes(data, lang));
     let width = layout.panel.w - 2.0;
     SheetContent {
         layout,
         view,
-        title: sheet_title(group, &data.known, kind),
-        subtitle: subtitle(&data.scene),
+        title: sheet_title(group, &data.known, kind, lang),
+        subtitle: subtitle(&data.scene, lang),
         background,
         image,
         zones,
@@ -388,13 +450,15 @@ pub fn sheet_content(
         metres_per_unit: data.metres_per_unit,
         north_deg: data.north_deg,
         notes: wrap_all(notes, width),
-        credit: credit(&data.scene),
-        maker: maker(),
+        credit: credit(&data.scene, lang),
+        maker: maker(lang),
+        lang,
     }
 }
 
 /// The overview sheet: every zone labelled, the zone sheets' extents outlined.
 pub fn overview_content(
+    lang: Lang,
     data: &SheetData,
     layout: PageLayout,
     view: MapView,
@@ -407,33 +471,43 @@ pub fn overview_content(
     for z in &data.zones {
         per_class[z.zone.risk.map_or(4, |r| r as usize)] += 1;
     }
-    let mut notes = vec![format!(
-        "{} fire zones, {} known zones, {} zone sheets",
-        data.zones.len(),
-        data.known.len(),
-        sheet_frames.len()
+    let mut notes = vec![tf(
+        lang,
+        "overview_counts",
+        &[
+            ("zones", data.zones.len().to_string()),
+            ("known", data.known.len().to_string()),
+            ("sheets", sheet_frames.len().to_string()),
+        ],
     )];
     if per_class[4] < data.zones.len() {
-        notes.push(format!(
-            "Risk: {} extreme, {} high, {} moderate, {} low",
-            per_class[3], per_class[2], per_class[1], per_class[0]
+        notes.push(tf(
+            lang,
+            "risk_counts",
+            &[
+                ("extreme", per_class[3].to_string()),
+                ("high", per_class[2].to_string()),
+                ("moderate", per_class[1].to_string()),
+                ("low", per_class[0].to_string()),
+            ],
         ));
     }
     notes.push(String::new());
-    notes.extend(grid_notes(data));
+    notes.extend(grid_notes(data, lang));
     let width = layout.panel.w - 2.0;
+    let counts = [
+        ("zones", data.zones.len().to_string()),
+        ("known", data.known.len().to_string()),
+    ];
     let title = match data.known.len() {
-        0 => format!("Overview \u{2014} {} fire zones", data.zones.len()),
-        k => format!(
-            "Overview \u{2014} {} fire zones, {k} known zones",
-            data.zones.len()
-        ),
+        0 => tf(lang, "overview_title", &counts),
+        _ => tf(lang, "overview_title_known", &counts),
     };
     SheetContent {
         layout,
         view,
         title,
-        subtitle: subtitle(&data.scene),
+        subtitle: subtitle(&data.scene, lang),
         background,
         image,
         zones,
@@ -445,8 +519,9 @@ pub fn overview_content(
         metres_per_unit: data.metres_per_unit,
         north_deg: data.north_deg,
         notes: wrap_all(notes, width),
-        credit: credit(&data.scene),
-        maker: maker(),
+        credit: credit(&data.scene, lang),
+        maker: maker(lang),
+        lang,
     }
 }
 
@@ -457,23 +532,38 @@ mod tests {
 
     #[test]
     fn labels_and_titles() {
-        assert_eq!(sensor_label("Landsat8", "OliTirs"), "Landsat 8 OLI/TIRS");
         assert_eq!(
-            sensor_label("Landsat9", "OliTirs"),
+            sensor_label("Landsat8", "OliTirs", Lang::En),
+            "Landsat 8 OLI/TIRS"
+        );
+        assert_eq!(
+            sensor_label("Landsat9", "OliTirs", Lang::En),
             "Landsat 9 OLI-2/TIRS-2"
         );
-        assert_eq!(sensor_label("Landsat7", "EtmPlus"), "Landsat 7 ETM+");
-        assert_eq!(sensor_label("Terra", "Aster"), "Terra ASTER");
-        assert_eq!(sensor_label("Generic", "Generic"), "generic raster");
-        assert_eq!(sensor_label("LANDSAT_8", "OLI_TIRS"), "Landsat 8 OLI/TIRS");
         assert_eq!(
-            sensor_label("LANDSAT_9", "OLI_TIRS"),
+            sensor_label("Landsat7", "EtmPlus", Lang::En),
+            "Landsat 7 ETM+"
+        );
+        assert_eq!(sensor_label("Terra", "Aster", Lang::En), "Terra ASTER");
+        assert_eq!(
+            sensor_label("Generic", "Generic", Lang::En),
+            "generic raster"
+        );
+        assert_eq!(
+            sensor_label("LANDSAT_8", "OLI_TIRS", Lang::En),
+            "Landsat 8 OLI/TIRS"
+        );
+        assert_eq!(
+            sensor_label("LANDSAT_9", "OLI_TIRS", Lang::En),
             "Landsat 9 OLI-2/TIRS-2"
         );
-        assert_eq!(sensor_label("LANDSAT_7", "ETM"), "Landsat 7 ETM+");
-        assert_eq!(sensor_label("LANDSAT_5", "TM"), "Landsat 5 TM");
-        assert_eq!(sensor_label("TERRA", "ASTER"), "Terra ASTER");
-        assert_eq!(sensor_label("GENERIC", "GENERIC"), "generic raster");
+        assert_eq!(sensor_label("LANDSAT_7", "ETM", Lang::En), "Landsat 7 ETM+");
+        assert_eq!(sensor_label("LANDSAT_5", "TM", Lang::En), "Landsat 5 TM");
+        assert_eq!(sensor_label("TERRA", "ASTER", Lang::En), "Terra ASTER");
+        assert_eq!(
+            sensor_label("GENERIC", "GENERIC", Lang::En),
+            "generic raster"
+        );
         let scene = SceneInfo {
             id: "x".into(),
             product_id: Some("LC08_X".into()),
@@ -483,10 +573,10 @@ mod tests {
             time: Some("13:53:10.8714120Z".into()),
         };
         assert_eq!(
-            subtitle(&scene),
+            subtitle(&scene, Lang::En),
             "Landsat 8 OLI/TIRS \u{b7} 2019-08-25 13:53 UTC \u{b7} LC08_X"
         );
-        assert!(credit(&scene).contains("U.S. Geological Survey"));
+        assert!(credit(&scene, Lang::En).contains("U.S. Geological Survey"));
         let group = SheetGroup {
             stem: "known_KZ-01".into(),
             known_ids: vec!["KZ-01".into()],
@@ -501,7 +591,7 @@ mod tests {
             detected: Some(true),
         }];
         assert_eq!(
-            sheet_title(&group, &known, SheetKind::Thermal),
+            sheet_title(&group, &known, SheetKind::Thermal, Lang::En),
             "Known zone KZ-01 \u{201c}Old pit\u{201d} \u{b7} fire zones 3, 4 \u{2014} thermal infrared"
         );
         let group = SheetGroup {
@@ -510,7 +600,7 @@ mod tests {
             ..group
         };
         assert_eq!(
-            sheet_title(&group, &known, SheetKind::Ortho),
+            sheet_title(&group, &known, SheetKind::Ortho, Lang::En),
             "Fire zones 1, 2, 3, 4, 5, 6, 7, 8, \u{2026} (10 zones) \u{2014} orthophoto"
         );
         // A long known-zone name and many zones: the zone list becomes a count.
@@ -523,7 +613,7 @@ mod tests {
             zone_ids: (2..=20).collect(),
             ..group
         };
-        let title = sheet_title(&group, &long, SheetKind::Ortho);
+        let title = sheet_title(&group, &long, SheetKind::Ortho, Lang::En);
         assert!(
             title.ends_with("\u{b7} 19 fire zones \u{2014} orthophoto"),
             "{title}"
@@ -541,9 +631,37 @@ mod tests {
             status: Some("new".into()),
         };
         assert_eq!(
-            zone_line(&z),
+            zone_line(&z, Lang::En),
             "Zone 12: high risk, 7.7 ha, \u{394}T 6.1 K, new"
         );
+        assert_eq!(
+            zone_line(&z, Lang::ZhCn),
+            "火区 12：高风险，7.7 ha，\u{394}T 6.1 K，新"
+        );
+        assert_eq!(sensor_label("Generic", "Generic", Lang::ZhCn), "通用栅格");
+    }
+
+    #[test]
+    fn chinese_titles() {
+        let group = SheetGroup {
+            stem: "known_KZ-01".into(),
+            known_ids: vec!["KZ-01".into()],
+            zone_ids: vec![3],
+            extent: Extent::new(0.0, 0.0, 1.0, 1.0),
+        };
+        let known = vec![KnownData {
+            id: "KZ-01".into(),
+            name: Some("老矿坑".into()),
+            rings: Vec::new(),
+            extent: group.extent,
+            detected: None,
+        }];
+        assert_eq!(
+            sheet_title(&group, &known, SheetKind::Thermal, Lang::ZhCn),
+            "已知燃烧区 KZ-01 \u{201c}老矿坑\u{201d} \u{b7} 火区 3 \u{2014} 热红外"
+        );
+        // A CJK character counts two towards the title length.
+        assert_eq!(title_chars("ab火区"), 6);
     }
 
     #[test]
@@ -551,5 +669,15 @@ mod tests {
         let w = text_width("aaaa bbbb", FONT_SMALL) + 0.01;
         assert_eq!(wrap("aaaa bbbb cccc", w), ["aaaa bbbb", "cccc"]);
         assert_eq!(wrap("", w), Vec::<String>::new());
+        // Chinese breaks between characters, every line within the width.
+        let zh = "火区 12：高风险，7.7 ha，检测到异常的已知燃烧区附近的道路和建筑";
+        let w = text_width("火区火区火区火区火区", FONT_SMALL) + 0.01;
+        let lines = wrap(zh, w);
+        assert!(lines.len() > 2, "{lines:?}");
+        assert!(
+            lines.iter().all(|l| text_width(l, FONT_SMALL) <= w),
+            "{lines:?}"
+        );
+        assert_eq!(lines.concat().replace(' ', ""), zh.replace(' ', ""));
     }
 }

@@ -313,9 +313,16 @@ pub fn legend_ticks(min: f64, max: f64) -> Vec<f64> {
 }
 
 /// Rough width of `text` in DejaVu Sans at `size` mm (0.62 em per character, a little wider
-/// than the font's average so that boxes err on the safe side).
+/// than the font's average so that boxes err on the safe side; 1 em per CJK character).
 pub fn text_width(text: &str, size: f64) -> f64 {
-    text.chars().count() as f64 * 0.62 * size
+    let latin = text.chars().filter(|&c| !is_wide(c)).count() as f64;
+    let wide = text.chars().filter(|&c| is_wide(c)).count() as f64;
+    (latin * 0.62 + wide) * size
+}
+
+/// A CJK or full-width character (about 1 em wide).
+pub fn is_wide(c: char) -> bool {
+    matches!(c, '\u{2e80}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}')
 }
 
 /// What a label names: a point (a zone marker) or a box (a zone's outline on the page).

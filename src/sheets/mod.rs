@@ -11,11 +11,13 @@
 
 pub mod compose;
 pub mod encode;
+pub mod i18n;
 pub mod layout;
 mod read;
 mod render;
 pub mod select;
 pub mod svg;
+mod translate;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -32,6 +34,7 @@ use svg::{Background, SheetContent, sheet_svg};
 pub use read::read_thermal_legend;
 pub use render::{pixel_size, svg_to_png};
 pub use select::SheetCount;
+pub use translate::{ComposedSheet, compose_in};
 
 /// Sub-directory of the output directory the sheets go to.
 pub const MAPS_DIR: &str = "maps";
@@ -134,27 +137,9 @@ fn is_sheet_file(name: &str) -> bool {
     stem_ok && (name.ends_with(".svg") || name.ends_with(".png"))
 }
 
-/// Writes the map sheets of the `seamfire detect` output directory `dir` into `dir/maps/`
-/// and returns the files written (SVG and PNG of every sheet, then `sheets.json`).
-///
-/// Reads `detection.json`, `anomaly.tif`, `fire_zones.geojson`, `hotspots.geojson`,
-/// `known_zones.geojson` (the GeoJSON files when present), and `thermal_map.tif` with
-/// `thermal_map.json` and/or `orthophoto.tif`; at least one of the two rasters must be there.
-/// Sheets: `known_<id>_{thermal,ortho}` and `zone_<NNN>_{thermal,ortho}` (see
-/// [`select::plan_groups`]) and `overview` (over the thermal map, else the orthophoto). All
-/// files are staged and renamed together; sheet files of an earlier run that this run did not
-/// write are then removed.
-pub fn write_sheets(dir: &Path, opts: &SheetOptions) -> Result<Vec<PathBuf>> {
-    opts.validate()?;
-    let t0 = Instant::now();
-    let inputs = read::read_inputs(dir)?;
-    if inputs.thermal.is_none() && inputs.ortho.is_none() {
-        return Err(Error::input(
-            dir,
-            "neither thermal_map.tif nor orthophoto.tif is there: render the thermal map or \
-             the orthophoto before the map sheets",
-        ));
-    }
+/// The sheets of a directory's inputs with their contents (zone sheets in group order, thermal
+/// before orthophoto, then the overview), labels in `lang`.
+fn plan_jobs(inputs: &read::DirInputs, opts: &SheetOptions, lang: i18n::Lang) -> Result<Vec<Job>> {
     let data = &inputs.data;
     let layout = page_layout(opts.width_mm, opts.height_mm);
     // Zones at known non-fire heat sources (`--exclude`) get no sheet of their own; they are
@@ -197,7 +182,16 @@ pub fn write_sheets(dir: &Path, opts: &SheetOptions) -> Result<Vec<PathBuf>> {
         frames.push(view.extent);
         for (kind, path, background) in &sources {
             let image = read::read_crop(path, &inputs.georef, &view, opts.dpi)?;
-            let content = sheet_content(data, layout, view, g, *kind, background.clone(), image);
+            let content = sheet_content(
+                lang,
+                data,
+                layout,
+                view,
+                g,
+                *kind,
+                background.clone(),
+                image,
+            );
             let stem = format!("{}_{}", g.stem, kind.suffix());
             let record = record(&stem, kind.suffix(), &g.zone_ids, &g.known_ids, &content);
             jobs.push(Job {
@@ -207,10 +201,14 @@ pub fn write_sheets(dir: &Path, opts: &SheetOptions) -> Result<Vec<PathBuf>> {
             });
         }
     }
-    let (_, path, background) = &sources[0];
+    let Some((_, path, background)) = sources.first() else {
+        return Err(Error::Usage(
+            "neither thermal_map.tif nor orthophoto.tif is there: no sheet to compose".into(),
+        ));
+    };
     let view = overview_view(&layout, data);
     let image = read::read_crop(path, &inputs.georef, &view, opts.dpi)?;
-    let content = overview_content(data, layout, view, frames, background.clone(), image);
+    let content = overview_content(lang, data, layout, view, frames, background.clone(), image);
     let all_zones: Vec<u32> = data.zones.iter().map(|z| z.zone.id).collect();
     let all_known: Vec<String> = data.known.iter().map(|k| k.id.clone()).collect();
     let record = record("overview", "overview", &all_zones, &all_known, &content);
@@ -219,6 +217,31 @@ pub fn write_sheets(dir: &Path, opts: &SheetOptions) -> Result<Vec<PathBuf>> {
         content,
         record,
     });
+    Ok(jobs)
+}
+
+/// Writes the map sheets of the `seamfire detect` output directory `dir` into `dir/maps/`
+/// and returns the files written (SVG and PNG of every sheet, then `sheets.json`).
+///
+/// Reads `detection.json`, `anomaly.tif`, `fire_zones.geojson`, `hotspots.geojson`,
+/// `known_zones.geojson` (the GeoJSON files when present), and `thermal_map.tif` with
+/// `thermal_map.json` and/or `orthophoto.tif`; at least one of the two rasters must be there.
+/// Sheets: `known_<id>_{thermal,ortho}` and `zone_<NNN>_{thermal,ortho}` (see
+/// [`select::plan_groups`]) and `overview` (over the thermal map, else the orthophoto). All
+/// files are staged and renamed together; sheet files of an earlier run that this run did not
+/// write are then removed.
+pub fn write_sheets(dir: &Path, opts: &SheetOptions) -> Result<Vec<PathBuf>> {
+    opts.validate()?;
+    let t0 = Instant::now();
+    let inputs = read::read_inputs(dir)?;
+    if inputs.thermal.is_none() && inputs.ortho.is_none() {
+        return Err(Error::input(
+            dir,
+            "neither thermal_map.tif nor orthophoto.tif is there: render the thermal map or \
+             the orthophoto before the map sheets",
+        ));
+    }
+    let jobs = plan_jobs(&inputs, opts, i18n::Lang::En)?;
     let t_read = t0.elapsed().as_secs_f64();
 
     let maps = dir.join(MAPS_DIR);
@@ -247,7 +270,7 @@ pub fn write_sheets(dir: &Path, opts: &SheetOptions) -> Result<Vec<PathBuf>> {
         "dpi": opts.dpi,
         "png_px": [pw, ph],
         "margin_m": opts.margin_m,
-        "crs": data.crs_label,
+        "crs": inputs.data.crs_label,
         "sheets": jobs.iter().map(|j| j.record.clone()).collect::<Vec<_>>(),
     });
     let index_path = maps.join(INDEX_FILE);

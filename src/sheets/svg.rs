@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::encode::base64;
+use super::i18n::{Lang, quantity_heading, t, tf};
 use super::layout::{
     FONT_SMALL, FONT_SUBTITLE, FONT_TEXT, FONT_TITLE, LabelAnchor, MapView, PageLayout, RectMm,
     coord_step, decimals_for, format_coord, legend_ticks, place_labels, scale_bar, text_width,
@@ -137,6 +138,8 @@ pub struct SheetContent {
     /// Left: data credit; right: the map's maker.
     pub credit: String,
     pub maker: String,
+    /// Language of the fixed labels (legend, scale, north arrow).
+    pub lang: Lang,
 }
 
 /// Colours of the overlays.
@@ -147,7 +150,12 @@ const NODATA_FILL: &str = "#d0d0d0";
 const FRAME_STROKE: &str = "#00e5ff";
 /// Hotspot fill for confidence 1, 2, 3.
 const HOTSPOT_FILL: [&str; 3] = ["#b388ff", "#2979ff", "#00e5ff"];
-const HOTSPOT_NAME: [&str; 3] = ["low", "nominal", "high"];
+/// Label keys of the hotspot confidence classes 1, 2, 3.
+const HOTSPOT_NAME: [&str; 3] = ["conf_low", "conf_nominal", "conf_high"];
+
+/// CJK families named after DejaVu Sans in Chinese sheets (the first one the renderer has
+/// draws the characters DejaVu Sans lacks).
+const CJK_FAMILIES: &str = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, WenQuanYi Zen Hei, Droid Sans Fallback, AR PL UMing CN";
 
 /// Millimetres with at most two decimals.
 fn n(v: f64) -> String {
@@ -254,10 +262,14 @@ pub fn sheet_svg(c: &SheetContent) -> String {
     let mut svg = Svg {
         s: String::with_capacity(64 * 1024),
     };
+    let family = match c.lang {
+        Lang::En => format!("{FONT_FAMILY}, Verdana, sans-serif"),
+        _ => format!("{FONT_FAMILY}, {CJK_FAMILIES}, sans-serif"),
+    };
     let _ = writeln!(
         svg.s,
         r##"<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}" font-family="{FONT_FAMILY}, Verdana, sans-serif" fill="#000000">
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}" font-family="{family}" fill="#000000">
 <title>{title}</title>"##,
         w = n(l.width_mm),
         h = n(l.height_mm),
@@ -417,7 +429,7 @@ fn map_frame(svg: &mut Svg, c: &SheetContent) {
             let k = usize::from(h.confidence.clamp(1, 3) - 1);
             svg.raw(&format!(
                 r##"<circle class="hotspot-{}" cx="{}" cy="{}" r="{}" fill="{}" stroke="{HALO}" stroke-width="0.15"/>"##,
-                HOTSPOT_NAME[k],
+                HOTSPOT_NAME[k].trim_start_matches("conf_"),
                 n(x),
                 n(y),
                 n(hotspot_radius(c, h.confidence)),
@@ -584,7 +596,7 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
     svg.raw(r##"<g id="legend">"##);
     match &c.background {
         Background::Thermal(t) => {
-            let heading = capitalise(t.quantity.trim().trim_end_matches("(K)").trim());
+            let heading = quantity_heading(c.lang, &t.quantity);
             svg.text(x, y + FONT_TEXT, FONT_TEXT, "start", "", &heading);
             y += FONT_TEXT + 2.8;
             let fixed = (y - p.y) + 2.0 + 3.0 + symbols_h + arrow_h + notes_h;
@@ -593,7 +605,14 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
             y += 1.5 + bar_h + 3.0;
         }
         Background::Ortho { description } => {
-            svg.text(x, y + FONT_TEXT, FONT_TEXT, "start", "", "Orthophoto");
+            svg.text(
+                x,
+                y + FONT_TEXT,
+                FONT_TEXT,
+                "start",
+                "",
+                t(c.lang, "legend_ortho"),
+            );
             y += FONT_TEXT + 1.2;
             svg.text(
                 x,
@@ -615,7 +634,7 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
         n(x),
         n(row_y - 1.3)
     ));
-    legend_label(svg, text_x, &mut row_y, row, "no data / outside the scene");
+    legend_label(svg, text_x, &mut row_y, row, t(c.lang, "legend_nodata"));
     if c.overview {
         svg.raw(&format!(
             r##"<circle cx="{}" cy="{}" r="1.3" fill="none" stroke="{HALO}" stroke-width="0.7"/><circle cx="{}" cy="{}" r="1.3" fill="none" stroke="{ZONE_STROKE}" stroke-width="0.35"/>"##,
@@ -624,13 +643,13 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
             n(sym_x),
             n(row_y)
         ));
-        legend_label(svg, text_x, &mut row_y, row, "fire zone (id)");
+        legend_label(svg, text_x, &mut row_y, row, t(c.lang, "legend_zone"));
         svg.raw(&format!(
             r##"<rect x="{}" y="{}" width="5" height="2.6" fill="none" stroke="{FRAME_STROKE}" stroke-width="0.3" stroke-dasharray="1.2,0.8"/>"##,
             n(x),
             n(row_y - 1.3)
         ));
-        legend_label(svg, text_x, &mut row_y, row, "extent of a zone sheet");
+        legend_label(svg, text_x, &mut row_y, row, t(c.lang, "legend_frame"));
     } else {
         for conf in [3u8, 2, 1] {
             let k = usize::from(conf - 1);
@@ -646,7 +665,11 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
                 text_x,
                 &mut row_y,
                 row,
-                &format!("hotspot, {} confidence", HOTSPOT_NAME[k]),
+                &tf(
+                    c.lang,
+                    "legend_hotspot",
+                    &[("conf", t(c.lang, HOTSPOT_NAME[k]).to_string())],
+                ),
             );
         }
         svg.raw(&format!(
@@ -656,7 +679,7 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
             n(x),
             n(row_y - 1.3)
         ));
-        legend_label(svg, text_x, &mut row_y, row, "fire zone (id)");
+        legend_label(svg, text_x, &mut row_y, row, t(c.lang, "legend_zone"));
     }
     if !c.known.is_empty() {
         svg.raw(&format!(
@@ -666,11 +689,11 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
             n(x),
             n(row_y - 1.3)
         ));
-        legend_label(svg, text_x, &mut row_y, row, "known burning zone");
+        legend_label(svg, text_x, &mut row_y, row, t(c.lang, "legend_known"));
     }
     y = row_y - row / 2.0 + 3.0;
     // North arrow (left) and scale bar (right).
-    north_arrow(svg, c.north_deg, x + 4.5, y + 10.0);
+    north_arrow(svg, c.north_deg, x + 4.5, y + 10.0, c.lang);
     let bar_x = x + 13.0;
     let max_mm = p.right() - bar_x - 7.0;
     let bar = scale_bar(c.view.units_per_mm * c.metres_per_unit, max_mm);
@@ -702,9 +725,13 @@ fn panel(svg: &mut Svg, c: &SheetContent) {
         FONT_SMALL,
         "start",
         r##" fill="#333333""##,
-        &format!(
-            "scale 1:{}",
-            format_coord(round_scale(c.view.scale_denominator(c.metres_per_unit)), 0)
+        &tf(
+            c.lang,
+            "scale",
+            &[(
+                "d",
+                format_coord(round_scale(c.view.scale_denominator(c.metres_per_unit)), 0),
+            )],
         ),
     );
     svg.raw("</g>");
@@ -734,14 +761,6 @@ pub fn round_scale(d: f64) -> f64 {
     }
     let p = 10f64.powf(d.log10().floor() - 1.0).max(1.0);
     (d / p).round() * p
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => "Temperature".into(),
-    }
 }
 
 /// Vertical colour bar, `min_k` at the bottom: kelvin labels on the left, Celsius on the
@@ -829,7 +848,7 @@ fn colour_bar(svg: &mut Svg, t: &ThermalLegend, x: f64, top: f64, height: f64) {
 
 /// North arrow centred at `(cx, cy)`, rotated clockwise by `deg` (true north); without a CRS
 /// a note instead.
-fn north_arrow(svg: &mut Svg, deg: Option<f64>, cx: f64, cy: f64) {
+fn north_arrow(svg: &mut Svg, deg: Option<f64>, cx: f64, cy: f64, lang: Lang) {
     let Some(deg) = deg else {
         svg.text(
             cx - 4.0,
@@ -837,16 +856,17 @@ fn north_arrow(svg: &mut Svg, deg: Option<f64>, cx: f64, cy: f64) {
             FONT_SMALL,
             "start",
             "",
-            "no CRS: north unknown",
+            t(lang, "north_unknown"),
         );
         return;
     };
     svg.raw(&format!(
-        r##"<g id="north-arrow" transform="translate({} {}) rotate({})"><path d="M0,-6 L2.3,3.2 L0,1.6 Z" fill="#ffffff" stroke="#000000" stroke-width="0.25" stroke-linejoin="round"/><path d="M0,-6 L-2.3,3.2 L0,1.6 Z" fill="#000000" stroke="#000000" stroke-width="0.25" stroke-linejoin="round"/><text x="0" y="-7" font-size="{}" text-anchor="middle">N</text></g>"##,
+        r##"<g id="north-arrow" transform="translate({} {}) rotate({})"><path d="M0,-6 L2.3,3.2 L0,1.6 Z" fill="#ffffff" stroke="#000000" stroke-width="0.25" stroke-linejoin="round"/><path d="M0,-6 L-2.3,3.2 L0,1.6 Z" fill="#000000" stroke="#000000" stroke-width="0.25" stroke-linejoin="round"/><text x="0" y="-7" font-size="{}" text-anchor="middle">{}</text></g>"##,
         n(cx),
         n(cy),
         n(deg),
-        n(FONT_SUBTITLE)
+        n(FONT_SUBTITLE),
+        esc(t(lang, "north"))
     ));
 }
 

@@ -192,6 +192,13 @@ const SEASON_ASSETS: &[(&str, &str, &str, &[&str], &str)] = &[
         &["metadata"],
         "Map atlas: every map sheet",
     ),
+    (
+        "atlas_zh",
+        "atlas.zh-CN.pdf",
+        "application/pdf",
+        &["metadata"],
+        "Map atlas (Simplified Chinese): every map sheet",
+    ),
 ];
 
 /// `2020-09-15T15:06:44.287Z` from a date and a Landsat scene-centre time.
