@@ -113,7 +113,10 @@ pub fn run(a: &RenderArgs) -> Result<()> {
     let opts = a.products.options()?;
     // The map products stream through GDAL's block cache; a larger cache than calibrate's cap
     // does not make the COG builds faster, it only fills memory (docs/performance.md).
-    crate::io::set_gdal_cache_bytes(RENDER_GDAL_CACHE_BYTES);
+    // GDAL_CACHEMAX in the environment, when set, is the user's choice.
+    if std::env::var_os("GDAL_CACHEMAX").is_none() {
+        crate::io::set_gdal_cache_bytes(RENDER_GDAL_CACHE_BYTES);
+    }
     let written = render_products_with(&a.dir, &a.products.products, &opts)?;
     if a.json {
         return super::print_json(&serde_json::json!({ "written": written }));
