@@ -20,7 +20,7 @@ use std::time::Instant;
 use ndarray::{Array2, Zip};
 
 use super::calibrate::CalibrateOptions;
-use super::calibrate_plan::{CalibrationPlan, PlanReaders, plan_calibration};
+use super::calibrate_plan::{BlockOutput, CalibrationPlan, PlanReaders, plan_calibration};
 use super::calibrate_stream::plan_strips;
 use super::detect::{Timing, thermal_reject_flags};
 use crate::detect::cluster::FireZone;
@@ -151,17 +151,7 @@ pub fn detect_streamed(
         .collect::<Result<Vec<_>>>()?;
     let reject = thermal_reject_flags(cfg.mask_cirrus);
     let read = |r: &mut PlanReaders, w: PixelWindow| -> Result<ThermalWindow> {
-        let out = plan.calibrate_block(r, w)?;
-        let mut valid = out.values.mapv(|v| !v.is_nan());
-        if let Some(flags) = &out.mask {
-            Zip::from(&mut valid)
-                .and(flags)
-                .for_each(|v, &f| *v &= f & reject == 0);
-        }
-        Ok(ThermalWindow {
-            t: out.values,
-            valid,
-        })
+        Ok(thermal_window(plan.calibrate_block(r, w)?, reject))
     };
     let start = Instant::now();
     let mut thermal = detect_thermal_streamed(
@@ -176,7 +166,7 @@ pub fn detect_streamed(
 
     let start = Instant::now();
     let (staged, class_counts) =
-        write_rasters(&plan, dir, strip_rows, &mut readers, &read, &thermal)?;
+        write_rasters(&plan, dir, strip_rows, &mut readers, reject, &thermal)?;
     drop(readers);
     timings.push(timing("write rasters", start));
 
@@ -196,6 +186,20 @@ pub fn detect_streamed(
     })
 }
 
+/// Temperatures and thermal validity of a calibrated block (as `stage::thermal_validity`).
+fn thermal_window(out: BlockOutput, reject: u8) -> ThermalWindow {
+    let mut valid = out.values.mapv(|v| !v.is_nan());
+    if let Some(flags) = &out.mask {
+        Zip::from(&mut valid)
+            .and(flags)
+            .for_each(|v, &f| *v &= f & reject == 0);
+    }
+    ThermalWindow {
+        t: out.values,
+        valid,
+    }
+}
+
 fn timing(stage: &str, start: Instant) -> Timing {
     Timing {
         stage: stage.into(),
@@ -209,7 +213,7 @@ fn write_rasters(
     dir: &Path,
     strip_rows: usize,
     readers: &mut [PlanReaders],
-    read: &(dyn Fn(&mut PlanReaders, PixelWindow) -> Result<ThermalWindow> + Sync),
+    reject: u8,
     thermal: &StreamedThermal,
 ) -> Result<(Vec<Staged>, [usize; 5])> {
     let bt_opts = CogOptions {
@@ -239,22 +243,30 @@ fn write_rasters(
         &anomaly_opts,
     )?;
     let mut counts = [0usize; 5];
+    let mut valid_inputs = [0usize; 3];
     let blocks = tile(plan.shape, (strip_rows, 0), 0);
     for_each_block(
         &blocks,
         readers,
         |r, b| {
-            let w = read(r, b.core)?;
+            let out = plan.calibrate_block(r, b.core)?;
+            let inputs = out.valid_inputs;
+            let w = thermal_window(out, reject);
             let classes = window_classes(&w.t, &w.valid, b.core, &thermal.flagged);
-            Ok((w.t, classes))
+            Ok((w.t, classes, inputs))
         },
-        |b, (t, classes)| {
+        |b, (t, classes, inputs)| {
             bt.write(b.core, t.view())?;
             anomaly.write(b.core, classes.view())?;
             add_counts(&mut counts, &classes);
+            for (v, n) in valid_inputs.iter_mut().zip(inputs) {
+                *v += n;
+            }
             Ok(())
         },
     )?;
+    // The whole-raster read refuses inputs without a valid pixel, naming the file.
+    plan.check_valid(valid_inputs)?;
     Ok((vec![bt.finish()?, anomaly.finish()?], counts))
 }
 

@@ -11,9 +11,8 @@ use crate::error::{Error, Result};
 use crate::io;
 
 /// The warning of a streamed job: what it does not write.
-pub const NO_VECTORS_WARNING: &str = "raster detected in strips (too large for the memory \
-     limit): hotspot, fire-zone and GeoPackage layers are not written on this path yet; \
-     fire zones are in detection.json";
+pub const NO_VECTORS_WARNING: &str = "raster detected in strips: hotspot, fire-zone and \
+     GeoPackage layers are not written on this path yet; fire zones are in detection.json";
 
 /// Runs `job` (one thermal scene, see `detect_stream::stream_plan`) in strips.
 pub fn detect_streamed_to_dir(job: &DetectJob, opts: &StreamOptions) -> Result<JobOutcome> {
