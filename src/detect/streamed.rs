@@ -38,6 +38,8 @@ pub struct StreamedThermal {
     pub flagged: Vec<Flagged>,
     pub stats: DetectionStats,
     pub budget: Option<BudgetOutcome>,
+    /// Wall-clock seconds of the scene-statistics passes (range, median, MAD).
+    pub scene_stats_s: f64,
 }
 
 /// True when `cfg`'s thermal method runs streamed (`contextual`); others run on the whole
@@ -193,7 +195,9 @@ pub fn detect_thermal_streamed<R: Send>(
     let p = &cfg.contextual;
     let with_budget = cfg.budget.enabled;
     let cores = tile(shape, (strip_rows.max(1), 0), 0);
+    let start = std::time::Instant::now();
     let (scene_hot, scene_cold, valid_px) = scene_stats(&cores, readers, read, with_budget)?;
+    let scene_stats_s = start.elapsed().as_secs_f64();
     let strips = tile(shape, (strip_rows.max(1), 0), halo_rows(pixel_m, p));
     let (mut flagged, mut cold_flagged) = (Vec::new(), Vec::new());
     let (mut candidates, mut unresolved) = (0, 0);
@@ -233,6 +237,7 @@ pub fn detect_thermal_streamed<R: Send>(
         },
         flagged,
         budget: outcome,
+        scene_stats_s,
     })
 }
 

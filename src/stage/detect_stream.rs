@@ -21,7 +21,7 @@ use ndarray::{Array2, Zip};
 
 use super::calibrate::CalibrateOptions;
 use super::calibrate_plan::{BlockOutput, CalibrationPlan, PlanReaders, plan_calibration};
-use super::calibrate_stream::plan_strips;
+use super::calibrate_stream::{TILE_ROWS, plan_strips};
 use super::detect::{Timing, thermal_reject_flags};
 use crate::detect::cluster::FireZone;
 use crate::detect::config::DetectConfig;
@@ -140,12 +140,21 @@ pub fn detect_streamed(
         opts.memory_limit_bytes,
     );
     crate::io::set_gdal_cache_bytes(strips.gdal_cache_bytes);
-    let strip_rows = opts.strip_rows.unwrap_or(strips.block_rows).max(1);
-    tracing::info!(
-        strip_rows,
-        halo_rows = crate::detect::streamed::thermal_halo_rows(&cfg_eff, pixel_m),
-        "detecting in strips"
-    );
+    let halo_rows = crate::detect::streamed::thermal_halo_rows(&cfg_eff, pixel_m);
+    let strip_rows = opts
+        .strip_rows
+        .unwrap_or_else(|| {
+            detect_strip_rows(
+                plan.shape.1,
+                plan.bytes_per_block_px() + DETECT_BYTES_PER_PX,
+                in_flight,
+                halo_rows,
+                opts.memory_limit_bytes
+                    .saturating_sub(strips.gdal_cache_bytes),
+            )
+        })
+        .max(1);
+    tracing::info!(strip_rows, halo_rows, "detecting in strips");
     let mut readers = (0..in_flight)
         .map(|_| plan.open_readers())
         .collect::<Result<Vec<_>>>()?;
@@ -162,7 +171,14 @@ pub fn detect_streamed(
         &mut readers,
         &read,
     )?;
-    timings.push(timing("contextual", start));
+    timings.push(Timing {
+        stage: "scene statistics".into(),
+        seconds: thermal.scene_stats_s,
+    });
+    timings.push(Timing {
+        stage: "contextual".into(),
+        seconds: start.elapsed().as_secs_f64() - thermal.scene_stats_s,
+    });
 
     let start = Instant::now();
     let (staged, class_counts) =
@@ -185,6 +201,27 @@ pub fn detect_streamed(
         strip_rows,
     })
 }
+
+/// Strip height for detection: the halo is read and tested again by both neighbours, so strips
+/// aim at 8 halos high (a multiple of [`TILE_ROWS`], at least one), as high as `in_flight`
+/// strips with their halos fit in `memory_bytes` at `bytes_per_px`.
+pub fn detect_strip_rows(
+    cols: usize,
+    bytes_per_px: usize,
+    in_flight: usize,
+    halo_rows: usize,
+    memory_bytes: u64,
+) -> usize {
+    let per_row = (cols.max(1) * bytes_per_px * in_flight.max(1)) as u64;
+    let fit_rows = (memory_bytes.saturating_sub(FIXED_OVERHEAD_BYTES) / per_row) as usize;
+    let core_fit = fit_rows.saturating_sub(2 * halo_rows);
+    let want = (8 * halo_rows).div_ceil(TILE_ROWS).max(1) * TILE_ROWS;
+    let fit = (core_fit / TILE_ROWS).max(1) * TILE_ROWS;
+    want.min(fit)
+}
+
+/// Bytes kept for everything that is not a strip (binary, GDAL drivers, writers' state).
+const FIXED_OVERHEAD_BYTES: u64 = 64 << 20;
 
 /// Temperatures and thermal validity of a calibrated block (as `stage::thermal_validity`).
 fn thermal_window(out: BlockOutput, reject: u8) -> ThermalWindow {
@@ -320,4 +357,25 @@ fn zones_of(flagged: &[Flagged], cfg: &DetectConfig, plan: &CalibrationPlan) -> 
         }
     }
     zones
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_are_several_halos_high_within_the_memory() {
+        // 16000 columns at 48 B/px, two strips, 120-row halos: 8 halos = 960 → 1024 rows, and
+        // (1024 + 240) rows x 16000 x 48 B x 2 = 1.94 GB fit in 2 GiB less a 128 MiB cache.
+        let mib = 1u64 << 20;
+        let rows = detect_strip_rows(16000, 48, 2, 120, 1920 * mib);
+        assert_eq!(rows, 1024);
+        let read_bytes = (rows + 240) as u64 * 16000 * 48 * 2;
+        assert!(read_bytes <= 1920 * mib - FIXED_OVERHEAD_BYTES);
+        // A tight limit: as many tile rows as fit, at least one.
+        assert_eq!(detect_strip_rows(16000, 48, 2, 120, 600 * mib), 256);
+        assert_eq!(detect_strip_rows(40000, 48, 2, 120, 100 * mib), 256);
+        // Small halos (satellite windows at 30 m, 80 rows) ask for 640 → 768 rows.
+        assert_eq!(detect_strip_rows(7801, 48, 2, 80, 4096 * mib), 768);
+    }
 }
