@@ -91,11 +91,15 @@ pub fn stream_plan(
     let band = scene.default_thermal_band()?;
     let info = crate::io::raster_info(scene.bands.get(&band).unwrap_or(&scene.input)).ok()?;
     let (rows, cols) = (info.height, info.width);
-    let whole = (rows * cols) as u64 * WHOLE_RASTER_BYTES_PER_PX;
-    (whole > memory_limit_bytes).then_some(StreamOptions {
+    too_large_for_whole((rows, cols), memory_limit_bytes).then_some(StreamOptions {
         memory_limit_bytes,
         strip_rows: None,
     })
+}
+
+/// True when the whole-raster detection of a `shape` raster would exceed the limit.
+pub fn too_large_for_whole(shape: (usize, usize), memory_limit_bytes: u64) -> bool {
+    (shape.0 as u64 * shape.1 as u64).saturating_mul(WHOLE_RASTER_BYTES_PER_PX) > memory_limit_bytes
 }
 
 /// What a streamed detection produced.
@@ -362,6 +366,15 @@ fn zones_of(flagged: &[Flagged], cfg: &DetectConfig, plan: &CalibrationPlan) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_landsat_scene_streams_under_a_1g_limit() {
+        let gib = 1u64 << 30;
+        // 7801 x 7911 = 61.7 Mpx x 30 B = 1.85 GB.
+        assert!(too_large_for_whole((7911, 7801), gib));
+        assert!(!too_large_for_whole((7911, 7801), 2 * gib));
+        assert!(!too_large_for_whole((1000, 1000), 128 << 20));
+    }
 
     #[test]
     fn strips_are_several_halos_high_within_the_memory() {
