@@ -32,7 +32,7 @@ pub enum Command {
     /// Write brightness temperature (K), LST, or reflectance of one band as a COG.
     Calibrate(CalibrateArgs),
     /// Flag thermal anomalies and active fires, group them into fire zones.
-    Detect(super::detect::DetectArgs),
+    Detect(Box<super::detect::DetectArgs>),
     /// Map products of a detect output directory: thermal map, orthophotos, sheets, QGIS project.
     Render(super::render::RenderArgs),
     /// Generate a Landsat-8-like scene with planted coal-fire anomalies and its truth.

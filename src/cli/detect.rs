@@ -69,6 +69,11 @@ pub struct DetectArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Memory detection may use (`512M`, `2G`). A single thermal scene whose whole-raster
+    /// detection would not fit is detected in strips sized to it (docs/performance.md,
+    /// "Streamed detect"). Default: half the memory available at start.
+    #[arg(long, value_parser = super::memory::parse_size, value_name = "SIZE")]
+    pub memory_limit: Option<u64>,
     /// How to read a generic thermal raster (as for `seamfire calibrate`).
     #[command(flatten)]
     pub generic: super::args::GenericArgs,
@@ -175,6 +180,7 @@ fn scene_id(a: &DetectArgs) -> String {
 }
 
 pub fn run(a: &DetectArgs) -> Result<()> {
+    crate::stage::detect_stream::set_memory_limit_bytes(super::memory::resolve(a.memory_limit));
     let (cfg, risk) = config(a)?;
     check_vector_args(a)?;
     let render_opts = a.products.options()?;

@@ -215,6 +215,31 @@ pub fn zone_peaks(flagged: &[Flagged], shape: (usize, usize)) -> (Vec<f64>, Vec<
     (peaks, members)
 }
 
+/// [`zone_peaks`] from the flagged pixels alone (memory ∝ flagged pixels, for streamed
+/// detection): the same peaks, zone by zone in the same order.
+pub fn sparse_zone_peaks(flagged: &[Flagged]) -> (Vec<f64>, Vec<Vec<usize>>) {
+    let thermal: Vec<usize> = (0..flagged.len())
+        .filter(|&i| flagged[i].method != Method::Swir)
+        .collect();
+    let positions: Vec<(usize, usize)> = thermal
+        .iter()
+        .map(|&i| (flagged[i].row, flagged[i].col))
+        .collect();
+    let members: Vec<Vec<usize>> = super::sparse_zones::components(&positions)
+        .into_iter()
+        .map(|m| m.into_iter().map(|k| thermal[k]).collect())
+        .collect();
+    let peaks = members
+        .iter()
+        .map(|m| {
+            m.iter()
+                .map(|&i| f64::from(flagged[i].delta()))
+                .fold(f64::NEG_INFINITY, f64::max)
+        })
+        .collect();
+    (peaks, members)
+}
+
 /// Applies the budget to the evidence of one thermal method: sets the confidence of every
 /// flagged pixel to that of its zone (low, nominal or high) and updates `classes`.
 /// `cold_peaks`: zone peaks of the same method run on `−T` (see [`zone_peaks`]).
@@ -229,9 +254,41 @@ pub fn apply(
         return None;
     }
     let (peaks, members) = zone_peaks(flagged, classes.dim());
-    let out = thresholds(&peaks, cold_peaks, valid_px, p);
+    let out = apply_to_zones(flagged, &peaks, &members, cold_peaks, valid_px, p);
+    for f in flagged.iter().filter(|f| f.method != Method::Swir) {
+        classes[[f.row, f.col]] = f.confidence;
+    }
+    Some(out)
+}
+
+/// [`apply`] without a class raster, for streamed detection: the classes are written later
+/// from the flagged pixels' confidences.
+pub fn apply_to_flagged(
+    flagged: &mut [Flagged],
+    cold_peaks: &[f64],
+    valid_px: usize,
+    p: &BudgetParams,
+) -> Option<BudgetOutcome> {
+    if !p.enabled {
+        return None;
+    }
+    let (peaks, members) = sparse_zone_peaks(flagged);
+    Some(apply_to_zones(
+        flagged, &peaks, &members, cold_peaks, valid_px, p,
+    ))
+}
+
+fn apply_to_zones(
+    flagged: &mut [Flagged],
+    peaks: &[f64],
+    members: &[Vec<usize>],
+    cold_peaks: &[f64],
+    valid_px: usize,
+    p: &BudgetParams,
+) -> BudgetOutcome {
+    let out = thresholds(peaks, cold_peaks, valid_px, p);
     tracing::debug!("false-alarm budget: {out:?}");
-    for (m, &peak) in members.iter().zip(&peaks) {
+    for (m, &peak) in members.iter().zip(peaks) {
         let conf = if peak >= out.delta_high_k {
             confidence::HIGH
         } else if peak >= out.delta_nominal_k {
@@ -241,10 +298,9 @@ pub fn apply(
         };
         for &i in m {
             flagged[i].confidence = conf;
-            classes[[flagged[i].row, flagged[i].col]] = conf;
         }
     }
-    Some(out)
+    out
 }
 
 #[cfg(test)]

@@ -189,10 +189,10 @@ pub fn detect_contextual(
 
 /// Every candidate (row-major) and its outcome: `None` unresolved, `Some(None)` tested and not
 /// flagged, `Some(Some(f))` flagged.
-type Outcomes = Vec<((usize, usize), Option<Option<Flagged>>)>;
+pub(crate) type Outcomes = Vec<((usize, usize), Option<Option<Flagged>>)>;
 
 /// Steps 1–3 on one raster (a whole scene or one band with its halo).
-fn contextual_core(
+pub(crate) fn contextual_core(
     t: &Array2<f32>,
     valid: &Array2<bool>,
     pixel_m: f64,

@@ -13,7 +13,10 @@ pub mod otsu;
 pub mod params;
 pub mod preset;
 pub mod robust;
+pub mod sparse_zones;
 pub mod stitch;
+pub mod streamed;
+pub mod strip;
 pub mod swir;
 pub mod window;
 

@@ -11,32 +11,170 @@ pub const MEDIAN_RESOLUTION: f64 = 1e-3;
 /// spread over more than 10⁶ bins coarsen the bins accordingly), so both are exact to one bin:
 /// a full Landsat scene takes two parallel passes instead of sorting 60 million values.
 pub fn median_mad(values: &Array2<f32>, valid: &Array2<bool>) -> Option<(f64, f64)> {
-    let (lo, hi, n) = values
-        .as_slice_memory_order()
-        .zip(valid.as_slice_memory_order())
-        .map(|(v, ok)| {
-            v.par_iter()
-                .zip(ok.par_iter())
-                .filter(|(x, o)| **o && !x.is_nan())
-                .map(|(x, _)| (f64::from(*x), f64::from(*x), 1u64))
-                .reduce(
-                    || (f64::INFINITY, f64::NEG_INFINITY, 0),
-                    |a, b| (a.0.min(b.0), a.1.max(b.1), a.2 + b.2),
-                )
-        })
-        .unwrap_or_else(|| {
-            let xs = selected(values, valid, |x| x);
-            let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
-            let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            (lo, hi, xs.len() as u64)
-        });
-    if n == 0 {
-        return None;
-    }
-    let med = hist_median(values, valid, n, lo, hi, |x| x);
-    let spread = (hi - med).max(med - lo);
-    let mad = hist_median(values, valid, n, 0.0, spread, |x| (x - med).abs());
+    let range = ValueRange::of(values, valid);
+    let med = range
+        .median_histogram()?
+        .added(values, valid)
+        .median(range)?;
+    let mad = range
+        .deviation_histogram(med)?
+        .added_deviations(values, valid, med)
+        .median(range)?;
     Some((med, mad))
+}
+
+/// Minimum, maximum and count of the valid values: the first of the three passes of
+/// [`median_mad`]. Mergeable, so a raster read in strips gives exactly the whole raster's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValueRange {
+    pub lo: f64,
+    pub hi: f64,
+    pub n: u64,
+}
+
+impl ValueRange {
+    pub const EMPTY: Self = Self {
+        lo: f64::INFINITY,
+        hi: f64::NEG_INFINITY,
+        n: 0,
+    };
+
+    /// The range of the valid, non-NaN `values`.
+    pub fn of(values: &Array2<f32>, valid: &Array2<bool>) -> Self {
+        values
+            .as_slice_memory_order()
+            .zip(valid.as_slice_memory_order())
+            .map(|(v, ok)| {
+                v.par_iter()
+                    .zip(ok.par_iter())
+                    .filter(|(x, o)| **o && !x.is_nan())
+                    .map(|(x, _)| Self {
+                        lo: f64::from(*x),
+                        hi: f64::from(*x),
+                        n: 1,
+                    })
+                    .reduce(|| Self::EMPTY, Self::merge)
+            })
+            .unwrap_or_else(|| {
+                let xs = selected(values, valid, |x| x);
+                Self {
+                    lo: xs.iter().copied().fold(f64::INFINITY, f64::min),
+                    hi: xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                    n: xs.len() as u64,
+                }
+            })
+    }
+
+    pub fn merge(self, b: Self) -> Self {
+        Self {
+            lo: self.lo.min(b.lo),
+            hi: self.hi.max(b.hi),
+            n: self.n + b.n,
+        }
+    }
+
+    /// The empty histogram of the values (second pass); `None` without valid values.
+    pub fn median_histogram(&self) -> Option<Histogram> {
+        (self.n > 0).then(|| Histogram::new(self.lo, self.hi))
+    }
+
+    /// The empty histogram of the absolute deviations from `med` (third pass).
+    pub fn deviation_histogram(&self, med: f64) -> Option<Histogram> {
+        (self.n > 0).then(|| Histogram::new(0.0, (self.hi - med).max(med - self.lo)))
+    }
+}
+
+/// A histogram over `[lo, hi]` with [`MEDIAN_RESOLUTION`] bins (coarser past 10⁶ bins).
+/// Counts add exactly, so strips merged in any order give the whole raster's histogram.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    lo: f64,
+    hi: f64,
+    width: f64,
+    counts: Vec<u64>,
+}
+
+impl Histogram {
+    fn new(lo: f64, hi: f64) -> Self {
+        let width = ((hi - lo) / 1e6).max(MEDIAN_RESOLUTION);
+        let bins = ((hi - lo) / width) as usize + 1;
+        Self {
+            lo,
+            hi,
+            width,
+            counts: vec![0; bins],
+        }
+    }
+
+    /// Adds the valid values.
+    pub fn added(self, values: &Array2<f32>, valid: &Array2<bool>) -> Self {
+        self.added_with(values, valid, |x| x)
+    }
+
+    /// Adds the absolute deviations of the valid values from `med`.
+    pub fn added_deviations(self, values: &Array2<f32>, valid: &Array2<bool>, med: f64) -> Self {
+        self.added_with(values, valid, |x| (x - med).abs())
+    }
+
+    fn added_with(
+        self,
+        values: &Array2<f32>,
+        valid: &Array2<bool>,
+        f: impl Fn(f64) -> f64 + Sync,
+    ) -> Self {
+        let (lo, width, bins) = (self.lo, self.width, self.counts.len());
+        let bin = |x: f64| (((x - lo) / width) as usize).min(bins - 1);
+        let hist = values
+            .axis_iter(ndarray::Axis(0))
+            .into_par_iter()
+            .zip(valid.axis_iter(ndarray::Axis(0)).into_par_iter())
+            .fold(
+                || vec![0u64; bins],
+                |mut h, (row, ok)| {
+                    for (&v, &o) in row.iter().zip(ok.iter()) {
+                        if o && !v.is_nan() {
+                            h[bin(f(f64::from(v)))] += 1;
+                        }
+                    }
+                    h
+                },
+            )
+            .reduce(|| vec![0u64; bins], add_counts);
+        Self {
+            counts: add_counts(self.counts, hist),
+            ..self
+        }
+    }
+
+    /// Adds the counts of `b`, a histogram of the same range.
+    pub fn merge(&mut self, b: &Self) {
+        self.counts
+            .iter_mut()
+            .zip(&b.counts)
+            .for_each(|(x, y)| *x += y);
+    }
+
+    /// The centre of the bin holding the middle of the `range.n` values (within half a bin of
+    /// the median); `None` when there are none.
+    pub fn median(&self, range: ValueRange) -> Option<f64> {
+        if range.n == 0 {
+            return None;
+        }
+        let target = range.n.div_ceil(2);
+        let mut acc = 0;
+        for (i, &h) in self.counts.iter().enumerate() {
+            acc += h;
+            if acc >= target {
+                return Some(self.lo + (i as f64 + 0.5) * self.width);
+            }
+        }
+        Some(self.hi)
+    }
+}
+
+fn add_counts(mut a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+    a
 }
 
 fn selected(values: &Array2<f32>, valid: &Array2<bool>, f: impl Fn(f64) -> f64) -> Vec<f64> {
@@ -46,52 +184,6 @@ fn selected(values: &Array2<f32>, valid: &Array2<bool>, f: impl Fn(f64) -> f64) 
         .filter(|(v, ok)| **ok && !v.is_nan())
         .map(|(v, _)| f(f64::from(*v)))
         .collect()
-}
-
-/// Median of `f(x)` over the valid values, all of which lie in `[lo, hi]`, from a histogram.
-fn hist_median(
-    values: &Array2<f32>,
-    valid: &Array2<bool>,
-    n: u64,
-    lo: f64,
-    hi: f64,
-    f: impl Fn(f64) -> f64 + Sync,
-) -> f64 {
-    let width = ((hi - lo) / 1e6).max(MEDIAN_RESOLUTION);
-    let bins = ((hi - lo) / width) as usize + 1;
-    let bin = |x: f64| (((x - lo) / width) as usize).min(bins - 1);
-    let hist = values
-        .axis_iter(ndarray::Axis(0))
-        .into_par_iter()
-        .zip(valid.axis_iter(ndarray::Axis(0)).into_par_iter())
-        .fold(
-            || vec![0u64; bins],
-            |mut h, (row, ok)| {
-                for (&v, &o) in row.iter().zip(ok.iter()) {
-                    if o && !v.is_nan() {
-                        h[bin(f(f64::from(v)))] += 1;
-                    }
-                }
-                h
-            },
-        )
-        .reduce(
-            || vec![0u64; bins],
-            |mut a, b| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                a
-            },
-        );
-    // The bin holding the middle value; its centre is the median to within half a bin.
-    let target = n.div_ceil(2);
-    let mut acc = 0;
-    for (i, &h) in hist.iter().enumerate() {
-        acc += h;
-        if acc >= target {
-            return lo + (i as f64 + 0.5) * width;
-        }
-    }
-    hi
 }
 
 /// Mean and population standard deviation of the valid values.

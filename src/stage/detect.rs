@@ -55,10 +55,7 @@ pub struct SceneDetection {
 /// The validity of a temperature raster for detection: not NaN, not fill, cloud, cloud shadow
 /// or water (QA), and not cirrus when `mask_cirrus`.
 pub fn thermal_validity(cal: &Calibrated, mask_cirrus: bool) -> Array2<bool> {
-    let mut reject = MaskReason::FILL | MaskReason::CLOUD | MaskReason::SHADOW | MaskReason::WATER;
-    if mask_cirrus {
-        reject |= MaskReason::CIRRUS;
-    }
+    let reject = thermal_reject_flags(mask_cirrus);
     let mut valid = cal.raster.data.mapv(|v| !v.is_nan());
     if let Some(mask) = &cal.mask {
         Zip::from(&mut valid)
@@ -66,6 +63,23 @@ pub fn thermal_validity(cal: &Calibrated, mask_cirrus: bool) -> Array2<bool> {
             .for_each(|v, &f| *v &= f & reject == 0);
     }
     valid
+}
+
+/// The mask flags that make a pixel invalid for thermal detection.
+pub fn thermal_reject_flags(mask_cirrus: bool) -> u8 {
+    let mut reject = MaskReason::FILL | MaskReason::CLOUD | MaskReason::SHADOW | MaskReason::WATER;
+    if mask_cirrus {
+        reject |= MaskReason::CIRRUS;
+    }
+    reject
+}
+
+/// The scene whose thermal band detection uses: the first with a temperature band.
+pub fn thermal_scene(scenes: &[Scene]) -> Option<&Scene> {
+    scenes.iter().find(|s| {
+        s.default_thermal_band()
+            .is_some_and(|b| is_temperature_band(s, &b))
+    })
 }
 
 /// Runs the configured thermal method, then its false-alarm budget (`detect::budget`).
@@ -152,10 +166,7 @@ pub fn detect_scenes(
     let mut day = None;
     let mut budget_outcome = None;
     let mut windows = None;
-    let thermal_scene = scenes.iter().find(|s| {
-        s.default_thermal_band()
-            .is_some_and(|b| is_temperature_band(s, &b))
-    });
+    let thermal_scene = thermal_scene(scenes);
     if let (Some(scene), Some(_)) = (thermal_scene, cfg.thermal.method()) {
         let cal = timed(&mut timings, "calibrate", || {
             calibrate_scene(
@@ -288,7 +299,7 @@ pub fn detect_scenes(
 
 /// Refuses grids whose pixel size cannot size the detection windows (no geotransform, zero or
 /// absurd sizes), instead of running for ever or on nonsense windows.
-fn check_pixel_size(input: &Path, pixel_m: f64, georef: &Georef) -> Result<()> {
+pub(super) fn check_pixel_size(input: &Path, pixel_m: f64, georef: &Georef) -> Result<()> {
     if pixel_m.is_finite() && (1e-3..=1e5).contains(&pixel_m) {
         return Ok(());
     }

@@ -6,6 +6,8 @@ mod calibrate;
 mod calibrate_plan;
 mod calibrate_stream;
 mod detect;
+pub mod detect_stream;
+mod detect_stream_job;
 pub mod products;
 mod read_dn;
 pub mod render;

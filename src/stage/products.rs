@@ -143,7 +143,7 @@ fn counts(anomaly: &ndarray::Array2<u8>) -> ClassCounts {
     c
 }
 
-fn has_crs(g: &Georef) -> bool {
+pub(super) fn has_crs(g: &Georef) -> bool {
     !(g.crs_wkt.is_empty() && g.epsg.is_none())
 }
 
@@ -164,7 +164,7 @@ fn add_lonlat(det: &mut SceneDetection) -> Result<()> {
     Ok(())
 }
 
-fn grid_record(g: &Georef, shape: (usize, usize)) -> Result<GridRecord> {
+pub(super) fn grid_record(g: &Georef, shape: (usize, usize)) -> Result<GridRecord> {
     let (rows, cols) = (shape.0 as f64, shape.1 as f64);
     let corners: Vec<(f64, f64)> = [(0.0, 0.0), (0.0, cols), (rows, 0.0), (rows, cols)]
         .iter()
@@ -193,7 +193,7 @@ fn grid_record(g: &Georef, shape: (usize, usize)) -> Result<GridRecord> {
     })
 }
 
-fn scene_record(job: &DetectJob) -> SceneRecord {
+pub(super) fn scene_record(job: &DetectJob) -> SceneRecord {
     let m = job.scenes.first().map(|s| &s.metadata);
     SceneRecord {
         id: job.scene_id.clone(),
@@ -442,6 +442,12 @@ fn stage_vectors(dir: &Path, georef: &Georef, v: &VectorProducts) -> Result<Vec<
 /// Runs the job: detection, vector products, then every output written under a staging name
 /// and renamed only when all were written.
 pub fn detect_to_dir(job: &DetectJob) -> Result<JobOutcome> {
+    let thermal = super::detect::thermal_scene(&job.scenes);
+    if let Some(opts) =
+        super::detect_stream::stream_plan(&job.scenes, &job.config, job.aoi.as_deref(), thermal)
+    {
+        return super::detect_stream_job::detect_streamed_to_dir(job, &opts);
+    }
     let mut det = detect_scenes(&job.scenes, &job.config, job.aoi.as_deref())?;
     add_lonlat(&mut det)?;
     let vectors = if job.vectors {

@@ -1,0 +1,344 @@
+//! Thermal detection over strips: the configured `contextual` test and its false-alarm budget
+//! on a raster that is never held whole. The caller supplies a strip reader (per worker
+//! state `R`, e.g. open GDAL datasets); this module does no I/O itself. Passes over the strips:
+//!
+//! 1. value range and valid-pixel count of `T` and `−T` (`robust::ValueRange`);
+//! 2. histograms of the values (the scene median); 3. of the deviations (the MAD);
+//! 4. the pixel test on each strip with its halo ([`super::strip::contextual_strip`]), on `T`
+//!    and, for the budget, on `−T`: only the flagged pixels are kept;
+//! 5. the budget on the sparse evidence (`budget::apply_to_flagged`).
+//!
+//! Memory: the strips in flight (one per worker) and the flagged pixels. The result equals
+//! `stage::run_thermal_budgeted` on the whole raster (same flagged pixels, classes, stats and
+//! budget decisions; tested below).
+
+use ndarray::Array2;
+use rayon::prelude::*;
+
+use super::budget::{self, BudgetOutcome};
+use super::config::DetectConfig;
+use super::robust::{Histogram, ValueRange};
+use super::strip::{contextual_strip, halo_rows};
+use super::{DetectionStats, Flagged, Method};
+use crate::error::Result;
+use crate::raster::{Block, PixelWindow, tile};
+
+/// Temperatures (K, NaN = none) and validity of one window.
+#[derive(Debug, Clone)]
+pub struct ThermalWindow {
+    pub t: Array2<f32>,
+    pub valid: Array2<bool>,
+}
+
+/// What a streamed thermal detection found.
+#[derive(Debug, Clone)]
+pub struct StreamedThermal {
+    pub method: Method,
+    /// Flagged pixels, row-major, with the budget's confidences.
+    pub flagged: Vec<Flagged>,
+    pub stats: DetectionStats,
+    pub budget: Option<BudgetOutcome>,
+    /// Wall-clock seconds of the scene-statistics passes (range, median, MAD).
+    pub scene_stats_s: f64,
+}
+
+/// True when `cfg`'s thermal method runs streamed (`contextual`); others run on the whole
+/// raster.
+pub fn can_stream(cfg: &DetectConfig) -> bool {
+    cfg.thermal.method() == Some(Method::Contextual)
+}
+
+/// The halo rows a strip of `cfg`'s thermal method needs at `pixel_m`.
+pub fn thermal_halo_rows(cfg: &DetectConfig, pixel_m: f64) -> usize {
+    halo_rows(pixel_m, &cfg.contextual)
+}
+
+/// Runs `f` on every block, a wave of one block per reader at a time (in parallel), handing
+/// the results to `sink` in block order.
+pub fn for_each_block<R: Send, T: Send>(
+    blocks: &[Block],
+    readers: &mut [R],
+    f: impl Fn(&mut R, &Block) -> Result<T> + Sync,
+    mut sink: impl FnMut(&Block, T) -> Result<()>,
+) -> Result<()> {
+    for wave in blocks.chunks(readers.len().max(1)) {
+        let outs = wave
+            .par_iter()
+            .zip(readers.par_iter_mut())
+            .map(|(b, r)| f(r, b))
+            .collect::<Result<Vec<T>>>()?;
+        for (b, o) in wave.iter().zip(outs) {
+            sink(b, o)?;
+        }
+    }
+    Ok(())
+}
+
+fn negated(w: &ThermalWindow) -> Array2<f32> {
+    w.t.mapv(|v| -v)
+}
+
+/// Scene `(median, MAD)` of `T` and of `−T`, and the valid-pixel count, in three passes.
+type SceneStats = (Option<(f64, f64)>, Option<(f64, f64)>, usize);
+
+fn scene_stats<R: Send>(
+    blocks: &[Block],
+    readers: &mut [R],
+    read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
+    cold: bool,
+) -> Result<SceneStats> {
+    let signs: &[bool] = if cold { &[false, true] } else { &[false] };
+    let mut ranges = vec![ValueRange::EMPTY; signs.len()];
+    for_each_block(
+        blocks,
+        readers,
+        |r, b| {
+            let w = read(r, b.core)?;
+            Ok(signs
+                .iter()
+                .map(|&neg| ValueRange::of(&values(&w, neg), &w.valid))
+                .collect::<Vec<_>>())
+        },
+        |_, rs| {
+            for (acc, r) in ranges.iter_mut().zip(rs) {
+                *acc = acc.merge(r);
+            }
+            Ok(())
+        },
+    )?;
+    let valid_px = ranges[0].n as usize;
+    let Some(empties) = ranges
+        .iter()
+        .map(|r| r.median_histogram().map(|h| (h, None)))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Ok((None, None, valid_px));
+    };
+    let medians = histogram_pass(blocks, readers, read, signs, &empties)?
+        .iter()
+        .zip(&ranges)
+        .map(|(h, &r)| h.median(r))
+        .collect::<Option<Vec<f64>>>();
+    let Some(medians) = medians else {
+        return Ok((None, None, valid_px));
+    };
+    let empties = ranges
+        .iter()
+        .zip(&medians)
+        .map(|(r, &m)| r.deviation_histogram(m).map(|h| (h, Some(m))))
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default();
+    let mads = histogram_pass(blocks, readers, read, signs, &empties)?;
+    let stats: Vec<Option<(f64, f64)>> = mads
+        .iter()
+        .zip(&ranges)
+        .zip(&medians)
+        .map(|((h, &r), &m)| h.median(r).map(|mad| (m, mad)))
+        .collect();
+    Ok((stats[0], stats.get(1).copied().flatten(), valid_px))
+}
+
+fn values(w: &ThermalWindow, negate: bool) -> Array2<f32> {
+    if negate { negated(w) } else { w.t.clone() }
+}
+
+/// One pass filling a histogram per sign (`T`, `−T`): of the values, or of their deviations
+/// from the median when one is given.
+fn histogram_pass<R: Send>(
+    blocks: &[Block],
+    readers: &mut [R],
+    read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
+    signs: &[bool],
+    empties: &[(Histogram, Option<f64>)],
+) -> Result<Vec<Histogram>> {
+    let mut acc: Vec<Histogram> = empties.iter().map(|(h, _)| h.clone()).collect();
+    for_each_block(
+        blocks,
+        readers,
+        |r, b| {
+            let w = read(r, b.core)?;
+            Ok(signs
+                .iter()
+                .zip(empties)
+                .map(|(&neg, (h, med))| {
+                    let v = values(&w, neg);
+                    match med {
+                        None => h.clone().added(&v, &w.valid),
+                        Some(m) => h.clone().added_deviations(&v, &w.valid, *m),
+                    }
+                })
+                .collect::<Vec<_>>())
+        },
+        |_, hs| {
+            for (a, h) in acc.iter_mut().zip(hs) {
+                a.merge(&h);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(acc)
+}
+
+/// The contextual test and its budget on a `shape` raster read in full-width strips of
+/// `strip_rows` rows (plus the halo) through `read`, one strip per reader at a time.
+/// `cfg` is the effective configuration (window preset applied); its thermal method must be
+/// `contextual` ([`can_stream`]).
+pub fn detect_thermal_streamed<R: Send>(
+    shape: (usize, usize),
+    pixel_m: f64,
+    cfg: &DetectConfig,
+    strip_rows: usize,
+    readers: &mut [R],
+    read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
+) -> Result<StreamedThermal> {
+    debug_assert!(can_stream(cfg));
+    let p = &cfg.contextual;
+    let with_budget = cfg.budget.enabled;
+    let cores = tile(shape, (strip_rows.max(1), 0), 0);
+    let start = std::time::Instant::now();
+    let (scene_hot, scene_cold, valid_px) = scene_stats(&cores, readers, read, with_budget)?;
+    let scene_stats_s = start.elapsed().as_secs_f64();
+    let strips = tile(shape, (strip_rows.max(1), 0), halo_rows(pixel_m, p));
+    let (mut flagged, mut cold_flagged) = (Vec::new(), Vec::new());
+    let (mut candidates, mut unresolved) = (0, 0);
+    for_each_block(
+        &strips,
+        readers,
+        |r, b| {
+            let w = read(r, b.read)?;
+            let hot = contextual_strip(&w.t, &w.valid, b, pixel_m, p, scene_hot);
+            let cold = with_budget
+                .then(|| contextual_strip(&negated(&w), &w.valid, b, pixel_m, p, scene_cold));
+            Ok((hot, cold))
+        },
+        |_, (hot, cold)| {
+            candidates += hot.candidates;
+            unresolved += hot.unresolved;
+            flagged.extend(hot.flagged);
+            if let Some(c) = cold {
+                cold_flagged.extend(c.flagged);
+            }
+            Ok(())
+        },
+    )?;
+    let outcome = if with_budget {
+        let (cold_peaks, _) = budget::sparse_zone_peaks(&cold_flagged);
+        budget::apply_to_flagged(&mut flagged, &cold_peaks, valid_px, &cfg.budget)
+    } else {
+        None
+    };
+    Ok(StreamedThermal {
+        method: Method::Contextual,
+        stats: DetectionStats {
+            valid: valid_px,
+            candidates,
+            flagged: flagged.len(),
+            unresolved,
+        },
+        flagged,
+        budget: outcome,
+        scene_stats_s,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stage::run_thermal_budgeted;
+    use crate::synth::{Preset, SynthParams, generate};
+
+    /// A day-like scene with NaN rows and columns on its edges, invalid (masked) pixels, and
+    /// hot blobs across the borders of `strip_rows`-row strips.
+    fn scene(
+        seed: u64,
+        rows: usize,
+        cols: usize,
+        strip_rows: usize,
+    ) -> (Array2<f32>, Array2<bool>) {
+        let mut t = generate(&SynthParams::new(seed, rows, cols, Preset::Day)).bt_k;
+        for ((r, c), v) in t.indexed_iter_mut() {
+            if r < 3 || c < 2 || c + 5 >= cols || (r + 2 >= rows && c % 3 == 0) {
+                *v = f32::NAN;
+            }
+        }
+        for (i, border) in (strip_rows..rows).step_by(strip_rows).enumerate() {
+            let c0 = 10 + (i * 37 + seed as usize * 11) % (cols - 30);
+            for r in border.saturating_sub(2)..(border + 2).min(rows) {
+                for c in c0..c0 + 3 + i % 4 {
+                    t[[r, c]] += 4.0 + (i % 3) as f32 * 3.0;
+                }
+            }
+        }
+        let valid = Array2::from_shape_fn((rows, cols), |(r, c)| (r * 31 + c * 17) % 97 != 0);
+        (t, valid)
+    }
+
+    fn streamed(
+        t: &Array2<f32>,
+        valid: &Array2<bool>,
+        cfg: &DetectConfig,
+        strip_rows: usize,
+    ) -> StreamedThermal {
+        let read = |_: &mut (), w: PixelWindow| -> Result<ThermalWindow> {
+            let s = ndarray::s![w.row0..w.row_end(), w.col0..w.col_end()];
+            Ok(ThermalWindow {
+                t: t.slice(s).to_owned(),
+                valid: valid.slice(s).to_owned(),
+            })
+        };
+        let mut readers = vec![(); 2];
+        detect_thermal_streamed(t.dim(), 30.0, cfg, strip_rows, &mut readers, &read).unwrap()
+    }
+
+    fn check(seed: u64, rows: usize, cols: usize, strip_rows: usize, cfg: &DetectConfig) {
+        let (t, valid) = scene(seed, rows, cols, strip_rows);
+        assert_ne!(rows % strip_rows, 0, "the last strip is partial");
+        let (whole, whole_budget) = run_thermal_budgeted(&t, &valid, 30.0, cfg).unwrap();
+        let s = streamed(&t, &valid, cfg, strip_rows);
+        assert!(whole.flagged.len() > 5, "seed {seed}: something to compare");
+        assert_eq!(s.stats, whole.stats, "seed {seed}");
+        // Equal to the last bit, background statistics and z included: a strip's summed-area
+        // tables start at the strip rather than at the raster, but on these scenes the f64
+        // rounding differences vanish in the f32 results (docs/performance.md, "Streamed
+        // detect").
+        assert_eq!(s.flagged, whole.flagged, "seed {seed}");
+        let classes = crate::detect::strip::window_classes(
+            &t,
+            &valid,
+            PixelWindow::full(t.dim()),
+            &s.flagged,
+        );
+        assert_eq!(classes, whole.classes, "seed {seed}");
+        assert_eq!(s.budget, whole_budget, "seed {seed}");
+    }
+
+    #[test]
+    fn strips_give_the_whole_raster_result() {
+        let cfg = DetectConfig::default();
+        assert!(can_stream(&cfg));
+        for (seed, rows, cols, strip_rows) in [
+            (1, 301, 230, 64),
+            (2, 257, 190, 41),
+            (5, 199, 260, 100),
+            (8, 350, 150, 256),
+        ] {
+            check(seed, rows, cols, strip_rows, &cfg);
+        }
+    }
+
+    #[test]
+    fn without_the_budget_too() {
+        let mut cfg = DetectConfig::default();
+        cfg.budget.enabled = false;
+        check(3, 233, 170, 50, &cfg);
+    }
+
+    #[test]
+    fn an_all_invalid_raster_flags_nothing() {
+        let t = Array2::from_elem((70, 40), f32::NAN);
+        let valid = Array2::from_elem((70, 40), true);
+        let s = streamed(&t, &valid, &DetectConfig::default(), 16);
+        assert!(s.flagged.is_empty());
+        assert_eq!(s.stats, DetectionStats::default());
+    }
+}

@@ -1,0 +1,394 @@
+//! Streamed detection stage (issue 10): a thermal scene too large for the whole-raster path is
+//! calibrated, tested and written strip by strip, so memory is bounded by the strips in flight
+//! and the flagged pixels, not by the raster:
+//!
+//! 1. the `contextual` test and its budget over strips ([`crate::detect::streamed`]), each
+//!    strip read and calibrated as `calibrate` streams ([`super::CalibrationPlan`]);
+//! 2. a second pass over the strips writes `bt.tif` and `anomaly.tif` with
+//!    [`crate::io::StreamedCog`] (classes: `NOT_PROCESSED` where invalid, `NONE` elsewhere,
+//!    overwritten by the flagged pixels' confidences);
+//! 3. fire zones from the sparse flagged pixels (`detect::sparse_zones` + `detect::stitch`).
+//!
+//! The files and zones are those of the whole-raster path (tested). What is not streamed yet:
+//! the vector layers (hotspots, zone polygons, GeoPackage), an AOI, SWIR and the `ksigma`,
+//! `otsu` and `multiscale` methods: such jobs run whole-raster ([`stream_plan`]).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use ndarray::{Array2, Zip};
+
+use super::calibrate::CalibrateOptions;
+use super::calibrate_plan::{BlockOutput, CalibrationPlan, PlanReaders, plan_calibration};
+use super::calibrate_stream::{TILE_ROWS, plan_strips};
+use super::detect::{Timing, thermal_reject_flags};
+use crate::detect::cluster::FireZone;
+use crate::detect::config::DetectConfig;
+use crate::detect::streamed::{
+    StreamedThermal, ThermalWindow, can_stream, detect_thermal_streamed, for_each_block,
+};
+use crate::detect::strip::window_classes;
+use crate::detect::{Flagged, confidence, sparse_zones, stitch};
+use crate::error::Result;
+use crate::io::{CogOptions, Staged, StreamedCog};
+use crate::raster::{PixelWindow, Unit, tile};
+use crate::scene::Scene;
+
+/// Working bytes per pixel of a detection strip beyond the calibration's: summed-area tables
+/// (20), candidate masks (2), `−T` (4), validity and classes (2), rounded up.
+const DETECT_BYTES_PER_PX: usize = 32;
+
+/// Bytes per pixel the whole-raster detection holds (measured: 1.8 GB for a 61.7 Mpx Landsat
+/// scene, docs/performance.md), to decide when to stream.
+pub const WHOLE_RASTER_BYTES_PER_PX: u64 = 30;
+
+/// Environment variable forcing the streamed path with strips of this many rows (tests and
+/// benchmarks; hidden).
+pub const STRIP_ROWS_ENV: &str = "SEAMFIRE_DETECT_STRIP_ROWS";
+
+/// How to stream one detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamOptions {
+    pub memory_limit_bytes: u64,
+    /// Strip height (rows, without the halo); `None`: sized from the memory limit.
+    pub strip_rows: Option<usize>,
+}
+
+/// The memory limit `seamfire detect` was given (`--memory-limit`), for [`stream_plan`].
+static MEMORY_LIMIT_BYTES: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// Sets the memory limit detection jobs of this process use to decide whether to stream.
+pub fn set_memory_limit_bytes(bytes: u64) {
+    let _ = MEMORY_LIMIT_BYTES.set(bytes);
+}
+
+/// Whether `scenes`/`cfg` run streamed: one thermal scene with the `contextual` method, no AOI
+/// and no SWIR evidence, and either a forced strip height ([`STRIP_ROWS_ENV`]) or a raster whose
+/// whole-raster detection would exceed the memory limit. `None`: run whole-raster.
+pub fn stream_plan(
+    scenes: &[Scene],
+    cfg: &DetectConfig,
+    aoi: Option<&Path>,
+    thermal: Option<&Scene>,
+) -> Option<StreamOptions> {
+    let scene = thermal?;
+    let swir = cfg.swir_enabled && scenes.iter().any(|s| s.bands.contains_key("B7"));
+    if scenes.len() != 1 || aoi.is_some() || swir || !can_stream(cfg) {
+        return None;
+    }
+    let memory_limit_bytes = *MEMORY_LIMIT_BYTES.get().unwrap_or(&(u64::MAX / 2));
+    let forced: Option<usize> = std::env::var(STRIP_ROWS_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&r| r > 0);
+    if forced.is_some() {
+        return Some(StreamOptions {
+            memory_limit_bytes,
+            strip_rows: forced,
+        });
+    }
+    let band = scene.default_thermal_band()?;
+    let info = crate::io::raster_info(scene.bands.get(&band).unwrap_or(&scene.input)).ok()?;
+    let (rows, cols) = (info.height, info.width);
+    too_large_for_whole((rows, cols), memory_limit_bytes).then_some(StreamOptions {
+        memory_limit_bytes,
+        strip_rows: None,
+    })
+}
+
+/// True when the whole-raster detection of a `shape` raster would exceed the limit.
+pub fn too_large_for_whole(shape: (usize, usize), memory_limit_bytes: u64) -> bool {
+    (shape.0 as u64 * shape.1 as u64).saturating_mul(WHOLE_RASTER_BYTES_PER_PX) > memory_limit_bytes
+}
+
+/// What a streamed detection produced.
+#[derive(Debug)]
+pub struct StreamedDetection {
+    /// `bt.tif` then `anomaly.tif`, staged (not yet under their final names).
+    pub staged: Vec<Staged>,
+    pub plan: CalibrationPlan,
+    pub thermal: StreamedThermal,
+    pub zones: Vec<FireZone>,
+    /// Pixels per class of `anomaly.tif`: none, low, nominal, high, not processed.
+    pub class_counts: [usize; 5],
+    pub windows: &'static str,
+    pub timings: Vec<Timing>,
+    pub strip_rows: usize,
+}
+
+/// Detects on `scene`'s thermal band in strips and stages `bt.tif` and `anomaly.tif` in `dir`.
+pub fn detect_streamed(
+    scene: &Scene,
+    cfg: &DetectConfig,
+    dir: &Path,
+    opts: &StreamOptions,
+) -> Result<StreamedDetection> {
+    let mut timings = Vec::new();
+    let plan = plan_calibration(
+        scene,
+        &CalibrateOptions {
+            band: None,
+            lst: cfg.lst,
+            generic: cfg.input,
+        },
+    )?;
+    let pixel_m = plan.georef.nominal_pixel_m(plan.shape.0);
+    super::detect::check_pixel_size(&scene.input, pixel_m, &plan.georef)?;
+    let (cfg_eff, windows) = crate::detect::preset::effective(cfg, pixel_m);
+    let in_flight = rayon::current_num_threads().max(1);
+    let strips = plan_strips(
+        plan.shape,
+        plan.bytes_per_block_px() + DETECT_BYTES_PER_PX,
+        in_flight,
+        opts.memory_limit_bytes,
+    );
+    crate::io::set_gdal_cache_bytes(strips.gdal_cache_bytes);
+    let halo_rows = crate::detect::streamed::thermal_halo_rows(&cfg_eff, pixel_m);
+    let strip_rows = opts
+        .strip_rows
+        .unwrap_or_else(|| {
+            detect_strip_rows(
+                plan.shape.1,
+                plan.bytes_per_block_px() + DETECT_BYTES_PER_PX,
+                in_flight,
+                halo_rows,
+                opts.memory_limit_bytes
+                    .saturating_sub(strips.gdal_cache_bytes),
+            )
+        })
+        .max(1);
+    tracing::info!(strip_rows, halo_rows, "detecting in strips");
+    let mut readers = (0..in_flight)
+        .map(|_| plan.open_readers())
+        .collect::<Result<Vec<_>>>()?;
+    let reject = thermal_reject_flags(cfg.mask_cirrus);
+    let read = |r: &mut PlanReaders, w: PixelWindow| -> Result<ThermalWindow> {
+        Ok(thermal_window(plan.calibrate_block(r, w)?, reject))
+    };
+    let start = Instant::now();
+    let mut thermal = detect_thermal_streamed(
+        plan.shape,
+        pixel_m,
+        &cfg_eff,
+        strip_rows,
+        &mut readers,
+        &read,
+    )?;
+    timings.push(Timing {
+        stage: "scene statistics".into(),
+        seconds: thermal.scene_stats_s,
+    });
+    timings.push(Timing {
+        stage: "contextual".into(),
+        seconds: start.elapsed().as_secs_f64() - thermal.scene_stats_s,
+    });
+
+    let start = Instant::now();
+    let (staged, class_counts) =
+        write_rasters(&plan, dir, strip_rows, &mut readers, reject, &thermal)?;
+    drop(readers);
+    timings.push(timing("write rasters", start));
+
+    let start = Instant::now();
+    let zones = zones_of(&thermal.flagged, cfg, &plan);
+    timings.push(timing("zones", start));
+    thermal.stats.flagged = thermal.flagged.len();
+    Ok(StreamedDetection {
+        staged,
+        plan,
+        thermal,
+        zones,
+        class_counts,
+        windows,
+        timings,
+        strip_rows,
+    })
+}
+
+/// Strip height for detection: the halo is read and tested again by both neighbours, so strips
+/// aim at 8 halos high (a multiple of [`TILE_ROWS`], at least one), as high as `in_flight`
+/// strips with their halos fit in `memory_bytes` at `bytes_per_px`.
+pub fn detect_strip_rows(
+    cols: usize,
+    bytes_per_px: usize,
+    in_flight: usize,
+    halo_rows: usize,
+    memory_bytes: u64,
+) -> usize {
+    let per_row = (cols.max(1) * bytes_per_px * in_flight.max(1)) as u64;
+    let fit_rows = (memory_bytes.saturating_sub(FIXED_OVERHEAD_BYTES) / per_row) as usize;
+    let core_fit = fit_rows.saturating_sub(2 * halo_rows);
+    let want = (8 * halo_rows).div_ceil(TILE_ROWS).max(1) * TILE_ROWS;
+    let fit = (core_fit / TILE_ROWS).max(1) * TILE_ROWS;
+    want.min(fit)
+}
+
+/// Bytes kept for everything that is not a strip (binary, GDAL drivers, writers' state).
+const FIXED_OVERHEAD_BYTES: u64 = 64 << 20;
+
+/// Temperatures and thermal validity of a calibrated block (as `stage::thermal_validity`).
+fn thermal_window(out: BlockOutput, reject: u8) -> ThermalWindow {
+    let mut valid = out.values.mapv(|v| !v.is_nan());
+    if let Some(flags) = &out.mask {
+        Zip::from(&mut valid)
+            .and(flags)
+            .for_each(|v, &f| *v &= f & reject == 0);
+    }
+    ThermalWindow {
+        t: out.values,
+        valid,
+    }
+}
+
+fn timing(stage: &str, start: Instant) -> Timing {
+    Timing {
+        stage: stage.into(),
+        seconds: start.elapsed().as_secs_f64(),
+    }
+}
+
+/// Second pass: `bt.tif` and `anomaly.tif`, strip by strip, with the class counts.
+fn write_rasters(
+    plan: &CalibrationPlan,
+    dir: &Path,
+    strip_rows: usize,
+    readers: &mut [PlanReaders],
+    reject: u8,
+    thermal: &StreamedThermal,
+) -> Result<(Vec<Staged>, [usize; 5])> {
+    let bt_opts = CogOptions {
+        description: Some(plan.quantity.label().into()),
+        ..Default::default()
+    };
+    let mut bt = StreamedCog::<f32>::create(
+        &dir.join("bt.tif"),
+        plan.shape,
+        &plan.georef,
+        Some(f64::NAN),
+        &plan.unit,
+        &bt_opts,
+    )?;
+    let anomaly_opts = CogOptions {
+        resampling: "NEAREST",
+        description: Some(
+            "anomaly confidence: 0 none, 1 low, 2 nominal, 3 high, 255 not processed".into(),
+        ),
+    };
+    let mut anomaly = StreamedCog::<u8>::create(
+        &dir.join("anomaly.tif"),
+        plan.shape,
+        &plan.georef,
+        Some(f64::from(confidence::NOT_PROCESSED)),
+        &Unit::Other("class".into()),
+        &anomaly_opts,
+    )?;
+    let mut counts = [0usize; 5];
+    let mut valid_inputs = [0usize; 3];
+    let blocks = tile(plan.shape, (strip_rows, 0), 0);
+    for_each_block(
+        &blocks,
+        readers,
+        |r, b| {
+            let out = plan.calibrate_block(r, b.core)?;
+            let inputs = out.valid_inputs;
+            let w = thermal_window(out, reject);
+            let classes = window_classes(&w.t, &w.valid, b.core, &thermal.flagged);
+            Ok((w.t, classes, inputs))
+        },
+        |b, (t, classes, inputs)| {
+            bt.write(b.core, t.view())?;
+            anomaly.write(b.core, classes.view())?;
+            add_counts(&mut counts, &classes);
+            for (v, n) in valid_inputs.iter_mut().zip(inputs) {
+                *v += n;
+            }
+            Ok(())
+        },
+    )?;
+    // The whole-raster read refuses inputs without a valid pixel, naming the file.
+    plan.check_valid(valid_inputs)?;
+    Ok((vec![bt.finish()?, anomaly.finish()?], counts))
+}
+
+fn add_counts(counts: &mut [usize; 5], classes: &Array2<u8>) {
+    for &k in classes {
+        let i = match k {
+            confidence::NONE => 0,
+            confidence::LOW => 1,
+            confidence::NOMINAL => 2,
+            confidence::HIGH => 3,
+            _ => 4,
+        };
+        counts[i] += 1;
+    }
+}
+
+/// Fire zones of the flagged pixels (low-confidence ones only with `low_confidence_zones`), as
+/// `cluster::fire_zones` would give them on the whole raster; ground areas on geographic grids.
+fn zones_of(flagged: &[Flagged], cfg: &DetectConfig, plan: &CalibrationPlan) -> Vec<FireZone> {
+    let zone_pixels: Vec<Flagged> = flagged
+        .iter()
+        .filter(|f| cfg.low_confidence_zones || f.confidence >= confidence::NOMINAL)
+        .copied()
+        .collect();
+    let positions: Vec<(usize, usize)> = zone_pixels.iter().map(|f| (f.row, f.col)).collect();
+    let components: Vec<Vec<(usize, usize)>> = sparse_zones::components(&positions)
+        .into_iter()
+        .map(|m| {
+            let mut px: Vec<(usize, usize)> = m.into_iter().map(|i| positions[i]).collect();
+            px.dedup();
+            px
+        })
+        .collect();
+    // A thermal flagged pixel's value is its temperature.
+    let temperature: HashMap<(usize, usize), f32> = zone_pixels
+        .iter()
+        .map(|f| ((f.row, f.col), f.value))
+        .collect();
+    let mut zones = stitch::stitched_fire_zones(
+        &zone_pixels,
+        &components,
+        &|r, c| temperature.get(&(r, c)).copied(),
+        &plan.georef.transform,
+    );
+    if plan.georef.is_geographic() {
+        for (z, px) in zones.iter_mut().zip(&components) {
+            z.area_m2 = px
+                .iter()
+                .map(|&(r, _)| plan.georef.pixel_area_m2_at(r as f64))
+                .sum();
+        }
+    }
+    zones
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_landsat_scene_streams_under_a_1g_limit() {
+        let gib = 1u64 << 30;
+        // 7801 x 7911 = 61.7 Mpx x 30 B = 1.85 GB.
+        assert!(too_large_for_whole((7911, 7801), gib));
+        assert!(!too_large_for_whole((7911, 7801), 2 * gib));
+        assert!(!too_large_for_whole((1000, 1000), 128 << 20));
+    }
+
+    #[test]
+    fn strips_are_several_halos_high_within_the_memory() {
+        // 16000 columns at 48 B/px, two strips, 120-row halos: 8 halos = 960 → 1024 rows, and
+        // (1024 + 240) rows x 16000 x 48 B x 2 = 1.94 GB fit in 2 GiB less a 128 MiB cache.
+        let mib = 1u64 << 20;
+        let rows = detect_strip_rows(16000, 48, 2, 120, 1920 * mib);
+        assert_eq!(rows, 1024);
+        let read_bytes = (rows + 240) as u64 * 16000 * 48 * 2;
+        assert!(read_bytes <= 1920 * mib - FIXED_OVERHEAD_BYTES);
+        // A tight limit: as many tile rows as fit, at least one.
+        assert_eq!(detect_strip_rows(16000, 48, 2, 120, 600 * mib), 256);
+        assert_eq!(detect_strip_rows(40000, 48, 2, 120, 100 * mib), 256);
+        // Small halos (satellite windows at 30 m, 80 rows) ask for 640 → 768 rows.
+        assert_eq!(detect_strip_rows(7801, 48, 2, 80, 4096 * mib), 768);
+    }
+}
