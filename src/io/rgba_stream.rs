@@ -148,7 +148,8 @@ fn create_blocks(
     co.set_name_value("INTERLEAVE", "BAND")?;
     co.set_name_value("PHOTOMETRIC", "RGB")?;
     if bands == 4 {
-        co.set_name_value("ALPHA", "UNASSOCIATED")?;
+        // `YES`: an unassociated alpha extra sample, as the MEM → COG path writes.
+        co.set_name_value("ALPHA", "YES")?;
     }
     co.set_name_value("BIGTIFF", "IF_NEEDED")?;
     let mut ds =

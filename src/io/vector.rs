@@ -374,7 +374,13 @@ fn gdal_err(dest: &Path) -> impl Fn(gdal::errors::GdalError) -> Error + '_ {
 pub fn stage_gpkg(dest: &Path, georef: &Georef, layers: &[OutLayer]) -> Result<Staged> {
     let _log = super::gdal_log::scope(dest);
     super::ensure_gdal_config();
-    let tmp = staging_path(dest);
+    // The staging name keeps a `.gpkg` extension: GDAL warns on any other (GPKG spec).
+    let tmp = {
+        let t = staging_path(dest);
+        let mut name = t.file_name().unwrap_or_default().to_owned();
+        name.push(".gpkg");
+        t.with_file_name(name)
+    };
     let _ = std::fs::remove_file(&tmp);
     let staged = Staged::new(tmp.clone(), dest.to_path_buf());
     let err = gdal_err(dest);
