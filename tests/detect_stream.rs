@@ -1,6 +1,6 @@
 //! `seamfire detect` in strips (issue 10) against the whole-raster run of the same command:
-//! `bt.tif` and `anomaly.tif` byte for byte, and the same zones, counts and budget in
-//! `detection.json`. Strips are forced small (`SEAMFIRE_DETECT_STRIP_ROWS`) so that the
+//! `bt.tif` and `anomaly.tif` byte for byte, the same zones, counts and budget in
+//! `detection.json`, and the same hotspot, fire-zone and known-zone layers. Strips are forced small (`SEAMFIRE_DETECT_STRIP_ROWS`) so that the
 //! rasters (sizes not multiples of the strip, fill and dropped lines, NaN outside a flown
 //! area) have zones crossing strip borders.
 
@@ -19,13 +19,21 @@ fn run(args: &[&str]) {
     );
 }
 
-fn detect(input: &Path, out: &Path, strip_rows: Option<usize>) -> serde_json::Value {
+fn detect(
+    input: &Path,
+    out: &Path,
+    strip_rows: Option<usize>,
+    known: Option<&Path>,
+) -> serde_json::Value {
     let mut cmd = seamfire();
     cmd.arg("detect")
         .args(["--products", "none"])
         .arg(input)
         .arg("--out")
         .arg(out);
+    if let Some(k) = known {
+        cmd.arg("--known-fires").arg(k);
+    }
     match strip_rows {
         Some(r) => cmd.env("SEAMFIRE_DETECT_STRIP_ROWS", r.to_string()),
         None => cmd.env_remove("SEAMFIRE_DETECT_STRIP_ROWS"),
@@ -42,8 +50,29 @@ fn detect(input: &Path, out: &Path, strip_rows: Option<usize>) -> serde_json::Va
 /// `strip_rows`: `None` puts a strip border through the middle of the first zone taller than a
 /// pixel.
 fn compare(input: &Path, dir: &Path, strip_rows: Option<usize>) {
+    // A known zone: a 400 m square (native CRS) around the centroid of the whole run's first
+    // zone, written after a first whole run; both compared runs use it.
+    let first = detect(input, &dir.join("first"), None, None);
+    let z0 = &first["zones"][0];
+    let (x, y) = (
+        z0["centroid_x"].as_f64().unwrap(),
+        z0["centroid_y"].as_f64().unwrap(),
+    );
+    let epsg = first["grid"]["epsg"].as_u64().expect("a projected grid");
+    let known = dir.join("known.geojson");
+    std::fs::write(
+        &known,
+        format!(
+            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::{epsg}"}}}},"features":[{{"type":"Feature","properties":{{"id":"K1"}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]]}}}}]}}"#,
+            x0 = x - 200.0,
+            x1 = x + 200.0,
+            y0 = y - 200.0,
+            y1 = y + 200.0
+        ),
+    )
+    .unwrap();
     let whole_dir = dir.join("whole");
-    let whole = detect(input, &whole_dir, None);
+    let whole = detect(input, &whole_dir, None, Some(&known));
     let strip_rows = strip_rows.unwrap_or_else(|| {
         let tall = whole["zones"]
             .as_array()
@@ -62,12 +91,14 @@ fn compare(input: &Path, dir: &Path, strip_rows: Option<usize>) {
     let rows = whole["grid"]["height"].as_u64().unwrap() as usize;
     assert_ne!(rows % strip_rows, 0, "the last strip is partial");
     let strips_dir = dir.join(format!("strips{strip_rows}"));
-    let strips = detect(input, &strips_dir, Some(strip_rows));
-    assert_eq!(
-        listing(&strips_dir),
-        ["anomaly.tif", "bt.tif", "detection.json"],
-        "vector layers are not streamed yet"
-    );
+    let strips = detect(input, &strips_dir, Some(strip_rows), Some(&known));
+    assert_eq!(listing(&strips_dir), listing(&whole_dir));
+    compare_layers(&whole_dir, &strips_dir);
+    for key in ["hotspot_status", "zone_status", "known_fires", "risk"] {
+        assert!(!whole[key].is_null(), "{key}");
+        assert_eq!(strips[key], whole[key], "{key}");
+    }
+    assert_eq!(whole["known_fires"]["detected"], 1);
     for name in ["anomaly.tif", "bt.tif"] {
         let a = std::fs::read(whole_dir.join(name)).unwrap();
         let b = std::fs::read(strips_dir.join(name)).unwrap();
@@ -129,13 +160,63 @@ fn compare(input: &Path, dir: &Path, strip_rows: Option<usize>) {
         "a zone crosses a strip border ({} zones)",
         zones.len()
     );
-    let warnings = strips["warnings"].as_array().unwrap();
-    assert!(
-        warnings
+    // The strips ran: their scene-statistics pass is timed, the whole-raster run has none.
+    let stages = |r: &serde_json::Value| -> Vec<String> {
+        r["timings"]
+            .as_array()
+            .unwrap()
             .iter()
-            .any(|w| w.as_str().unwrap().contains("detected in strips")),
-        "{warnings:?}"
-    );
+            .map(|t| t["stage"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(stages(&strips).contains(&"scene statistics".to_string()));
+    assert!(!stages(&whole).contains(&"scene statistics".to_string()));
+}
+
+/// Properties whose values carry a background mean (one f32 step apart at most, above).
+const BACKGROUND_KEYS: [&str; 5] = ["max_delta_k", "max_z", "bg_mean_k", "delta_k", "z"];
+
+/// The GeoJSON layers of both runs: the same features, geometries and properties, background
+/// values within one f32 step; the CSV with the same rows.
+fn compare_layers(whole: &Path, strips: &Path) {
+    for name in [
+        "hotspots.geojson",
+        "fire_zones.geojson",
+        "known_zones.geojson",
+    ] {
+        let read = |d: &Path| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(d.join(name)).unwrap()).unwrap()
+        };
+        let (a, b) = (read(whole), read(strips));
+        let (fa, fb) = (
+            a["features"].as_array().unwrap(),
+            b["features"].as_array().unwrap(),
+        );
+        assert_eq!(fa.len(), fb.len(), "{name}: features");
+        assert!(!fa.is_empty(), "{name}: something to compare");
+        for (x, y) in fa.iter().zip(fb) {
+            assert_eq!(x["geometry"], y["geometry"], "{name}");
+            let (mut p, mut q) = (x["properties"].clone(), y["properties"].clone());
+            for key in BACKGROUND_KEYS {
+                if let (Some(u), Some(v)) = (p[key].as_f64(), q[key].as_f64()) {
+                    assert!(
+                        (u - v).abs() <= 1e-4 * u.abs().max(1.0),
+                        "{name} {key}: {u} vs {v}"
+                    );
+                    p[key] = serde_json::Value::Null;
+                    q[key] = serde_json::Value::Null;
+                }
+            }
+            assert_eq!(p, q, "{name}");
+        }
+    }
+    let lines = |d: &Path| {
+        std::fs::read_to_string(d.join("hotspots.csv"))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    assert_eq!(lines(whole), lines(strips), "hotspots.csv rows");
 }
 
 #[test]

@@ -40,6 +40,11 @@ impl Staged {
         &self.dest
     }
 
+    /// Where the file is until it is committed (complete: it can be read back).
+    pub fn staged_path(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Renames the temporary file to its destination.
     pub fn commit(mut self) -> Result<PathBuf> {
         std::fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io(&self.dest, e))?;

@@ -9,8 +9,8 @@
 //!    overwritten by the flagged pixels' confidences);
 //! 3. fire zones from the sparse flagged pixels (`detect::sparse_zones` + `detect::stitch`).
 //!
-//! The files and zones are those of the whole-raster path (tested). What is not streamed yet:
-//! the vector layers (hotspots, zone polygons, GeoPackage), an AOI, SWIR and the `ksigma`,
+//! The files and zones are those of the whole-raster path (tested); the vector layers are built
+//! from them in `detect_stream_job`. What is not streamed yet: an AOI, SWIR and the `ksigma`,
 //! `otsu` and `multiscale` methods: such jobs run whole-raster ([`stream_plan`]).
 
 use std::collections::HashMap;
@@ -110,6 +110,8 @@ pub struct StreamedDetection {
     pub plan: CalibrationPlan,
     pub thermal: StreamedThermal,
     pub zones: Vec<FireZone>,
+    /// Fire zone id of each zone pixel (the sparse equivalent of the whole run's zone labels).
+    pub zone_of_pixel: HashMap<(usize, usize), u32>,
     /// Pixels per class of `anomaly.tif`: none, low, nominal, high, not processed.
     pub class_counts: [usize; 5],
     pub windows: &'static str,
@@ -191,7 +193,12 @@ pub fn detect_streamed(
     timings.push(timing("write rasters", start));
 
     let start = Instant::now();
-    let zones = zones_of(&thermal.flagged, cfg, &plan);
+    let (zones, components) = zones_of(&thermal.flagged, cfg, &plan);
+    let zone_of_pixel = components
+        .iter()
+        .enumerate()
+        .flat_map(|(i, px)| px.iter().map(move |&rc| (rc, i as u32 + 1)))
+        .collect();
     timings.push(timing("zones", start));
     thermal.stats.flagged = thermal.flagged.len();
     Ok(StreamedDetection {
@@ -199,6 +206,7 @@ pub fn detect_streamed(
         plan,
         thermal,
         zones,
+        zone_of_pixel,
         class_counts,
         windows,
         timings,
@@ -326,7 +334,10 @@ fn add_counts(counts: &mut [usize; 5], classes: &Array2<u8>) {
 
 /// Fire zones of the flagged pixels (low-confidence ones only with `low_confidence_zones`), as
 /// `cluster::fire_zones` would give them on the whole raster; ground areas on geographic grids.
-fn zones_of(flagged: &[Flagged], cfg: &DetectConfig, plan: &CalibrationPlan) -> Vec<FireZone> {
+/// The fire zones of `flagged` and their pixels (zone `i + 1` is component `i`).
+type ZonesAndPixels = (Vec<FireZone>, Vec<Vec<(usize, usize)>>);
+
+fn zones_of(flagged: &[Flagged], cfg: &DetectConfig, plan: &CalibrationPlan) -> ZonesAndPixels {
     let zone_pixels: Vec<Flagged> = flagged
         .iter()
         .filter(|f| cfg.low_confidence_zones || f.confidence >= confidence::NOMINAL)
@@ -360,7 +371,7 @@ fn zones_of(flagged: &[Flagged], cfg: &DetectConfig, plan: &CalibrationPlan) -> 
                 .sum();
         }
     }
-    zones
+    (zones, components)
 }
 
 #[cfg(test)]

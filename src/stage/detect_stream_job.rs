@@ -1,18 +1,34 @@
-//! A detection job run streamed ([`super::detect_stream`]): the same `bt.tif`, `anomaly.tif`
-//! and `detection.json` as [`super::products::detect_to_dir`], without the vector layers
-//! (not streamed yet; a warning says so).
+//! A detection job run streamed ([`super::detect_stream`]): the same `bt.tif`, `anomaly.tif`,
+//! `detection.json` and vector layers as [`super::products::detect_to_dir`]. The vector
+//! products see the detection through sparse lookups (zone of a flagged pixel, its
+//! temperature) and window reads of the staged `anomaly.tif`, never a whole-raster array.
 
 use super::detect_stream::{StreamOptions, detect_streamed};
+use std::collections::HashMap;
+
+use ndarray::Array2;
+
 use super::products::{
     ClassCounts, DetectJob, DetectionRecord, JobOutcome, MethodRecord, grid_record, has_crs,
-    scene_record,
+    scene_record, sources_of, stage_vectors, vector_products_with,
 };
 use crate::error::{Error, Result};
 use crate::io;
+use crate::raster::PixelWindow;
+use crate::vector::{self, AnomalyClasses, DetectionView};
 
-/// The warning of a streamed job: what it does not write.
-pub const NO_VECTORS_WARNING: &str = "raster detected in strips: hotspot, fire-zone and \
-     GeoPackage layers are not written on this path yet; fire zones are in detection.json";
+/// `anomaly.tif` read back by windows (the known-zone report's observed pixels).
+struct AnomalyFile(io::BlockReader);
+
+impl AnomalyClasses for AnomalyFile {
+    fn dim(&self) -> (usize, usize) {
+        self.0.shape()
+    }
+
+    fn window(&self, w: PixelWindow) -> Result<Array2<u8>> {
+        Ok(self.0.read::<u8>(w)?.data)
+    }
+}
 
 /// Runs `job` (one thermal scene, see `detect_stream::stream_plan`) in strips.
 pub fn detect_streamed_to_dir(job: &DetectJob, opts: &StreamOptions) -> Result<JobOutcome> {
@@ -35,9 +51,44 @@ pub fn detect_streamed_to_dir(job: &DetectJob, opts: &StreamOptions) -> Result<J
         }
     }
     let mut warnings = det.plan.warnings.clone();
-    if job.vectors {
-        warnings.push(NO_VECTORS_WARNING.into());
-    }
+    let mut timings = std::mem::take(&mut det.timings);
+    let vectors = if job.vectors {
+        let anomaly_path = det
+            .staged
+            .iter()
+            .find(|s| s.dest().ends_with("anomaly.tif"))
+            .map(|s| s.staged_path().to_path_buf())
+            .ok_or_else(|| Error::Usage("internal: anomaly.tif was not staged".into()))?;
+        let anomaly = AnomalyFile(io::BlockReader::open(&anomaly_path, 1)?);
+        let temperature: HashMap<(usize, usize), f32> = det
+            .thermal
+            .flagged
+            .iter()
+            .map(|f| ((f.row, f.col), f.value))
+            .collect();
+        let zone_at = |r: usize, c: usize| det.zone_of_pixel.get(&(r, c)).copied().unwrap_or(0);
+        let t_at = |r: usize, c: usize| temperature.get(&(r, c)).copied().unwrap_or(f32::NAN);
+        let view = DetectionView {
+            georef: &georef,
+            flagged: &det.thermal.flagged,
+            zones: &det.zones,
+            day: scene.metadata.is_day(),
+            zone_at: &zone_at,
+            temperature: Some((&t_at, det.plan.quantity)),
+            anomaly: &anomaly,
+        };
+        let sources = sources_of(&job.scenes, true, false);
+        vector_products_with(
+            job,
+            &georef,
+            &sources,
+            &|inputs, lonlat| vector::build(&view, inputs, lonlat),
+            &mut warnings,
+            &mut timings,
+        )?
+    } else {
+        None
+    };
     for w in &warnings {
         tracing::warn!(scene = %job.scene_id, "{w}");
     }
@@ -70,13 +121,16 @@ pub fn detect_streamed_to_dir(job: &DetectJob, opts: &StreamOptions) -> Result<J
         zones: &det.zones,
         budget: det.thermal.budget.as_ref(),
         windows: Some(det.windows),
-        timings: &det.timings,
+        timings: &timings,
         warnings: &warnings,
-        vector: None,
+        vector: vectors.as_ref().map(|v| &v.summary),
     };
     let record_json = serde_json::to_value(&record).map_err(|e| Error::Usage(e.to_string()))?;
     let bytes = serde_json::to_vec_pretty(&record_json).map_err(|e| Error::Usage(e.to_string()))?;
     let mut staged = std::mem::take(&mut det.staged);
+    if let Some(v) = &vectors {
+        staged.extend(stage_vectors(&job.out, &georef, v)?);
+    }
     staged.push(io::stage_bytes(&job.out.join("detection.json"), &bytes)?);
     let written = io::commit_all(staged)?;
     Ok(JobOutcome {
@@ -84,7 +138,7 @@ pub fn detect_streamed_to_dir(job: &DetectJob, opts: &StreamOptions) -> Result<J
         methods: vec![(method, det.thermal.stats)],
         classes,
         zones: det.zones.len(),
-        vector: None,
+        vector: vectors.map(|v| v.summary),
         record_json,
     })
 }

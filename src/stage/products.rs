@@ -208,6 +208,16 @@ pub(super) fn scene_record(job: &DetectJob) -> SceneRecord {
 
 /// The acquisitions behind thermal and SWIR detections, for the hotspot attributes.
 fn sources(scenes: &[Scene], det: &SceneDetection) -> Sources {
+    sources_of(
+        scenes,
+        det.temperature.is_some(),
+        det.methods.iter().any(|(m, _)| *m == Method::Swir),
+    )
+}
+
+/// [`sources`] of a detection with a temperature raster (`thermal`) and SWIR detections
+/// (`swir`).
+pub(super) fn sources_of(scenes: &[Scene], thermal: bool, swir: bool) -> Sources {
     let info = |s: &Scene| {
         let fallback = s
             .input
@@ -216,16 +226,12 @@ fn sources(scenes: &[Scene], det: &SceneDetection) -> Sources {
             .unwrap_or_default();
         SceneInfo::from_metadata(&s.metadata, &fallback)
     };
-    let thermal = det.temperature.as_ref().and_then(|_| {
-        scenes
-            .iter()
-            .find(|s| s.metadata.sensor != Sensor::Mss && s.default_thermal_band().is_some())
-            .map(info)
-    });
-    let swir = det
-        .methods
+    let thermal = scenes
         .iter()
-        .any(|(m, _)| *m == Method::Swir)
+        .filter(|_| thermal)
+        .find(|s| s.metadata.sensor != Sensor::Mss && s.default_thermal_band().is_some())
+        .map(info);
+    let swir = swir
         .then(|| {
             scenes
                 .iter()
@@ -243,8 +249,36 @@ fn sources(scenes: &[Scene], det: &SceneDetection) -> Sources {
 /// Reads the inventory, asset layers and AOI polygons (native CRS) and builds the vector
 /// products. `None` (with a warning) when the grid has no CRS and no vector option was given.
 fn vector_products(job: &DetectJob, det: &mut SceneDetection) -> Result<Option<VectorProducts>> {
-    let (a, scenes, risk) = (job, &job.scenes[..], &job.risk);
+    let sources = sources(&job.scenes, det);
+    let mut warnings = std::mem::take(&mut det.warnings);
+    let mut timings = std::mem::take(&mut det.timings);
     let g = det.georef.clone();
+    let out = vector_products_with(
+        job,
+        &g,
+        &sources,
+        &|inputs, lonlat| det.with_view(|view| vector::build(view, inputs, lonlat)),
+        &mut warnings,
+        &mut timings,
+    );
+    det.warnings = warnings;
+    det.timings = timings;
+    out
+}
+
+/// Reads the inventory, exclusions, asset layers and AOI on `g` and builds the vector products
+/// with `build` (a whole-raster or a streamed detection's view); warnings and the timing are
+/// added to `warnings` and `timings`.
+pub(super) fn vector_products_with(
+    job: &DetectJob,
+    g: &Georef,
+    sources: &Sources,
+    build: &dyn Fn(&VectorInputs, vector::products::LonLat) -> Result<VectorProducts>,
+    det_warnings: &mut Vec<String>,
+    timings: &mut Vec<Timing>,
+) -> Result<Option<VectorProducts>> {
+    let (a, risk) = (job, &job.risk);
+    let g = g.clone();
     if g.crs_wkt.is_empty() && g.epsg.is_none() {
         let given = [
             &a.known_fires,
@@ -263,7 +297,7 @@ fn vector_products(job: &DetectJob, det: &mut SceneDetection) -> Result<Option<V
                     .into(),
             ));
         }
-        det.warnings.push(
+        det_warnings.push(
             "the input grid has no CRS: no hotspot, fire-zone or GeoPackage layer written".into(),
         );
         return Ok(None);
@@ -301,9 +335,8 @@ fn vector_products(job: &DetectJob, det: &mut SceneDetection) -> Result<Option<V
         Some(p) => Some(io::read_aoi_polygons(p, &g)?),
         None => None,
     };
-    let sources = sources(scenes, det);
     let inputs = VectorInputs {
-        sources: &sources,
+        sources,
         inventory: inventory.as_ref(),
         exclusions: exclusions.as_ref(),
         assets: &assets,
@@ -312,12 +345,12 @@ fn vector_products(job: &DetectJob, det: &mut SceneDetection) -> Result<Option<V
     };
     let lonlat = |xy: &[(f64, f64)]| io::to_lonlat(&g, xy);
     let start = std::time::Instant::now();
-    let products = vector::build(det, &inputs, &lonlat)?;
-    det.timings.push(Timing {
+    let products = build(&inputs, &lonlat)?;
+    timings.push(Timing {
         stage: "vectors".into(),
         seconds: start.elapsed().as_secs_f64(),
     });
-    det.warnings.extend(warnings);
+    det_warnings.extend(warnings);
     Ok(Some(products))
 }
 
@@ -349,7 +382,11 @@ fn stage_rasters(dir: &Path, det: &SceneDetection) -> Result<Vec<io::Staged>> {
 
 /// Stages `hotspots.geojson`, `hotspots.csv`, `fire_zones.geojson`, `known_zones.geojson`
 /// (with an inventory) and `seamfire.gpkg`.
-fn stage_vectors(dir: &Path, georef: &Georef, v: &VectorProducts) -> Result<Vec<io::Staged>> {
+pub(super) fn stage_vectors(
+    dir: &Path,
+    georef: &Georef,
+    v: &VectorProducts,
+) -> Result<Vec<io::Staged>> {
     use vector::csv_out::csv;
     use vector::geojson_out::feature_collection;
     let hotspot_values: Vec<Vec<Value>> = v.hotspots.iter().map(|h| h.values()).collect();

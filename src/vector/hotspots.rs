@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use ndarray::Array2;
-
 use super::table::{Field, FieldType, Value, field, widen};
 use crate::calibrate::Quantity;
 use crate::detect::{Flagged, Method, confidence};
@@ -137,13 +135,16 @@ fn stronger(a: &Flagged, b: &Flagged) -> std::cmp::Ordering {
         )
 }
 
+/// The temperature raster's value at a pixel `(row, col)`, and what it holds.
+pub type TemperatureAt<'a> = (&'a dyn Fn(usize, usize) -> f32, Quantity);
+
 /// Builds one hotspot per flagged pixel, in row-major order. `centres` maps each pixel
-/// `(row, col)` to `(x, y, lon, lat)` of its centre; `temperature` is `bt.tif` and its
-/// quantity.
+/// `(row, col)` to `(x, y, lon, lat)` of its centre; `zone_at` gives the fire zone of a pixel
+/// (0: none); `temperature` the value of `bt.tif` at a flagged pixel, and its quantity.
 pub fn hotspots(
     flagged: &[Flagged],
-    zone_labels: &Array2<u32>,
-    temperature: Option<(&Array2<f32>, Quantity)>,
+    zone_at: &dyn Fn(usize, usize) -> u32,
+    temperature: Option<TemperatureAt<'_>>,
     centres: &BTreeMap<(usize, usize), (f64, f64, f64, f64)>,
     sources: &Sources,
     day: Option<bool>,
@@ -177,7 +178,7 @@ pub fn hotspots(
                 sensor: Sensor::Generic,
             });
             let t = temperature.and_then(|(t, q)| {
-                let v = t[[row, col]];
+                let v = t(row, col);
                 (!v.is_nan()).then_some((widen(v), q))
             });
             let (bt_k, lst_k) = match t {
@@ -209,7 +210,7 @@ pub fn hotspots(
                 n_background: best.n_background,
                 confidence: flags.iter().map(|f| f.confidence).max().unwrap_or(0),
                 methods,
-                zone_id: zone_labels[[row, col]],
+                zone_id: zone_at(row, col),
                 scene,
                 daynight: day.map(|d| if d { 'D' } else { 'N' }),
                 known: None,
@@ -308,6 +309,7 @@ pub fn status(known: bool, excluded: bool) -> &'static str {
 mod tests {
     use super::*;
     use crate::vector::table::index_of;
+    use ndarray::Array2;
 
     fn flag(row: usize, col: usize, method: Method, conf: u8, value: f32, z: f32) -> Flagged {
         Flagged {
@@ -356,8 +358,8 @@ mod tests {
         };
         let h = hotspots(
             &flagged,
-            &labels,
-            Some((&t, Quantity::BrightnessTemperature)),
+            &|r, c| labels[[r, c]],
+            Some((&|r, c| t[[r, c]], Quantity::BrightnessTemperature)),
             &centres,
             &sources,
             Some(true),
@@ -400,8 +402,8 @@ mod tests {
         let centres: BTreeMap<_, _> = [((0, 0), (0.0, 0.0, 0.0, 0.0))].into();
         let h = hotspots(
             &flagged,
-            &labels,
-            Some((&t, Quantity::LandSurfaceTemperature)),
+            &|r, c| labels[[r, c]],
+            Some((&|r, c| t[[r, c]], Quantity::LandSurfaceTemperature)),
             &centres,
             &Sources::default(),
             None,

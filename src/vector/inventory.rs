@@ -12,7 +12,8 @@ use ndarray::Array2;
 use super::hotspots::Hotspot;
 use super::table::{Field, FieldType, Value, field};
 use crate::detect::confidence;
-use crate::raster::GeoTransform;
+use crate::error::Result;
+use crate::raster::{GeoTransform, PixelWindow};
 
 /// One known burning zone (features of the inventory with the same id are merged).
 #[derive(Debug, Clone, PartialEq)]
@@ -136,14 +137,35 @@ fn map_to_pixel(gt: &GeoTransform, x: f64, y: f64) -> Option<(f64, f64)> {
     Some((row, col))
 }
 
+/// The anomaly classes of a detection (`anomaly.tif`), whole in memory or read by windows
+/// from the file (a streamed detection).
+pub trait AnomalyClasses {
+    /// `(rows, cols)` of the grid.
+    fn dim(&self) -> (usize, usize);
+    /// The classes of `window` (inside the grid).
+    fn window(&self, window: PixelWindow) -> Result<Array2<u8>>;
+}
+
+impl AnomalyClasses for Array2<u8> {
+    fn dim(&self) -> (usize, usize) {
+        Array2::dim(self)
+    }
+
+    fn window(&self, w: PixelWindow) -> Result<Array2<u8>> {
+        Ok(self
+            .slice(ndarray::s![w.row0..w.row_end(), w.col0..w.col_end()])
+            .to_owned())
+    }
+}
+
 /// Pixels of `anomaly`'s grid whose centre lies in `geometry`: `(all, processed)`.
 pub fn pixels_inside(
     geometry: &MultiPolygon<f64>,
     gt: &GeoTransform,
-    anomaly: &Array2<u8>,
-) -> (usize, usize) {
+    anomaly: &dyn AnomalyClasses,
+) -> Result<(usize, usize)> {
     let Some(rect) = geometry.bounding_rect() else {
-        return (0, 0);
+        return Ok((0, 0));
     };
     let (rows, cols) = anomaly.dim();
     let corners = [
@@ -157,7 +179,7 @@ pub fn pixels_inside(
         .map(|&(x, y)| map_to_pixel(gt, x, y))
         .collect::<Option<Vec<_>>>()
     else {
-        return (0, 0);
+        return Ok((0, 0));
     };
     let clamp = |v: f64, n: usize| v.max(0.0).min(n as f64) as usize;
     let r0 = clamp(
@@ -183,18 +205,27 @@ pub fn pixels_inside(
         cols,
     );
     let (mut all, mut seen) = (0, 0);
+    if r1 <= r0 || c1 <= c0 {
+        return Ok((0, 0));
+    }
+    let classes = anomaly.window(PixelWindow {
+        row0: r0,
+        col0: c0,
+        rows: r1 - r0,
+        cols: c1 - c0,
+    })?;
     for r in r0..r1 {
         for c in c0..c1 {
             let (x, y) = gt.pixel_centre(r, c);
             if geometry.contains(&Point::new(x, y)) {
                 all += 1;
-                if anomaly[[r, c]] != confidence::NOT_PROCESSED {
+                if classes[[r - r0, c - c0]] != confidence::NOT_PROCESSED {
                     seen += 1;
                 }
             }
         }
     }
-    (all, seen)
+    Ok((all, seen))
 }
 
 /// One report per known zone that touches the scene's grid or lies within the inventory's buffer
@@ -206,10 +237,10 @@ pub fn report(
     inv: &Inventory,
     hotspots: &[Hotspot],
     zone_known: &[Option<usize>],
-    anomaly: &Array2<u8>,
+    anomaly: &dyn AnomalyClasses,
     gt: &GeoTransform,
     aoi: Option<&MultiPolygon<f64>>,
-) -> Vec<KnownZoneReport> {
+) -> Result<Vec<KnownZoneReport>> {
     let index: HashMap<&str, usize> = inv
         .zones
         .iter()
@@ -251,9 +282,12 @@ pub fn report(
                 }
                 None => z.geometry.clone(),
             };
-            let (n_px, n_observed_px) = pixels_inside(&geometry, gt, anomaly);
+            let (n_px, n_observed_px) = match pixels_inside(&geometry, gt, anomaly) {
+                Ok(n) => n,
+                Err(e) => return Some(Err(e)),
+            };
             let hs = &per_zone[i];
-            Some(KnownZoneReport {
+            Some(Ok(KnownZoneReport {
                 id: z.id.clone(),
                 name: z.name.clone(),
                 area_m2: geometry.unsigned_area(),
@@ -268,7 +302,7 @@ pub fn report(
                 max_delta_k: max_of(hs, |h| h.delta_k),
                 max_confidence: hs.iter().map(|h| h.confidence).max().unwrap_or(0),
                 n_fire_zones: n_fire_zones[i],
-            })
+            }))
         })
         .collect()
 }
@@ -414,10 +448,15 @@ pub(crate) mod tests {
         let gt = GeoTransform([0.0, 30.0, 0.0, 300.0, 0.0, -30.0]);
         let mut anomaly = Array2::<u8>::zeros((10, 10));
         anomaly.row_mut(0).fill(confidence::NOT_PROCESSED);
-        let (all, seen) = pixels_inside(&square(0.0, 0.0, 300.0), &gt, &anomaly);
+        let (all, seen) = pixels_inside(&square(0.0, 0.0, 300.0), &gt, &anomaly).unwrap();
         assert_eq!((all, seen), (100, 90));
         // A 60x60 m square at (90, 90): centres at x, y ∈ {105, 135} → 4 pixels.
-        assert_eq!(pixels_inside(&square(90.0, 90.0, 60.0), &gt, &anomaly).0, 4);
+        assert_eq!(
+            pixels_inside(&square(90.0, 90.0, 60.0), &gt, &anomaly)
+                .unwrap()
+                .0,
+            4
+        );
     }
 
     #[test]
@@ -441,12 +480,14 @@ pub(crate) mod tests {
         let gt = GeoTransform([0.0, 30.0, 0.0, 300.0, 0.0, -30.0]);
         let anomaly = Array2::<u8>::zeros((10, 10));
         let ids: Vec<String> = report(&inv, &[], &[], &anomaly, &gt, None)
+            .unwrap()
             .into_iter()
             .map(|r| r.id)
             .collect();
         assert_eq!(ids, ["A", "C"]);
         // A fire zone assigned to B keeps B in the report, wherever it is.
         let ids: Vec<String> = report(&inv, &[], &[Some(1)], &anomaly, &gt, None)
+            .unwrap()
             .into_iter()
             .map(|r| r.id)
             .collect();

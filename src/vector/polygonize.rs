@@ -272,8 +272,16 @@ pub fn zone_polygon(
     bbox: [usize; 4],
     gt: &GeoTransform,
 ) -> MultiPolygon<f64> {
-    let polys = polygonize_region(|r, c| labels[[r, c]] == id, bbox);
-    to_map(&polys, gt)
+    zone_polygon_by(|r, c| labels[[r, c]] == id, bbox, gt)
+}
+
+/// [`zone_polygon`] of the pixels of `bbox` for which `inside(row, col)` holds.
+pub fn zone_polygon_by(
+    inside: impl Fn(usize, usize) -> bool,
+    bbox: [usize; 4],
+    gt: &GeoTransform,
+) -> MultiPolygon<f64> {
+    to_map(&polygonize_region(inside, bbox), gt)
 }
 
 #[cfg(test)]

@@ -8,13 +8,15 @@ use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
 use serde::Serialize;
 
 use super::hazard::{AssetKind, Assets};
-use super::hotspots::{Hotspot, Sources, hotspots};
-use super::inventory::{Inventory, KnownZoneReport, report};
-use super::polygonize::zone_polygon;
+use super::hotspots::{Hotspot, Sources, TemperatureAt, hotspots};
+use super::inventory::{AnomalyClasses, Inventory, KnownZoneReport, report};
+use super::polygonize::zone_polygon_by;
 use super::risk::{RiskClass, RiskInput, RiskParams};
 use super::zones::{ZoneFeature, perimeter};
-use crate::detect::Method;
+use crate::detect::cluster::FireZone;
+use crate::detect::{Flagged, Method};
 use crate::error::Result;
+use crate::raster::Georef;
 use crate::stage::SceneDetection;
 
 /// Transforms native map coordinates to `(lon, lat)` WGS84 degrees.
@@ -182,8 +184,47 @@ fn multipolygons_to_lonlat(
         .collect())
 }
 
+/// What the vector products read of a detection: its flagged pixels and zones, and its rasters
+/// through lookups (whole arrays in memory, or sparse maps and window reads of a detection run
+/// in strips), so that both give the same layers.
+pub struct DetectionView<'a> {
+    pub georef: &'a Georef,
+    pub flagged: &'a [Flagged],
+    pub zones: &'a [FireZone],
+    pub day: Option<bool>,
+    /// Fire zone id of a pixel, 0 for none.
+    pub zone_at: &'a dyn Fn(usize, usize) -> u32,
+    /// The temperature raster at a flagged pixel, and its quantity; `None` without one.
+    pub temperature: Option<TemperatureAt<'a>>,
+    pub anomaly: &'a dyn AnomalyClasses,
+}
+
+impl SceneDetection {
+    /// Calls `f` with the [`DetectionView`] of this whole-raster detection.
+    pub fn with_view<T>(&self, f: impl FnOnce(&DetectionView) -> T) -> T {
+        let zone_at = |r: usize, c: usize| self.zone_labels[[r, c]];
+        let t_at = |r: usize, c: usize| {
+            self.temperature
+                .as_ref()
+                .map_or(f32::NAN, |t| t.raster.data[[r, c]])
+        };
+        f(&DetectionView {
+            georef: &self.georef,
+            flagged: &self.flagged,
+            zones: &self.zones,
+            day: self.day,
+            zone_at: &zone_at,
+            temperature: self
+                .temperature
+                .as_ref()
+                .map(|t| (&t_at as &dyn Fn(usize, usize) -> f32, t.quantity)),
+            anomaly: &self.anomaly,
+        })
+    }
+}
+
 /// Builds every vector product of `det`.
-pub fn build(det: &SceneDetection, inp: &VectorInputs, lonlat: LonLat) -> Result<VectorProducts> {
+pub fn build(det: &DetectionView, inp: &VectorInputs, lonlat: LonLat) -> Result<VectorProducts> {
     let gt = det.georef.transform;
     // Hotspots at pixel centres.
     let pixels: BTreeSet<(usize, usize)> = det.flagged.iter().map(|f| (f.row, f.col)).collect();
@@ -194,14 +235,10 @@ pub fn build(det: &SceneDetection, inp: &VectorInputs, lonlat: LonLat) -> Result
         .zip(xy.iter().zip(&ll))
         .map(|(&rc, (&(x, y), &(lon, lat)))| (rc, (x, y, lon, lat)))
         .collect();
-    let temperature = det
-        .temperature
-        .as_ref()
-        .map(|t| (&t.raster.data, t.quantity));
     let mut hs = hotspots(
-        &det.flagged,
-        &det.zone_labels,
-        temperature,
+        det.flagged,
+        det.zone_at,
+        det.temperature,
         &centres,
         inp.sources,
         det.day,
@@ -228,8 +265,8 @@ pub fn build(det: &SceneDetection, inp: &VectorInputs, lonlat: LonLat) -> Result
     };
     let mut zone_known = Vec::with_capacity(det.zones.len());
     let mut zones = Vec::with_capacity(det.zones.len());
-    for z in &det.zones {
-        let geometry = zone_polygon(&det.zone_labels, z.id, z.bbox_px, &gt);
+    for z in det.zones {
+        let geometry = zone_polygon_by(|r, c| (det.zone_at)(r, c) == z.id, z.bbox_px, &gt);
         let g = Geometry::MultiPolygon(geometry.clone());
         let known = inp
             .inventory
@@ -267,7 +304,8 @@ pub fn build(det: &SceneDetection, inp: &VectorInputs, lonlat: LonLat) -> Result
     // Known zones.
     let known_zones = inp
         .inventory
-        .map(|inv| report(inv, &hs, &zone_known, &det.anomaly, &gt, inp.aoi));
+        .map(|inv| report(inv, &hs, &zone_known, det.anomaly, &gt, inp.aoi))
+        .transpose()?;
     let known_lonlat = match &known_zones {
         Some(k) => {
             multipolygons_to_lonlat(&k.iter().map(|z| &z.geometry).collect::<Vec<_>>(), lonlat)?
