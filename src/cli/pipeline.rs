@@ -26,6 +26,20 @@ pub struct RunArgs {
     /// `seamfire merge ROOT` afterwards.
     #[arg(long, value_parser = parse_shard)]
     pub shard: Option<(usize, usize)>,
+    /// Memory the run may use (`512M`, `2G`), shared by the scenes processed at once: a thermal
+    /// scene whose whole-raster detection would not fit its share is detected in strips
+    /// (docs/performance.md, "Streamed detect"). Default: half the memory available at start.
+    #[arg(long, value_parser = super::memory::parse_size, value_name = "SIZE")]
+    pub memory_limit: Option<u64>,
+}
+
+/// The memory share of one scene when `jobs` workers (all cores: `None`) process `scenes`
+/// scenes at once, each taking one: `total / min(workers, scenes)`, at least the minimum
+/// seamfire needs.
+fn per_scene_limit_bytes(total: u64, jobs: Option<usize>, scenes: usize) -> u64 {
+    let workers = jobs.unwrap_or_else(rayon::current_num_threads).max(1);
+    let at_once = workers.min(scenes).max(1) as u64;
+    (total / at_once).max(super::memory::MIN_BYTES)
 }
 
 /// Arguments of `seamfire validate`.
@@ -62,6 +76,11 @@ pub fn run(a: &RunArgs, quiet: bool) -> Result<()> {
     if let Some((i, n)) = a.shard {
         plan = plan.shard(i, n);
     }
+    crate::stage::detect_stream::set_memory_limit_bytes(per_scene_limit_bytes(
+        super::memory::resolve(a.memory_limit),
+        a.jobs,
+        plan.scenes.len(),
+    ));
     let opts = RunOptions {
         jobs: a.jobs,
         force: a.force,
@@ -172,4 +191,20 @@ pub fn merge(a: &MergeArgs, quiet: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenes_at_once_share_the_limit() {
+        let g = 1u64 << 30;
+        // Two workers, five scenes: two at once, half each.
+        assert_eq!(per_scene_limit_bytes(4 * g, Some(2), 5), 2 * g);
+        // One scene takes it all, whatever the workers.
+        assert_eq!(per_scene_limit_bytes(4 * g, Some(8), 1), 4 * g);
+        // Never below the minimum (128 MiB).
+        assert_eq!(per_scene_limit_bytes(g / 2, Some(16), 16), 128 << 20);
+    }
 }
