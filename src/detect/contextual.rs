@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::params::{confidence_from_z, window_px};
 use super::robust::median_mad;
-use super::window::SummedArea;
+use super::window_exact::ExactSummedArea as SummedArea;
 use super::{Detection, DetectionStats, Flagged, Method, confidence, initial_classes};
 
 /// Parameters of [`detect_contextual`]; see detection.md §1 for each.

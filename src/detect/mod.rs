@@ -19,6 +19,7 @@ pub mod streamed;
 pub mod strip;
 pub mod swir;
 pub mod window;
+pub mod window_exact;
 
 use ndarray::Array2;
 use serde::Serialize;

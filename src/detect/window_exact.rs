@@ -1,0 +1,253 @@
+//! Window statistics whose result does not depend on where the tables start: the summed-area
+//! tables of the thermal tests (`contextual`), in integers.
+//!
+//! [`super::window::SummedArea`] sums in f64: the sum over a window is a difference of prefix
+//! sums that carry rounding from every pixel above and left of it, so a strip's tables (which
+//! start at the strip) and the whole raster's give window statistics that differ in the last
+//! bits, and a pixel on a threshold can flip between the two runs. Here every value is first
+//! rounded to a fixed point of 2^-24 K (6e-8 K, below the f32 resolution of a temperature above
+//! 2 K), then counted, summed (`i64`) and summed in squares (`i128`) with wrapping arithmetic:
+//! the prefix sums may wrap, but a window's sum is exact (it fits its type) and so is the same
+//! whatever the tables' origin. The variance numerator `n·Σq² − (Σq)²` is computed exactly in
+//! `i128` before the one conversion to f64. Memory: 28 bytes per pixel (count 4, sum 8, sum of
+//! squares 16) instead of 20.
+//!
+//! Range: a window's `n·Σq² ≤ n²·q²` stays within `i128` for windows up to 4 million pixels
+//! (2000 a side) with values up to 10^4 K; the largest windows in use are a few hundred pixels
+//! a side.
+
+use ndarray::Array2;
+use rayon::prelude::*;
+
+use super::window::{Rect, WindowStats};
+
+/// Fixed-point scale: values are summed as integers of `2^-FIXED_BITS`.
+pub const FIXED_BITS: i32 = 24;
+
+/// Integer summed-area tables of one masked raster.
+#[derive(Debug, Clone)]
+pub struct ExactSummedArea {
+    rows: usize,
+    cols: usize,
+    count: Vec<u32>,
+    sum: Vec<i64>,
+    sum_sq: Vec<i128>,
+}
+
+fn fixed(v: f32) -> i64 {
+    (f64::from(v) * f64::powi(2.0, FIXED_BITS)).round() as i64
+}
+
+impl ExactSummedArea {
+    /// Builds the tables over `values` where `include` is true and the value is finite.
+    pub fn new(values: &Array2<f32>, include: impl Fn(usize, usize) -> bool + Sync) -> Self {
+        let mut sat = Self {
+            rows: 0,
+            cols: 0,
+            count: Vec::new(),
+            sum: Vec::new(),
+            sum_sq: Vec::new(),
+        };
+        sat.refill(values, include);
+        sat
+    }
+
+    /// Rebuilds the tables for new values or a new mask, reusing the allocations.
+    pub fn refill(&mut self, values: &Array2<f32>, include: impl Fn(usize, usize) -> bool + Sync) {
+        let (rows, cols) = values.dim();
+        let w = cols + 1;
+        let len = (rows + 1) * w;
+        self.count.resize(len, 0);
+        self.sum.resize(len, 0);
+        self.sum_sq.resize(len, 0);
+        self.count[..w].fill(0);
+        self.sum[..w].fill(0);
+        self.sum_sq[..w].fill(0);
+        let (count, sum, sum_sq) = (&mut self.count, &mut self.sum, &mut self.sum_sq);
+        count[w..]
+            .par_chunks_mut(w)
+            .zip(sum[w..].par_chunks_mut(w))
+            .zip(sum_sq[w..].par_chunks_mut(w))
+            .enumerate()
+            .for_each(|(r, ((cn, s), s2))| {
+                let (mut n, mut a, mut b) = (0u32, 0i64, 0i128);
+                (cn[0], s[0], s2[0]) = (0, 0, 0);
+                for c in 0..cols {
+                    let v = values[[r, c]];
+                    if v.is_finite() && include(r, c) {
+                        let q = fixed(v);
+                        n += 1;
+                        a = a.wrapping_add(q);
+                        b = b.wrapping_add(i128::from(q) * i128::from(q));
+                    }
+                    cn[c + 1] = n;
+                    s[c + 1] = a;
+                    s2[c + 1] = b;
+                }
+            });
+        rayon::join(
+            || accumulate(count, w, |a, b| a.wrapping_add(b)),
+            || {
+                rayon::join(
+                    || accumulate(sum, w, |a, b| a.wrapping_add(b)),
+                    || accumulate(sum_sq, w, |a, b| a.wrapping_add(b)),
+                )
+            },
+        );
+        self.rows = rows;
+        self.cols = cols;
+    }
+
+    /// `(rows, cols)` of the raster.
+    pub fn dim(&self) -> (usize, usize) {
+        (self.rows, self.cols)
+    }
+
+    fn rect_sums(&self, r: Rect) -> (u32, i64, i128) {
+        let w = self.cols + 1;
+        let (a, b, c, d) = (
+            r.r0 * w + r.c0,
+            r.r0 * w + r.c1 + 1,
+            (r.r1 + 1) * w + r.c0,
+            (r.r1 + 1) * w + r.c1 + 1,
+        );
+        (
+            self.count[d]
+                .wrapping_add(self.count[a])
+                .wrapping_sub(self.count[b])
+                .wrapping_sub(self.count[c]),
+            self.sum[d]
+                .wrapping_add(self.sum[a])
+                .wrapping_sub(self.sum[b])
+                .wrapping_sub(self.sum[c]),
+            self.sum_sq[d]
+                .wrapping_add(self.sum_sq[a])
+                .wrapping_sub(self.sum_sq[b])
+                .wrapping_sub(self.sum_sq[c]),
+        )
+    }
+
+    /// Statistics of the included pixels in `outer` minus those in `hole` (inside `outer`;
+    /// `None` for the full window). `None` when no pixel is included.
+    pub fn stats(&self, outer: Rect, hole: Option<Rect>) -> Option<WindowStats> {
+        let (mut n, mut s, mut s2) = self.rect_sums(outer);
+        if let Some(h) = hole {
+            let (hn, hs, hs2) = self.rect_sums(h);
+            n = n.wrapping_sub(hn);
+            s = s.wrapping_sub(hs);
+            s2 = s2.wrapping_sub(hs2);
+        }
+        if n == 0 {
+            return None;
+        }
+        let scale = f64::powi(2.0, FIXED_BITS);
+        let nf = f64::from(n);
+        let num = i128::from(n) * s2 - i128::from(s) * i128::from(s);
+        let var = (num.max(0) as f64) / (nf * nf) / (scale * scale);
+        Some(WindowStats {
+            mean: s as f64 / nf / scale,
+            std: var.sqrt(),
+            count: n,
+        })
+    }
+
+    /// Statistics of the `side x side` window centred on `(row, col)`, clipped at the edges,
+    /// without the `guard x guard` box around the centre when `guard > 0`.
+    pub fn centred(
+        &self,
+        row: usize,
+        col: usize,
+        side: usize,
+        guard: usize,
+    ) -> Option<WindowStats> {
+        let outer = Rect::centred(row, col, side, self.rows, self.cols);
+        let hole = (guard > 0).then(|| Rect::centred(row, col, guard, self.rows, self.cols));
+        self.stats(outer, hole)
+    }
+}
+
+/// Turns row prefix sums into a summed-area table: each row adds the row above.
+fn accumulate<T: Copy>(table: &mut [T], w: usize, add: impl Fn(T, T) -> T) {
+    for r in 1..table.len() / w {
+        let (prev, cur) = table.split_at_mut(r * w);
+        for (a, &b) in cur[..w].iter_mut().zip(&prev[(r - 1) * w..]) {
+            *a = add(*a, b);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::window::brute_force;
+    use ndarray::s;
+
+    /// A rough 300 K field with NaN, a masked block and hot pixels.
+    fn field(rows: usize, cols: usize) -> Array2<f32> {
+        Array2::from_shape_fn((rows, cols), |(r, c)| {
+            let h = ((r * 7919 + c * 104_729) % 1000) as f32 / 1000.0;
+            match (r * 31 + c * 17) % 97 {
+                0 => f32::NAN,
+                1 => 900.0 + h,
+                _ => 290.0 + 20.0 * h + (r as f32 * 0.37).sin(),
+            }
+        })
+    }
+
+    #[test]
+    fn windows_agree_with_brute_force() {
+        let v = field(60, 70);
+        let include = |r: usize, c: usize| !(10..20).contains(&r) || c > 30;
+        let sat = ExactSummedArea::new(&v, include);
+        for &(r, c, side, guard) in &[
+            (0, 0, 5, 0),
+            (30, 35, 21, 3),
+            (59, 69, 9, 1),
+            (15, 20, 11, 3),
+        ] {
+            let outer = Rect::centred(r, c, side, 60, 70);
+            let hole = (guard > 0).then(|| Rect::centred(r, c, guard, 60, 70));
+            let a = sat.stats(outer, hole).unwrap();
+            let b = brute_force(&v, include, outer, hole).unwrap();
+            assert_eq!(a.count, b.count);
+            assert!((a.mean - b.mean).abs() < 1e-6, "{a:?} {b:?}");
+            assert!((a.std - b.std).abs() < 1e-6, "{a:?} {b:?}");
+        }
+        assert!(
+            ExactSummedArea::new(&v, |_, _| false)
+                .centred(5, 5, 3, 0)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_window_is_the_same_whatever_the_tables_origin() {
+        // The tables of a strip (rows 23..60) give bit-identical statistics to the whole
+        // raster's for every window inside the strip: what streamed detection relies on.
+        let v = field(60, 70);
+        let whole = ExactSummedArea::new(&v, |_, _| true);
+        let strip = v.slice(s![23..60, ..]).to_owned();
+        let part = ExactSummedArea::new(&strip, |_, _| true);
+        for r in 30..50 {
+            for c in (0..70).step_by(7) {
+                let w = Rect::centred(r, c, 13, 60, 70);
+                let local = Rect {
+                    r0: w.r0 - 23,
+                    r1: w.r1 - 23,
+                    ..w
+                };
+                let hole = Rect::centred(r, c, 3, 60, 70);
+                let local_hole = Rect {
+                    r0: hole.r0 - 23,
+                    r1: hole.r1 - 23,
+                    ..hole
+                };
+                assert_eq!(
+                    whole.stats(w, Some(hole)),
+                    part.stats(local, Some(local_hole)),
+                    "window at ({r}, {c})"
+                );
+            }
+        }
+    }
+}
