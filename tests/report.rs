@@ -248,8 +248,10 @@ fn html_is_well_formed_and_every_image_exists() {
             !html.contains("src=\"http") && !html.contains("href=\"http"),
             "{name} is not self-contained"
         );
-        // Every image: its file exists and the embedded data is that file.
+        // Every image: its file exists and the embedded data is that file (English), or, in
+        // Chinese, the same sheet composed again with Chinese labels (an SVG beside the PNG).
         let mut n = 0;
+        let mut chinese_sheets = 0;
         for part in html.split("<img ").skip(1) {
             let attr = |a: &str| {
                 let start = part.find(&format!("{a}=\"")).unwrap() + a.len() + 2;
@@ -257,15 +259,40 @@ fn html_is_well_formed_and_every_image_exists() {
             };
             let path = s.out.join(attr("data-src"));
             assert!(path.is_file(), "{}", path.display());
-            let bytes = std::fs::read(&path).unwrap();
-            assert_eq!(
-                attr("src"),
-                format!(
-                    "data:image/png;base64,{}",
-                    seamfire::sheets::encode::base64(&bytes)
-                )
-            );
+            let src = attr("src");
+            if let Some(b64) = src.strip_prefix("data:image/svg+xml;base64,") {
+                assert_eq!(name, "report.zh-CN.html", "English embeds the PNG files");
+                assert!(path.with_extension("svg").is_file(), "{}", path.display());
+                let svg = String::from_utf8(base64_decode(b64)).unwrap();
+                assert!(
+                    svg.starts_with("<svg") || svg.starts_with("<?xml"),
+                    "{name}"
+                );
+                assert!(
+                    ["热红外", "正射影像", "总览图"]
+                        .iter()
+                        .any(|l| svg.contains(l)),
+                    "{}: a Chinese sheet label",
+                    path.display()
+                );
+                chinese_sheets += 1;
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                assert_eq!(
+                    src,
+                    format!(
+                        "data:image/png;base64,{}",
+                        seamfire::sheets::encode::base64(&bytes)
+                    )
+                );
+            }
             n += 1;
+        }
+        if name == "report.zh-CN.html" {
+            assert_eq!(
+                chinese_sheets, n,
+                "every sheet of the Chinese report is Chinese"
+            );
         }
         // The overview and, per known zone with a sheet, its thermal sheet at least.
         assert!(n > 20, "{name}: {n} images");
@@ -533,4 +560,28 @@ fn stac_catalog_validates() {
         bad["assets"]["bt"]["raster:bands"][0]["data_type"] = serde_json::json!("f32");
         assert!(!errors(&sc, seamfire::stac::RASTER, &bad).is_empty());
     }
+}
+
+/// Standard base64 (RFC 4648, with padding), for the images embedded in the HTML.
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| -> u32 {
+        match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => panic!("not base64: {c}"),
+        }
+    };
+    let mut out = Vec::new();
+    for chunk in text.trim_end_matches('=').as_bytes().chunks(4) {
+        let mut acc = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            acc |= value(c) << (18 - 6 * i);
+        }
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    out
 }

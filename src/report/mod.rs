@@ -75,6 +75,32 @@ fn images(root: &Path, paths: &[String]) -> Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
+/// `images` with every PNG sheet whose translated SVG is in `translated` (same path, `.svg`)
+/// replaced by that SVG as a data URI; the keys (the `data-src` paths) stay the PNG files'.
+fn translated_images(
+    images: &BTreeMap<String, String>,
+    translated: &BTreeMap<String, atlas::SheetText>,
+) -> BTreeMap<String, String> {
+    images
+        .iter()
+        .map(|(path, uri)| {
+            let svg = path
+                .strip_suffix(".png")
+                .and_then(|stem| translated.get(&format!("{stem}.svg")));
+            let uri = svg.map_or_else(
+                || uri.clone(),
+                |t| {
+                    format!(
+                        "data:image/svg+xml;base64,{}",
+                        crate::sheets::encode::base64(t.svg.as_bytes())
+                    )
+                },
+            );
+            (path.clone(), uri)
+        })
+        .collect()
+}
+
 /// Writes the report files of the run at `root` into `root`; all appear together or none.
 /// Returns the files written.
 pub fn write_report(root: &Path, opts: &ReportOptions) -> Result<Vec<PathBuf>> {
@@ -90,6 +116,10 @@ pub fn write_report(root: &Path, opts: &ReportOptions) -> Result<Vec<PathBuf>> {
     let mut staged = Vec::new();
     for &lang in &opts.langs {
         let stem = lang.stem();
+        // Other languages show the map sheets with translated labels: in the PDFs, and in the
+        // HTML as the translated SVG in place of the English PNG.
+        let translated = pdf::translated_sheets(&run, lang, root);
+        let imgs = translated_images(&imgs, &translated);
         let page = html::render(&report, lang, &imgs, &root_name);
         staged.push(io::stage_bytes(
             &root.join(format!("{stem}.html")),
@@ -111,12 +141,6 @@ pub fn write_report(root: &Path, opts: &ReportOptions) -> Result<Vec<PathBuf>> {
                 tables::to_csv(&t, lang).as_bytes(),
             )?);
         }
-        // The PDFs of other languages show the map sheets with translated labels too.
-        let translated = if opts.pdf || opts.atlas {
-            pdf::translated_sheets(&run, lang, root)
-        } else {
-            BTreeMap::new()
-        };
         if opts.pdf {
             let bytes = pdf::report_pdf(&report, lang, root, &root_name, &translated)?;
             staged.push(io::stage_bytes(&root.join(format!("{stem}.pdf")), &bytes)?);
