@@ -340,12 +340,36 @@ fn reruns_are_incremental() {
 
     // Changing a parameter reprocesses all.
     let text = std::fs::read_to_string(&p).unwrap() + "[detect.contextual]\nk = 4.5\n";
-    std::fs::write(&p, text).unwrap();
+    std::fs::write(&p, &text).unwrap();
     let out = run(&p, &[]);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("2 processed, 0 unchanged"),
         "{}",
         String::from_utf8_lossy(&out.stdout)
+    );
+
+    // So does an exclusion layer (a top-level key, before the tables), which reaches every
+    // scene's detection: one flare site (lon/lat GeoJSON), far from both scenes.
+    std::fs::write(
+        dir.path().join("industry.geojson"),
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"F1"},"geometry":{"type":"Point","coordinates":[10.0,10.0]}}]}"#,
+    )
+    .unwrap();
+    std::fs::write(&p, format!("exclude = \"industry.geojson\"\n{text}")).unwrap();
+    let out = run(&p, &[]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("2 processed, 0 unchanged"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let rec: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_root.join("pensacola/detection.json")).unwrap())
+            .unwrap();
+    assert_eq!(rec["exclude"]["sites"], 1);
+    assert_eq!(rec["exclude"]["buffer_m"], 100.0);
+    assert_eq!(
+        rec["zone_status"]["excluded"], 0,
+        "the site is far from Pensacola"
     );
 }
 
