@@ -18,6 +18,7 @@ pub mod stitch;
 pub mod streamed;
 pub mod strip;
 pub mod swir;
+mod union_find;
 pub mod window;
 pub mod window_exact;
 

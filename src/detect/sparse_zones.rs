@@ -4,27 +4,8 @@
 //! are those [`super::cluster::label_components`] finds on the dense mask of the same pixels
 //! (tested). Pure: no I/O.
 
+use super::union_find::UnionFind;
 use std::collections::{BTreeMap, HashMap};
-
-/// Disjoint sets over pixel indices (path halving; the smaller root wins, so roots are stable).
-struct UnionFind(Vec<usize>);
-
-impl UnionFind {
-    fn find(&mut self, mut i: usize) -> usize {
-        while self.0[i] != i {
-            self.0[i] = self.0[self.0[i]];
-            i = self.0[i];
-        }
-        i
-    }
-
-    fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            self.0[ra.max(rb)] = ra.min(rb);
-        }
-    }
-}
 
 /// The 8-connected components of `pixels` (`(row, col)`, any order; a position listed twice
 /// belongs to one component with both indices). Each component is a list of indices into
@@ -32,7 +13,7 @@ impl UnionFind {
 /// pixel in row-major order, as `label_components` numbers them.
 pub fn components(pixels: &[(usize, usize)]) -> Vec<Vec<usize>> {
     let mut at: HashMap<(usize, usize), usize> = HashMap::with_capacity(pixels.len());
-    let mut uf = UnionFind((0..pixels.len()).collect());
+    let mut uf = UnionFind::new(pixels.len());
     for (i, &p) in pixels.iter().enumerate() {
         if let Some(&j) = at.get(&p) {
             uf.union(i, j);

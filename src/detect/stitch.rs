@@ -12,6 +12,7 @@ use ndarray::ArrayView2;
 
 use super::Flagged;
 use super::cluster::{FireZone, label_components, summarise};
+use super::union_find::UnionFind;
 use crate::raster::{GeoTransform, PixelWindow};
 
 /// The 8-connected components of one tile's core, in raster (not tile) coordinates.
@@ -35,27 +36,6 @@ pub fn tile_components(mask: ArrayView2<'_, bool>, core: PixelWindow) -> TileCom
         })
         .collect();
     TileComponents { core, components }
-}
-
-/// Disjoint sets over component indices (path halving, union by index so roots are stable).
-struct UnionFind(Vec<usize>);
-
-impl UnionFind {
-    fn find(&mut self, mut i: usize) -> usize {
-        while self.0[i] != i {
-            self.0[i] = self.0[self.0[i]];
-            i = self.0[i];
-        }
-        i
-    }
-
-    fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            let (lo, hi) = (ra.min(rb), ra.max(rb));
-            self.0[hi] = lo;
-        }
-    }
 }
 
 /// True when `(r, c)` lies on the outer ring of `w`.
@@ -82,7 +62,7 @@ pub fn merge_components(tiles: &[TileComponents]) -> Vec<Vec<(usize, usize)>> {
             owner.push(t);
         }
     }
-    let mut uf = UnionFind((0..all.len()).collect());
+    let mut uf = UnionFind::new(all.len());
     for (&(r, c), &id) in &edge {
         let core = &tiles[owner[id]].core;
         for nr in r.saturating_sub(1)..=r + 1 {

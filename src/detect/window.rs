@@ -42,6 +42,19 @@ pub struct Rect {
 }
 
 impl Rect {
+    /// The `side` window centred on `(row, col)` and, when `guard > 0`, its `guard` box: the
+    /// rectangles of a background window without its guard.
+    pub fn window_and_guard(
+        (row, col): (usize, usize),
+        side: usize,
+        guard: usize,
+        (rows, cols): (usize, usize),
+    ) -> (Rect, Option<Rect>) {
+        let outer = Rect::centred(row, col, side, rows, cols);
+        let hole = (guard > 0).then(|| Rect::centred(row, col, guard, rows, cols));
+        (outer, hole)
+    }
+
     /// The `side x side` square (odd side) centred on `(row, col)`, clipped to `rows x cols`.
     pub fn centred(row: usize, col: usize, side: usize, rows: usize, cols: usize) -> Rect {
         let h = side / 2;
@@ -173,8 +186,7 @@ impl SummedArea {
         side: usize,
         guard: usize,
     ) -> Option<WindowStats> {
-        let outer = Rect::centred(row, col, side, self.rows, self.cols);
-        let hole = (guard > 0).then(|| Rect::centred(row, col, guard, self.rows, self.cols));
+        let (outer, hole) = Rect::window_and_guard((row, col), side, guard, self.dim());
         self.stats(outer, hole)
     }
 }

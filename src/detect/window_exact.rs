@@ -160,8 +160,7 @@ impl ExactSummedArea {
         side: usize,
         guard: usize,
     ) -> Option<WindowStats> {
-        let outer = Rect::centred(row, col, side, self.rows, self.cols);
-        let hole = (guard > 0).then(|| Rect::centred(row, col, guard, self.rows, self.cols));
+        let (outer, hole) = Rect::window_and_guard((row, col), side, guard, self.dim());
         self.stats(outer, hole)
     }
 }

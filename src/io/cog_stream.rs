@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::raster::{Georef, PixelWindow, Unit};
 
 /// Name of the tiled intermediate of `dest`: `.<name>.<pid>.blocks.partial`.
-fn blocks_path(dest: &Path) -> PathBuf {
+pub(super) fn blocks_path(dest: &Path) -> PathBuf {
     let name = dest
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -142,17 +142,29 @@ impl<T: GdalType + Copy> StreamedCog<T> {
                 ),
             ));
         }
-        let mut ds = self.ds.take().expect("dataset open until finish");
-        ds.flush_cache()
-            .map_err(|e| Error::gdal(&self.dest, format!("cannot flush blocks: {e}")))?;
-        let tmp = staging_path(&self.dest);
-        let staged = Staged::new(tmp.clone(), self.dest.clone());
-        copy_to_cog(&ds, &tmp, &self.opts)
-            .map_err(|e| Error::gdal(&self.dest, format!("cannot write COG: {e}")))?;
-        drop(ds);
-        let _ = std::fs::remove_file(&self.blocks);
-        Ok(staged)
+        let ds = self.ds.take().expect("dataset open until finish");
+        finish_blocks(ds, &self.blocks, &self.dest, &self.opts)
     }
+}
+
+/// Copies the tiled intermediate `ds` (file `blocks`) to the COG staging name of `dest` with
+/// `opts`, deletes the intermediate and returns the pending rename: the end of every streamed
+/// writer.
+pub(super) fn finish_blocks(
+    mut ds: Dataset,
+    blocks: &Path,
+    dest: &Path,
+    opts: &CogOptions,
+) -> Result<Staged> {
+    ds.flush_cache()
+        .map_err(|e| Error::gdal(dest, format!("cannot flush blocks: {e}")))?;
+    let tmp = staging_path(dest);
+    let staged = Staged::new(tmp.clone(), dest.to_path_buf());
+    copy_to_cog(&ds, &tmp, opts)
+        .map_err(|e| Error::gdal(dest, format!("cannot write COG: {e}")))?;
+    drop(ds);
+    let _ = std::fs::remove_file(blocks);
+    Ok(staged)
 }
 
 impl<T> Drop for StreamedCog<T> {

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use gdal::raster::{Buffer, ColorInterpretation, RasterCreationOptions};
 use gdal::{Dataset, DriverManager, Metadata};
 
-use super::atomic::{Staged, staging_path};
-use super::cog::{CogOptions, copy_to_cog};
+use super::atomic::Staged;
+use super::cog::CogOptions;
+use super::cog_stream::{blocks_path, finish_blocks};
 use crate::error::{Error, Result};
 use crate::raster::Georef;
 use crate::render::Rgba8Image;
@@ -46,11 +47,7 @@ impl StreamedRgbaCog {
         descriptions: &[&str],
     ) -> Result<Self> {
         super::ensure_gdal_config();
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".into());
-        let blocks = dest.with_file_name(format!(".{name}.{}.blocks.partial", std::process::id()));
+        let blocks = blocks_path(dest);
         let bands = if alpha { 4 } else { 3 };
         let ds = create_blocks(&blocks, shape, georef, bands, descriptions).map_err(|e| {
             let _ = std::fs::remove_file(&blocks);
@@ -108,20 +105,12 @@ impl StreamedRgbaCog {
                 ),
             ));
         }
-        let mut ds = self.ds.take().expect("dataset open until finish");
-        ds.flush_cache()
-            .map_err(|e| Error::gdal(&self.dest, format!("cannot flush blocks: {e}")))?;
-        let tmp = staging_path(&self.dest);
-        let staged = Staged::new(tmp.clone(), self.dest.clone());
+        let ds = self.ds.take().expect("dataset open until finish");
         let opts = CogOptions {
             resampling: "AVERAGE",
             description: None,
         };
-        copy_to_cog(&ds, &tmp, &opts)
-            .map_err(|e| Error::gdal(&self.dest, format!("cannot write COG: {e}")))?;
-        drop(ds);
-        let _ = std::fs::remove_file(&self.blocks);
-        Ok(staged)
+        finish_blocks(ds, &self.blocks, &self.dest, &opts)
     }
 }
 
