@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::detect::{MethodArg, detect_config};
-use crate::error::Result;
-use crate::stage::{TABLE_HEADER, score_background, score_generated, table_row};
+use crate::error::{Error, Result};
+use crate::stage::{TABLE_HEADER, score_background_excluding, score_generated, table_row};
 use crate::synth::Preset;
 
 /// Arguments of `seamfire accuracy`.
@@ -45,9 +45,33 @@ pub struct AccuracyArgs {
     /// Print the table header first.
     #[arg(long)]
     pub header: bool,
+    /// Known non-fire heat sources on the backgrounds (refineries, power plants, landfills):
+    /// fire zones within `--exclude-buffer-m` of one are `excluded`, as `seamfire detect
+    /// --exclude` reports them, and count neither as false zones nor as found objects.
+    #[arg(long, value_name = "FILE")]
+    pub exclude: Option<PathBuf>,
+    /// Buffer of `--exclude`, metres (as `seamfire detect`).
+    #[arg(
+        long,
+        default_value_t = 100.0,
+        allow_negative_numbers = true,
+        value_name = "M"
+    )]
+    pub exclude_buffer_m: f64,
 }
 
 pub fn run(a: &AccuracyArgs) -> Result<()> {
+    if !(a.exclude_buffer_m.is_finite() && a.exclude_buffer_m >= 0.0) {
+        return Err(Error::Usage(format!(
+            "--exclude-buffer-m {}: expected a distance in metres >= 0",
+            a.exclude_buffer_m
+        )));
+    }
+    if a.exclude.is_some() && a.background.is_empty() {
+        return Err(Error::Usage(
+            "--exclude needs --background (generated scenes have no industrial sites)".into(),
+        ));
+    }
     let (cfg, _) = detect_config(a.config.as_deref(), &a.params, a.method)?;
     let label = a.label.clone().unwrap_or_else(|| {
         let name = cfg.thermal.method().map_or("off", |m| m.name());
@@ -78,7 +102,8 @@ pub fn run(a: &AccuracyArgs) -> Result<()> {
     }
     let generic = a.generic.request()?;
     for bg in &a.background {
-        let total = score_background(bg, generic, &a.seeds, &cfg)?;
+        let exclude = a.exclude.as_deref().map(|f| (f, a.exclude_buffer_m));
+        let total = score_background_excluding(bg, generic, &a.seeds, &cfg, exclude)?;
         let name = bg
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

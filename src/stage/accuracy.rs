@@ -9,10 +9,14 @@ use serde::Serialize;
 use super::detect::run_thermal;
 use crate::calibrate::{QaLayout, qa_mask};
 use crate::detect::accuracy::{Accuracy, TruthObject, evaluate};
+use crate::detect::cluster::label_components;
 use crate::detect::confidence;
 use crate::detect::config::DetectConfig;
-use crate::raster::MaskReason;
+use crate::raster::{GeoTransform, MaskReason};
 use crate::synth::{Preset, SynthParams, SynthScene, generate};
+use crate::vector::exclude::Exclusions;
+use crate::vector::polygonize::zone_polygon_by;
+use geo::Geometry;
 
 /// Scores of one configuration over several scenes.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -34,13 +38,30 @@ pub fn scene_validity(scene: &SynthScene) -> Array2<bool> {
 
 /// Scores `cfg`'s thermal method on one scene (planted and background-only).
 pub fn score_scene(scene: &SynthScene, cfg: &DetectConfig) -> Score {
+    score_scene_excluding(scene, cfg, None)
+}
+
+/// [`score_scene`] with known non-fire heat sources: a fire zone within the buffer of one of
+/// `exclusions`' sites is reported `excluded` by `seamfire detect --exclude` (no fire zone, map
+/// sheet or report line), so it is neither a false zone nor a found object here.
+pub fn score_scene_excluding(
+    scene: &SynthScene,
+    cfg: &DetectConfig,
+    exclusions: Option<&Exclusions>,
+) -> Score {
     let valid = scene_validity(scene);
     let pixel_m = scene.georef.nominal_pixel_m(scene.bt_k.nrows());
     let (cfg, _) = crate::detect::preset::effective(cfg, pixel_m);
     let cfg = &cfg;
+    // An object planted inside an excluded site would be reported `excluded` like the site's own
+    // heat: it is not counted (its pixels still keep the zones that touch it from being false).
+    let in_site = exclusions.map_or_else(Default::default, |e| {
+        objects_near_sites(&scene.truth_id, e, &scene.georef.transform)
+    });
     let objects: Vec<TruthObject> = scene
         .objects
         .iter()
+        .filter(|o| !in_site.contains(&o.id))
         .map(|o| TruthObject {
             id: o.id,
             peak_delta_k: o.peak_delta_k,
@@ -58,6 +79,9 @@ pub fn score_scene(scene: &SynthScene, cfg: &DetectConfig) -> Score {
                 mask[[f.row, f.col]] = true;
             }
         }
+        if let Some(e) = exclusions {
+            drop_excluded_zones(&mut mask, e, &scene.georef.transform);
+        }
         mask
     };
     let planted = evaluate(&flagged_of(&scene.bt_k), &scene.truth_id, &objects, &valid);
@@ -67,6 +91,47 @@ pub fn score_scene(scene: &SynthScene, cfg: &DetectConfig) -> Score {
         planted,
         background,
     }
+}
+
+/// Clears the 8-connected zones of `mask` whose outline (as `seamfire detect` polygonizes it)
+/// lies within the buffer of an excluded site.
+fn drop_excluded_zones(mask: &mut Array2<bool>, e: &Exclusions, gt: &GeoTransform) {
+    let (labels, components) = label_components(mask);
+    for (i, px) in components.iter().enumerate() {
+        let id = i as u32 + 1;
+        let bbox = px.iter().fold(
+            [usize::MAX, usize::MAX, 0, 0],
+            |[r0, c0, r1, c1], &(r, c)| [r0.min(r), c0.min(c), r1.max(r), c1.max(c)],
+        );
+        let outline = zone_polygon_by(|r, c| labels[[r, c]] == id, bbox, gt);
+        if e.site_near(&Geometry::MultiPolygon(outline)).is_some() {
+            for &(r, c) in px {
+                mask[[r, c]] = false;
+            }
+        }
+    }
+}
+
+/// Ids of the planted objects (`truth` values, 0 = none) whose outline lies within the buffer of
+/// an excluded site.
+fn objects_near_sites(
+    truth: &Array2<u32>,
+    e: &Exclusions,
+    gt: &GeoTransform,
+) -> std::collections::HashSet<u32> {
+    let mut bboxes: std::collections::BTreeMap<u32, [usize; 4]> = Default::default();
+    for ((r, c), &id) in truth.indexed_iter().filter(|(_, id)| **id != 0) {
+        let b = bboxes.entry(id).or_insert([r, c, r, c]);
+        *b = [b[0].min(r), b[1].min(c), b[2].max(r), b[3].max(c)];
+    }
+    bboxes
+        .into_iter()
+        .filter(|&(id, bbox)| {
+            let outline = zone_polygon_by(|r, c| truth[[r, c]] == id, bbox, gt);
+            e.site_near(&Geometry::MultiPolygon(outline)).is_some()
+        })
+        .map(|(id, _)| id)
+        .collect()
 }
 
 /// Generates `seeds` scenes of `size x size` pixels of `preset` and sums the scores.
@@ -89,6 +154,18 @@ pub fn score_background(
     seeds: &[u64],
     cfg: &DetectConfig,
 ) -> crate::error::Result<Score> {
+    score_background_excluding(path, generic, seeds, cfg, None)
+}
+
+/// [`score_background`] with an exclusion layer (`--exclude FILE`, buffer in metres), read on
+/// the background's grid as `seamfire detect --exclude` reads it.
+pub fn score_background_excluding(
+    path: &std::path::Path,
+    generic: crate::calibrate::GenericRequest,
+    seeds: &[u64],
+    cfg: &DetectConfig,
+    exclude: Option<(&std::path::Path, f64)>,
+) -> crate::error::Result<Score> {
     use super::{CalibrateOptions, calibrate_scene, thermal_validity};
     let scene = crate::scene::open_scene(path, None)?;
     let cal = calibrate_scene(
@@ -99,13 +176,23 @@ pub fn score_background(
         },
     )?;
     let valid = thermal_validity(&cal, cfg.mask_cirrus);
+    let exclusions = match exclude {
+        Some((file, buffer_m)) => {
+            let (e, warnings) = crate::io::read_exclusions(file, &cal.raster.georef, buffer_m)?;
+            for w in warnings {
+                tracing::warn!("{w}");
+            }
+            Some(e)
+        }
+        None => None,
+    };
     let (rows, cols) = cal.raster.shape();
     let mut total = Score::default();
     for &seed in seeds {
         let p = SynthParams::new(seed, rows, cols, Preset::Day);
         let planted =
             crate::synth::plant_into(&cal.raster.data, &valid, cal.raster.georef.clone(), &p);
-        let s = score_scene(&planted, cfg);
+        let s = score_scene_excluding(&planted, cfg, exclusions.as_ref());
         total.planted.add(&s.planted);
         total.background.add(&s.background);
     }
@@ -133,3 +220,76 @@ pub fn table_row(label: &str, scene: &str, s: &Score) -> String {
 
 /// Header of [`table_row`]'s table.
 pub const TABLE_HEADER: &str = "| method / parameters | scene | recall < 3 K | recall 3–6 K | recall ≥ 6 K | pixel precision | false zones / Mpx (planted) | false zones / Mpx (background only) |\n|---|---|---|---|---|---|---|---|";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vector::ExcludedSite;
+    use geo::Point;
+
+    fn site_at(scene: &SynthScene, row: usize, col: usize) -> ExcludedSite {
+        let (x, y) = scene.georef.transform.pixel_centre(row, col);
+        ExcludedSite {
+            id: format!("{row}-{col}"),
+            name: None,
+            geometry: Geometry::Point(Point::new(x, y)),
+        }
+    }
+
+    #[test]
+    fn excluded_sites_are_neither_false_zones_nor_objects() {
+        let mut scene = generate(&SynthParams::new(3, 240, 240, Preset::Night));
+        // A "refinery": 3 x 3 px at +15 K in the background itself (not planted truth), far from
+        // every planted object (checked), so it is a false zone of its own without exclusions.
+        let (r0, c0) = (30..210)
+            .flat_map(|r| (30..210).map(move |c| (r, c)))
+            .find(|&(r, c)| {
+                let near = |rr: usize, cc: usize| scene.truth_id[[rr, cc]] != 0;
+                (r - 20..=r + 20).all(|rr| (c - 20..=c + 20).all(|cc| !near(rr, cc)))
+            })
+            .expect("a clear 41 x 41 px square");
+        for r in r0 - 1..=r0 + 1 {
+            for c in c0 - 1..=c0 + 1 {
+                scene.bt_k[[r, c]] += 15.0;
+                scene.background_k[[r, c]] += 15.0;
+            }
+        }
+        let cfg = DetectConfig::default();
+        let plain = score_scene(&scene, &cfg);
+        // A site on the refinery's centre pixel, 0 m buffer: its zone (the 3 x 3 px around it,
+        // found: 15 K is above the 5 K ceiling) is excluded, exactly one false zone less.
+        let on_refinery = Exclusions::new(vec![site_at(&scene, r0, c0)], 0.0, "t".into());
+        let ex = score_scene_excluding(&scene, &cfg, Some(&on_refinery));
+        assert!(plain.background.false_zones >= 1, "{plain:?}");
+        assert_eq!(ex.background.false_zones, plain.background.false_zones - 1);
+        assert_eq!(ex.planted.false_zones, plain.planted.false_zones - 1);
+        assert_eq!(ex.planted.objects, plain.planted.objects);
+
+        // A site on a planted object's pixel: that object (alone: no other object within 3 px)
+        // leaves the truth set.
+        let o = scene
+            .objects
+            .iter()
+            .find_map(|o| {
+                let (r, c) = scene
+                    .truth_id
+                    .indexed_iter()
+                    .find(|(_, id)| **id == o.id)?
+                    .0;
+                let alone = (r.saturating_sub(3)..(r + 4).min(240)).all(|rr| {
+                    (c.saturating_sub(3)..(c + 4).min(240))
+                        .all(|cc| [0, o.id].contains(&scene.truth_id[[rr, cc]]))
+                });
+                alone.then_some((o.id, o.peak_delta_k, r, c))
+            })
+            .expect("an isolated object");
+        let on_object = Exclusions::new(vec![site_at(&scene, o.2, o.3)], 0.0, "t".into());
+        let ex = score_scene_excluding(&scene, &cfg, Some(&on_object));
+        let bin = crate::detect::accuracy::delta_bin(o.1);
+        let total = |s: &Score, b: usize| s.planted.objects[b][1];
+        assert_eq!(total(&ex, bin), total(&plain, bin) - 1, "object {}", o.0);
+        let others: usize = (0..3).filter(|&b| b != bin).map(|b| total(&ex, b)).sum();
+        let others_plain: usize = (0..3).filter(|&b| b != bin).map(|b| total(&plain, b)).sum();
+        assert_eq!(others, others_plain);
+    }
+}

@@ -15,7 +15,8 @@ mod swir;
 mod thermal_map;
 
 pub use accuracy::{
-    Score, TABLE_HEADER, scene_validity, score_background, score_generated, score_scene, table_row,
+    Score, TABLE_HEADER, scene_validity, score_background, score_background_excluding,
+    score_generated, score_scene, score_scene_excluding, table_row,
 };
 pub use calibrate::{CalibrateOptions, Calibrated, calibrate_scene};
 pub use calibrate_plan::{BlockOutput, CalibrationPlan, PlanReaders, plan_calibration};
