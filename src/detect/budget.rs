@@ -135,8 +135,9 @@ pub struct BudgetOutcome {
     pub delta_nominal_k: f64,
     /// Peak ΔT threshold of high confidence, K.
     pub delta_high_k: f64,
-    /// Cold (mirror-image) evidence zones.
-    pub cold_zones: usize,
+    /// Cold (mirror-image) evidence zones; `None` when the scene was rough enough for the hot
+    /// fit, so that the cold pixel test was not run.
+    pub cold_zones: Option<usize>,
     /// The fit on the hot evidence, when the scene was rough enough to use it.
     pub hot_fit: Option<TailFit>,
     /// The fit on the cold evidence, when the hot one was not used and there was enough.
@@ -145,23 +146,36 @@ pub struct BudgetOutcome {
     pub false_zones_per_mpx: f64,
 }
 
-/// Thresholds for a scene with these hot and cold zone peaks and `valid_px` valid pixels.
+/// The fit on the hot evidence when the scene is rough enough to use it (step 4).
+fn hot_tail(peaks: &[f64], valid_px: usize, p: &BudgetParams) -> Option<TailFit> {
+    let mpx = valid_px as f64 / 1e6;
+    let rough = peaks.len() as f64 >= p.rough_zones_per_mpx * mpx;
+    rough
+        .then(|| fit_tail(peaks, p.tail_quantile, p.min_tail_zones))
+        .flatten()
+}
+
+/// True when the budget of a scene with these hot zone peaks needs the cold (mirror-image)
+/// sample: the scene is not rough enough for a fit on its own evidence. On rough scenes (real
+/// backgrounds, by day and by night) the cold pixel test is skipped: it would not be used.
+pub fn needs_cold_sample(peaks: &[f64], valid_px: usize, p: &BudgetParams) -> bool {
+    p.enabled && hot_tail(peaks, valid_px, p).is_none()
+}
+
+/// Thresholds for a scene with these hot zone peaks, `valid_px` valid pixels, and the cold
+/// zone peaks when [`needs_cold_sample`] (`None` otherwise).
 pub fn thresholds(
     peaks: &[f64],
-    cold_peaks: &[f64],
+    cold_peaks: Option<&[f64]>,
     valid_px: usize,
     p: &BudgetParams,
 ) -> BudgetOutcome {
     let mpx = valid_px as f64 / 1e6;
     let budget = p.false_zones_per_mpx.max(0.0) * mpx;
-    let rough = peaks.len() as f64 >= p.rough_zones_per_mpx * mpx;
-    let hot_fit = rough
-        .then(|| fit_tail(peaks, p.tail_quantile, p.min_tail_zones))
-        .flatten();
-    let cold_fit = if hot_fit.is_none() {
-        fit_tail(cold_peaks, p.tail_quantile, p.min_tail_zones)
-    } else {
-        None
+    let hot_fit = hot_tail(peaks, valid_px, p);
+    let cold_fit = match (hot_fit, cold_peaks) {
+        (None, Some(c)) => fit_tail(c, p.tail_quantile, p.min_tail_zones),
+        _ => None,
     };
     let ceiling = p.max_zone_delta_k.max(p.min_zone_delta_k);
     let at = |b: f64| {
@@ -181,7 +195,7 @@ pub fn thresholds(
         fire_zones: peaks.iter().filter(|&&m| m >= nominal).count(),
         delta_nominal_k: nominal,
         delta_high_k: high.max(nominal),
-        cold_zones: cold_peaks.len(),
+        cold_zones: cold_peaks.map(<[f64]>::len),
         hot_fit,
         cold_fit,
         false_zones_per_mpx: p.false_zones_per_mpx,
@@ -242,11 +256,12 @@ pub fn sparse_zone_peaks(flagged: &[Flagged]) -> (Vec<f64>, Vec<Vec<usize>>) {
 
 /// Applies the budget to the evidence of one thermal method: sets the confidence of every
 /// flagged pixel to that of its zone (low, nominal or high) and updates `classes`.
-/// `cold_peaks`: zone peaks of the same method run on `−T` (see [`zone_peaks`]).
+/// `cold_peaks`: runs the same method on `−T` and returns its zone peaks (see [`zone_peaks`]);
+/// called only when [`needs_cold_sample`].
 pub fn apply(
     flagged: &mut [Flagged],
     classes: &mut Array2<u8>,
-    cold_peaks: &[f64],
+    cold_peaks: impl FnOnce() -> Vec<f64>,
     valid_px: usize,
     p: &BudgetParams,
 ) -> Option<BudgetOutcome> {
@@ -254,7 +269,8 @@ pub fn apply(
         return None;
     }
     let (peaks, members) = zone_peaks(flagged, classes.dim());
-    let out = apply_to_zones(flagged, &peaks, &members, cold_peaks, valid_px, p);
+    let cold = needs_cold_sample(&peaks, valid_px, p).then(cold_peaks);
+    let out = apply_to_zones(flagged, &peaks, &members, cold.as_deref(), valid_px, p);
     for f in flagged.iter().filter(|f| f.method != Method::Swir) {
         classes[[f.row, f.col]] = f.confidence;
     }
@@ -265,24 +281,34 @@ pub fn apply(
 /// from the flagged pixels' confidences.
 pub fn apply_to_flagged(
     flagged: &mut [Flagged],
-    cold_peaks: &[f64],
+    cold_peaks: impl FnOnce() -> crate::error::Result<Vec<f64>>,
     valid_px: usize,
     p: &BudgetParams,
-) -> Option<BudgetOutcome> {
+) -> crate::error::Result<Option<BudgetOutcome>> {
     if !p.enabled {
-        return None;
+        return Ok(None);
     }
     let (peaks, members) = sparse_zone_peaks(flagged);
-    Some(apply_to_zones(
-        flagged, &peaks, &members, cold_peaks, valid_px, p,
-    ))
+    let cold = if needs_cold_sample(&peaks, valid_px, p) {
+        Some(cold_peaks()?)
+    } else {
+        None
+    };
+    Ok(Some(apply_to_zones(
+        flagged,
+        &peaks,
+        &members,
+        cold.as_deref(),
+        valid_px,
+        p,
+    )))
 }
 
 fn apply_to_zones(
     flagged: &mut [Flagged],
     peaks: &[f64],
     members: &[Vec<usize>],
-    cold_peaks: &[f64],
+    cold_peaks: Option<&[f64]>,
     valid_px: usize,
     p: &BudgetParams,
 ) -> BudgetOutcome {
@@ -342,20 +368,20 @@ mod tests {
     #[test]
     fn thresholds_are_clamped_and_smooth_scenes_use_the_floor() {
         let p = BudgetParams::default();
-        let none = thresholds(&[1.2, 3.0], &[], 1_000_000, &p);
+        let none = thresholds(&[1.2, 3.0], Some(&[]), 1_000_000, &p);
         assert!(none.hot_fit.is_none() && none.cold_fit.is_none());
         assert_eq!(none.delta_nominal_k, p.min_zone_delta_k);
         assert_eq!(none.fire_zones, 1);
         // A very rough background: the threshold would be far above the ceiling.
         let rough: Vec<f64> = (0..5000).map(|i| 1.0 + (i % 100) as f64 * 0.2).collect();
-        let out = thresholds(&rough, &[1.0, 1.1], 1_000_000, &p);
+        let out = thresholds(&rough, None, 1_000_000, &p);
         assert!(out.hot_fit.is_some() && out.cold_fit.is_none());
         assert_eq!(out.delta_nominal_k, p.max_zone_delta_k);
         // Sparse hot evidence (not rough): the cold mirror image is the background sample.
         let cold: Vec<f64> = (0..1000)
             .map(|i| 1.0 - 0.4 * (1.0 - (i as f64 + 0.5) / 1000.0).ln())
             .collect();
-        let out = thresholds(&[3.0, 4.0, 9.0], &cold, 1_000_000, &p);
+        let out = thresholds(&[3.0, 4.0, 9.0], Some(&cold), 1_000_000, &p);
         assert!(out.hot_fit.is_none());
         let fit = out.cold_fit.unwrap();
         assert!((fit.scale_k - 0.4).abs() < 0.03, "{fit:?}");
@@ -365,12 +391,58 @@ mod tests {
     }
 
     #[test]
+    fn the_cold_sample_is_computed_only_when_the_hot_one_cannot_be_fitted() {
+        let p = BudgetParams::default();
+        // 400 zones on 1 Mpx: rough (>= 300 per Mpx), the hot fit is used.
+        let rough: Vec<f64> = (0..400).map(|i| 1.0 + (i % 40) as f64 * 0.05).collect();
+        assert!(!needs_cold_sample(&rough, 1_000_000, &p));
+        // The same 400 zones on 2 Mpx (200 per Mpx): not rough.
+        assert!(needs_cold_sample(&rough, 2_000_000, &p));
+        // Rough, but too few zones to fit (5 zones on 0.01 Mpx): the cold sample is needed.
+        assert!(needs_cold_sample(&rough[..5], 10_000, &p));
+        let off = BudgetParams {
+            enabled: false,
+            ..p.clone()
+        };
+        assert!(!needs_cold_sample(&rough[..5], 10_000, &off));
+
+        // `apply` asks for the cold peaks on the smooth scene only.
+        let f = |row, col| Flagged {
+            row,
+            col,
+            value: 302.0,
+            bg_mean: 300.0,
+            bg_std: 0.3,
+            z: 6.0,
+            window_px: 11,
+            n_background: 100,
+            confidence: confidence::HIGH,
+            method: Method::Contextual,
+        };
+        // 6 one-pixel zones (every other column) on a 1 x 12 grid.
+        let mut flagged: Vec<Flagged> = (0..6).map(|i| f(0, 2 * i)).collect();
+        let mut classes = Array2::from_elem((1, 12), confidence::NONE);
+        let called = std::cell::Cell::new(false);
+        let cold = || {
+            called.set(true);
+            Vec::new()
+        };
+        // 6 zones on 12 px = 500 000 per Mpx: rough, the hot fit is used.
+        let out = apply(&mut flagged, &mut classes, cold, 12, &p).unwrap();
+        assert!(!called.get() && out.hot_fit.is_some() && out.cold_zones.is_none());
+        // The same zones on 1 Mpx of valid pixels: smooth, the cold sample is asked for.
+        let out = apply(&mut flagged, &mut classes, cold, 1_000_000, &p).unwrap();
+        assert!(called.get() && out.hot_fit.is_none());
+        assert_eq!(out.cold_zones, Some(0));
+    }
+
+    #[test]
     fn fires_in_a_smooth_scene_do_not_raise_the_threshold() {
         // 60 fire zones per Mpx with peaks 2.5–25 K and almost no background evidence: the hot
         // sample is not used (not rough), the cold one is too small: the floor applies.
         let p = BudgetParams::default();
         let fires: Vec<f64> = (0..60).map(|i| 2.5 + i as f64 * 0.38).collect();
-        let out = thresholds(&fires, &[1.1, 1.3, 1.0], 1_000_000, &p);
+        let out = thresholds(&fires, Some(&[1.1, 1.3, 1.0]), 1_000_000, &p);
         assert!(out.hot_fit.is_none());
         assert_eq!(out.delta_nominal_k, p.min_zone_delta_k);
         assert_eq!(out.fire_zones, 60);
@@ -394,7 +466,7 @@ mod tests {
         let mut flagged = vec![f(1, 1, 306.0), f(2, 2, 302.0), f(5, 5, 301.5)];
         let mut classes = Array2::from_elem((8, 8), confidence::NONE);
         let p = BudgetParams::default(); // two zones: no fit, thresholds 2 K and 4 K
-        let out = apply(&mut flagged, &mut classes, &[], 64, &p).unwrap();
+        let out = apply(&mut flagged, &mut classes, Vec::new, 64, &p).unwrap();
         assert_eq!(out.evidence_zones, 2);
         assert_eq!(out.fire_zones, 1);
         assert_eq!((out.delta_nominal_k, out.delta_high_k), (2.0, 4.0));

@@ -2,21 +2,26 @@
 //! on a raster that is never held whole. The caller supplies a strip reader (per worker
 //! state `R`, e.g. open GDAL datasets); this module does no I/O itself. Passes over the strips:
 //!
-//! 1. value range and valid-pixel count of `T` and `−T` (`robust::ValueRange`);
-//! 2. histograms of the values (the scene median); 3. of the deviations (the MAD);
-//! 4. the pixel test on each strip with its halo ([`super::strip::contextual_strip`]), on `T`
-//!    and, for the budget, on `−T`: only the flagged pixels are kept;
-//! 5. the budget on the sparse evidence (`budget::apply_to_flagged`).
+//! 1. value range and valid-pixel count of `T` (`robust::ValueRange`);
+//! 2. a histogram of the values (the scene median); 3. of the deviations (the MAD);
+//! 4. the pixel test on each strip with its halo ([`super::strip::contextual_strip`]): only
+//!    the flagged pixels are kept;
+//! 5. the budget on the sparse evidence (`budget::apply_to_flagged`). Only when the scene is
+//!    too smooth for a fit on its own evidence (`budget::needs_cold_sample`), passes 1–4 run
+//!    again on `−T` for the cold sample; on rough scenes (real backgrounds) they are skipped.
 //!
 //! Memory: the strips in flight (one per worker) and the flagged pixels. The result equals
 //! `stage::run_thermal_budgeted` on the whole raster (same flagged pixels, classes, stats and
 //! budget decisions; tested below).
+
+use std::borrow::Cow;
 
 use ndarray::Array2;
 use rayon::prelude::*;
 
 use super::budget::{self, BudgetOutcome};
 use super::config::DetectConfig;
+use super::contextual::ContextualParams;
 use super::robust::{Histogram, ValueRange};
 use super::strip::{contextual_strip, halo_rows};
 use super::{DetectionStats, Flagged, Method};
@@ -74,109 +79,110 @@ pub fn for_each_block<R: Send, T: Send>(
     Ok(())
 }
 
-fn negated(w: &ThermalWindow) -> Array2<f32> {
-    w.t.mapv(|v| -v)
-}
-
-/// Scene `(median, MAD)` of `T` and of `−T`, and the valid-pixel count, in three passes.
-type SceneStats = (Option<(f64, f64)>, Option<(f64, f64)>, usize);
-
+/// Scene `(median, MAD)` of `T` (of `−T` when `negate`) and the valid-pixel count, in three
+/// passes.
 fn scene_stats<R: Send>(
     blocks: &[Block],
     readers: &mut [R],
     read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
-    cold: bool,
-) -> Result<SceneStats> {
-    let signs: &[bool] = if cold { &[false, true] } else { &[false] };
-    let mut ranges = vec![ValueRange::EMPTY; signs.len()];
+    negate: bool,
+) -> Result<(Option<(f64, f64)>, usize)> {
+    let mut range = ValueRange::EMPTY;
     for_each_block(
         blocks,
         readers,
         |r, b| {
             let w = read(r, b.core)?;
-            Ok(signs
-                .iter()
-                .map(|&neg| ValueRange::of(&values(&w, neg), &w.valid))
-                .collect::<Vec<_>>())
+            Ok(ValueRange::of(&values(&w, negate), &w.valid))
         },
-        |_, rs| {
-            for (acc, r) in ranges.iter_mut().zip(rs) {
-                *acc = acc.merge(r);
-            }
+        |_, r| {
+            range = range.merge(r);
             Ok(())
         },
     )?;
-    let valid_px = ranges[0].n as usize;
-    let Some(empties) = ranges
-        .iter()
-        .map(|r| r.median_histogram().map(|h| (h, None)))
-        .collect::<Option<Vec<_>>>()
+    let valid_px = range.n as usize;
+    let Some(empty) = range.median_histogram() else {
+        return Ok((None, valid_px));
+    };
+    let Some(median) = histogram_pass(blocks, readers, read, negate, &empty, None)?.median(range)
     else {
-        return Ok((None, None, valid_px));
+        return Ok((None, valid_px));
     };
-    let medians = histogram_pass(blocks, readers, read, signs, &empties)?
-        .iter()
-        .zip(&ranges)
-        .map(|(h, &r)| h.median(r))
-        .collect::<Option<Vec<f64>>>();
-    let Some(medians) = medians else {
-        return Ok((None, None, valid_px));
+    let Some(empty) = range.deviation_histogram(median) else {
+        return Ok((None, valid_px));
     };
-    let empties = ranges
-        .iter()
-        .zip(&medians)
-        .map(|(r, &m)| r.deviation_histogram(m).map(|h| (h, Some(m))))
-        .collect::<Option<Vec<_>>>()
-        .unwrap_or_default();
-    let mads = histogram_pass(blocks, readers, read, signs, &empties)?;
-    let stats: Vec<Option<(f64, f64)>> = mads
-        .iter()
-        .zip(&ranges)
-        .zip(&medians)
-        .map(|((h, &r), &m)| h.median(r).map(|mad| (m, mad)))
-        .collect();
-    Ok((stats[0], stats.get(1).copied().flatten(), valid_px))
+    let mad = histogram_pass(blocks, readers, read, negate, &empty, Some(median))?.median(range);
+    Ok((mad.map(|mad| (median, mad)), valid_px))
 }
 
-fn values(w: &ThermalWindow, negate: bool) -> Array2<f32> {
-    if negate { negated(w) } else { w.t.clone() }
+/// `T`, or `−T` (the mirror image the budget's cold sample is taken from).
+fn values(w: &ThermalWindow, negate: bool) -> Cow<'_, Array2<f32>> {
+    if negate {
+        Cow::Owned(w.t.mapv(|v| -v))
+    } else {
+        Cow::Borrowed(&w.t)
+    }
 }
 
-/// One pass filling a histogram per sign (`T`, `−T`): of the values, or of their deviations
-/// from the median when one is given.
+/// One pass filling a histogram of the values of `T` (of `−T` when `negate`), or of their
+/// deviations from the median when one is given.
 fn histogram_pass<R: Send>(
     blocks: &[Block],
     readers: &mut [R],
     read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
-    signs: &[bool],
-    empties: &[(Histogram, Option<f64>)],
-) -> Result<Vec<Histogram>> {
-    let mut acc: Vec<Histogram> = empties.iter().map(|(h, _)| h.clone()).collect();
+    negate: bool,
+    empty: &Histogram,
+    median: Option<f64>,
+) -> Result<Histogram> {
+    let mut acc = empty.clone();
     for_each_block(
         blocks,
         readers,
         |r, b| {
             let w = read(r, b.core)?;
-            Ok(signs
-                .iter()
-                .zip(empties)
-                .map(|(&neg, (h, med))| {
-                    let v = values(&w, neg);
-                    match med {
-                        None => h.clone().added(&v, &w.valid),
-                        Some(m) => h.clone().added_deviations(&v, &w.valid, *m),
-                    }
-                })
-                .collect::<Vec<_>>())
+            let v = values(&w, negate);
+            Ok(match median {
+                None => empty.clone().added(&v, &w.valid),
+                Some(m) => empty.clone().added_deviations(&v, &w.valid, m),
+            })
         },
-        |_, hs| {
-            for (a, h) in acc.iter_mut().zip(hs) {
-                a.merge(&h);
-            }
+        |_, h| {
+            acc.merge(&h);
             Ok(())
         },
     )?;
     Ok(acc)
+}
+
+/// The pixel test on every strip of `T` (of `−T` when `negate`): the flagged pixels in strip
+/// order, and the candidate and unresolved counts.
+fn strip_pass<R: Send>(
+    strips: &[Block],
+    readers: &mut [R],
+    read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
+    pixel_m: f64,
+    p: &ContextualParams,
+    scene: Option<(f64, f64)>,
+    negate: bool,
+) -> Result<(Vec<Flagged>, usize, usize)> {
+    let mut flagged = Vec::new();
+    let (mut candidates, mut unresolved) = (0, 0);
+    for_each_block(
+        strips,
+        readers,
+        |r, b| {
+            let w = read(r, b.read)?;
+            let v = values(&w, negate);
+            Ok(contextual_strip(&v, &w.valid, b, pixel_m, p, scene))
+        },
+        |_, s| {
+            candidates += s.candidates;
+            unresolved += s.unresolved;
+            flagged.extend(s.flagged);
+            Ok(())
+        },
+    )?;
+    Ok((flagged, candidates, unresolved))
 }
 
 /// The contextual test and its budget on a `shape` raster read in full-width strips of
@@ -193,40 +199,22 @@ pub fn detect_thermal_streamed<R: Send>(
 ) -> Result<StreamedThermal> {
     debug_assert!(can_stream(cfg));
     let p = &cfg.contextual;
-    let with_budget = cfg.budget.enabled;
     let cores = tile(shape, (strip_rows.max(1), 0), 0);
     let start = std::time::Instant::now();
-    let (scene_hot, scene_cold, valid_px) = scene_stats(&cores, readers, read, with_budget)?;
-    let scene_stats_s = start.elapsed().as_secs_f64();
+    let (scene_hot, valid_px) = scene_stats(&cores, readers, read, false)?;
+    let mut scene_stats_s = start.elapsed().as_secs_f64();
     let strips = tile(shape, (strip_rows.max(1), 0), halo_rows(pixel_m, p));
-    let (mut flagged, mut cold_flagged) = (Vec::new(), Vec::new());
-    let (mut candidates, mut unresolved) = (0, 0);
-    for_each_block(
-        &strips,
-        readers,
-        |r, b| {
-            let w = read(r, b.read)?;
-            let hot = contextual_strip(&w.t, &w.valid, b, pixel_m, p, scene_hot);
-            let cold = with_budget
-                .then(|| contextual_strip(&negated(&w), &w.valid, b, pixel_m, p, scene_cold));
-            Ok((hot, cold))
-        },
-        |_, (hot, cold)| {
-            candidates += hot.candidates;
-            unresolved += hot.unresolved;
-            flagged.extend(hot.flagged);
-            if let Some(c) = cold {
-                cold_flagged.extend(c.flagged);
-            }
-            Ok(())
-        },
-    )?;
-    let outcome = if with_budget {
-        let (cold_peaks, _) = budget::sparse_zone_peaks(&cold_flagged);
-        budget::apply_to_flagged(&mut flagged, &cold_peaks, valid_px, &cfg.budget)
-    } else {
-        None
+    let (mut flagged, candidates, unresolved) =
+        strip_pass(&strips, readers, read, pixel_m, p, scene_hot, false)?;
+    // The cold sample (the same test on −T), only when the budget needs it.
+    let cold_peaks = || -> Result<Vec<f64>> {
+        let start = std::time::Instant::now();
+        let (scene_cold, _) = scene_stats(&cores, readers, read, true)?;
+        scene_stats_s += start.elapsed().as_secs_f64();
+        let (cold, ..) = strip_pass(&strips, readers, read, pixel_m, p, scene_cold, true)?;
+        Ok(budget::sparse_zone_peaks(&cold).0)
     };
+    let outcome = budget::apply_to_flagged(&mut flagged, cold_peaks, valid_px, &cfg.budget)?;
     Ok(StreamedThermal {
         method: Method::Contextual,
         stats: DetectionStats {
@@ -290,7 +278,13 @@ mod tests {
         detect_thermal_streamed(t.dim(), 30.0, cfg, strip_rows, &mut readers, &read).unwrap()
     }
 
-    fn check(seed: u64, rows: usize, cols: usize, strip_rows: usize, cfg: &DetectConfig) {
+    fn check(
+        seed: u64,
+        rows: usize,
+        cols: usize,
+        strip_rows: usize,
+        cfg: &DetectConfig,
+    ) -> Option<BudgetOutcome> {
         let (t, valid) = scene(seed, rows, cols, strip_rows);
         assert_ne!(rows % strip_rows, 0, "the last strip is partial");
         let (whole, whole_budget) = run_thermal_budgeted(&t, &valid, 30.0, cfg).unwrap();
@@ -310,6 +304,26 @@ mod tests {
         );
         assert_eq!(classes, whole.classes, "seed {seed}");
         assert_eq!(s.budget, whole_budget, "seed {seed}");
+        whole_budget
+    }
+
+    #[test]
+    fn rough_and_smooth_scenes_take_the_same_sample_in_both() {
+        // Default: these generated scenes are smooth, the cold sample is computed in both runs.
+        let cfg = DetectConfig::default();
+        let smooth = check(4, 240, 200, 70, &cfg).unwrap();
+        assert!(
+            smooth.cold_zones.is_some() && smooth.hot_fit.is_none(),
+            "{smooth:?}"
+        );
+        // Any evidence makes the scene rough: the cold pass is skipped in both.
+        let mut cfg = DetectConfig::default();
+        cfg.budget.rough_zones_per_mpx = 1.0;
+        let rough = check(4, 240, 200, 70, &cfg).unwrap();
+        assert!(
+            rough.cold_zones.is_none() && rough.hot_fit.is_some(),
+            "{rough:?}"
+        );
     }
 
     #[test]

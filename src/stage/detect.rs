@@ -104,14 +104,18 @@ pub fn run_thermal_budgeted(
     let outcome = match det.method {
         Method::Contextual | Method::Multiscale if cfg.budget.enabled => {
             // The mirror image: the same test on −T samples the background texture's tail
-            // without the fires (`detect::budget`).
-            let cold = run_method(&t.mapv(|v| -v), valid, pixel_m, cfg)?;
-            let (cold_peaks, _) = budget::zone_peaks(&cold.flagged, t.dim());
+            // without the fires (`detect::budget`), when the scene is too smooth for a fit on
+            // its own evidence.
+            let cold_peaks = || {
+                run_method(&t.mapv(|v| -v), valid, pixel_m, cfg)
+                    .map(|cold| budget::zone_peaks(&cold.flagged, t.dim()).0)
+                    .unwrap_or_default()
+            };
             let valid_px = det.stats.valid;
             budget::apply(
                 &mut det.flagged,
                 &mut det.classes,
-                &cold_peaks,
+                cold_peaks,
                 valid_px,
                 &cfg.budget,
             )
