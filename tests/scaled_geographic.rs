@@ -126,3 +126,49 @@ fn detect_runs_on_a_geographic_grid_with_ground_sized_windows() {
     );
     assert!(!out2.join("detection.json").exists());
 }
+
+#[test]
+fn map_sheets_of_a_geographic_grid_frame_their_zones_in_ground_units() {
+    // The 300 m sheet margin is a ground distance: on this EPSG:4326 grid it is
+    // 300 / (111 320 · cos 33.9°) ≈ 0.0033°, not 300°. Before this was so, every zone shared one
+    // sheet 730° wide at 1:340 000 000.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("det");
+    let output = seamfire()
+        .args(["detect", "--input-unit", "kelvin", "--out"])
+        .arg(&out)
+        .arg(fixture(CROP))
+        .timeout(std::time::Duration::from_secs(600))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("maps/sheets.json")).unwrap())
+            .unwrap();
+    let zone_sheets: Vec<&serde_json::Value> = index["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "thermal")
+        .collect();
+    assert!(!zone_sheets.is_empty(), "{index}");
+    for s in zone_sheets {
+        let e: Vec<f64> = s["extent"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let lat = (e[1] + e[3]) / 2.0;
+        assert!((33.0..35.0).contains(&lat), "{s}");
+        let width_m = (e[2] - e[0]) * 111_320.0 * lat.to_radians().cos();
+        let height_m = (e[3] - e[1]) * 110_574.0;
+        // A zone of a few 70 m pixels with its 300 m margin, fitted to the page: a few km.
+        assert!(width_m < 10_000.0 && height_m < 10_000.0, "{s}");
+        assert!(s["scale"].as_f64().unwrap() < 100_000.0, "{s}");
+    }
+}

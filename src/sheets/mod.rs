@@ -158,7 +158,10 @@ fn plan_jobs(inputs: &read::DirInputs, opts: &SheetOptions, lang: i18n::Lang) ->
             extent: k.extent,
         })
         .collect();
-    let groups = plan_groups(&zone_refs, &known_refs, opts.count, opts.margin_m);
+    // The margin is a ground distance; on a geographic grid it becomes degrees at the data's
+    // latitude (`metres_per_unit`, as for the scale bar).
+    let margin = opts.margin_m / data.metres_per_unit;
+    let groups = plan_groups(&zone_refs, &known_refs, opts.count, margin);
 
     let mut sources: Vec<(SheetKind, &Path, Background)> = Vec::new();
     if let Some((p, legend)) = &inputs.thermal {

@@ -239,7 +239,7 @@ struct Member {
 }
 
 /// The sheets to draw: every known zone and the selected fire zones, where members whose
-/// extents (bounding boxes) are closer than `margin_m` — measured between the groups' merged
+/// extents (bounding boxes) are closer than `margin` (CRS units) — measured between the groups' merged
 /// extents, repeatedly until no two groups are that close — share one sheet. Touching or
 /// overlapping extents always share. Groups with a known zone come first (in file order), then
 /// the others by the rank of their best zone.
@@ -247,7 +247,7 @@ pub fn plan_groups(
     zones: &[ZoneRef],
     known: &[KnownRef],
     count: SheetCount,
-    margin_m: f64,
+    margin: f64,
 ) -> Vec<SheetGroup> {
     let mut members: Vec<Member> = Vec::new();
     for (i, k) in known.iter().enumerate() {
@@ -274,7 +274,7 @@ pub fn plan_groups(
         .collect();
     let close = |a: &Extent, b: &Extent| {
         let g = a.gap(b);
-        g == 0.0 || g < margin_m
+        g == 0.0 || g < margin
     };
     loop {
         let mut merged = false;
@@ -331,7 +331,7 @@ pub fn plan_groups(
                 stem,
                 known_ids,
                 zone_ids,
-                extent: extent.grow(margin_m.max(0.0)),
+                extent: extent.grow(margin.max(0.0)),
             }
         })
         .collect()
