@@ -9,7 +9,7 @@ use gdal::Dataset;
 use gdal::raster::GdalType;
 use ndarray::Array2;
 
-use super::read::{georef_of, open, unit_of};
+use super::read::{band_unit, georef_of, open};
 use crate::error::{Error, Result};
 use crate::raster::{Georef, PixelWindow, Raster, Unit};
 
@@ -49,7 +49,7 @@ impl BlockReader {
         let rb = ds
             .rasterband(band)
             .map_err(|e| Error::gdal(path, format!("band {band}: {e}")))?;
-        let (nodata, unit, data_type) = (rb.no_data_value(), unit_of(&rb.unit()), {
+        let (nodata, unit, data_type) = (rb.no_data_value(), band_unit(&ds, &rb), {
             rb.band_type().name()
         });
         let (cols, rows) = ds.raster_size();

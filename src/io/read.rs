@@ -161,6 +161,28 @@ pub fn read_window<T: GdalType + Copy>(
     read_from(&ds, path, band, offset, shape)
 }
 
+/// The unit of band `rb` of `ds`: GDAL's unit type (`GDALGetRasterUnitType`), else a CF-style
+/// `units`/`unit` metadata item of the band, else (single-band files) of the dataset, as netCDF
+/// and HDF products keep it when exported to GeoTIFF (ECOSTRESS LST from AppEEARS: `units=K`).
+pub(super) fn band_unit(ds: &Dataset, rb: &gdal::raster::RasterBand) -> Unit {
+    use gdal::Metadata;
+    let tag = rb.unit();
+    if !tag.trim().is_empty() {
+        return unit_of(tag.trim());
+    }
+    let keys = ["units", "unit", "UNITS", "UNIT"];
+    let from_band = keys.iter().find_map(|k| rb.metadata_item(k, ""));
+    let from_dataset = || {
+        (ds.raster_count() == 1)
+            .then(|| keys.iter().find_map(|k| ds.metadata_item(k, "")))
+            .flatten()
+    };
+    match from_band.or_else(from_dataset) {
+        Some(u) => unit_of(u.trim()),
+        None => Unit::Dn,
+    }
+}
+
 /// The `Unit` of a GDAL unit string (empty: raw DN).
 pub(super) fn unit_of(name: &str) -> Unit {
     match name {
@@ -206,7 +228,7 @@ fn read_from<T: GdalType + Copy>(
     let data = Array2::from_shape_vec(shape, data)
         .map_err(|e| Error::gdal(path, format!("unexpected buffer shape: {e}")))?;
     let georef = georef_of(ds, path)?;
-    let unit = unit_of(&rb.unit());
+    let unit = band_unit(ds, &rb);
     Ok(Raster {
         data,
         georef: Georef {

@@ -37,7 +37,7 @@ pub fn resolve_generic(
         (None, _) => {
             return Err(Error::input(
                 path,
-                "cannot tell the unit of this raster (no Landsat MTL, no unit tag); pass --input-unit kelvin|celsius|radiance",
+                "cannot tell the unit of this raster (no Landsat MTL, no unit tag or `units` metadata); pass --input-unit kelvin|celsius|radiance",
             ));
         }
     };
