@@ -39,7 +39,6 @@
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use super::cluster::label_components;
 use super::{Flagged, Method, confidence};
 
 /// Parameters of the false-alarm budget (TOML `[detect.budget]`).
@@ -203,35 +202,10 @@ pub fn thresholds(
 }
 
 /// Peak `delta()` of each 8-connected zone of thermal `flagged` pixels, with the zones' pixels
-/// (indices into `flagged`).
-pub fn zone_peaks(flagged: &[Flagged], shape: (usize, usize)) -> (Vec<f64>, Vec<Vec<usize>>) {
-    let mut mask = Array2::from_elem(shape, false);
-    let mut index = Array2::from_elem(shape, usize::MAX);
-    for (i, f) in flagged.iter().enumerate() {
-        if f.method != Method::Swir {
-            mask[[f.row, f.col]] = true;
-            index[[f.row, f.col]] = i;
-        }
-    }
-    let (_, components) = label_components(&mask);
-    let members: Vec<Vec<usize>> = components
-        .iter()
-        .map(|px| px.iter().map(|&(r, c)| index[[r, c]]).collect())
-        .collect();
-    let peaks = members
-        .iter()
-        .map(|m| {
-            m.iter()
-                .map(|&i| f64::from(flagged[i].delta()))
-                .fold(f64::NEG_INFINITY, f64::max)
-        })
-        .collect();
-    (peaks, members)
-}
-
-/// [`zone_peaks`] from the flagged pixels alone (memory ∝ flagged pixels, for streamed
-/// detection): the same peaks, zone by zone in the same order.
-pub fn sparse_zone_peaks(flagged: &[Flagged]) -> (Vec<f64>, Vec<Vec<usize>>) {
+/// (indices into `flagged`), zones ordered by their first pixel in row-major order. Memory is
+/// proportional to the flagged pixels (`sparse_zones`), never a whole-raster array, so the
+/// whole-raster and the streamed detection share it.
+pub fn zone_peaks(flagged: &[Flagged]) -> (Vec<f64>, Vec<Vec<usize>>) {
     let thermal: Vec<usize> = (0..flagged.len())
         .filter(|&i| flagged[i].method != Method::Swir)
         .collect();
@@ -265,12 +239,8 @@ pub fn apply(
     valid_px: usize,
     p: &BudgetParams,
 ) -> Option<BudgetOutcome> {
-    if !p.enabled {
-        return None;
-    }
-    let (peaks, members) = zone_peaks(flagged, classes.dim());
-    let cold = needs_cold_sample(&peaks, valid_px, p).then(cold_peaks);
-    let out = apply_to_zones(flagged, &peaks, &members, cold.as_deref(), valid_px, p);
+    // `cold_peaks` cannot fail here, so neither can `apply_to_flagged`.
+    let out = apply_to_flagged(flagged, || Ok(cold_peaks()), valid_px, p).ok()??;
     for f in flagged.iter().filter(|f| f.method != Method::Swir) {
         classes[[f.row, f.col]] = f.confidence;
     }
@@ -288,33 +258,15 @@ pub fn apply_to_flagged(
     if !p.enabled {
         return Ok(None);
     }
-    let (peaks, members) = sparse_zone_peaks(flagged);
+    let (peaks, members) = zone_peaks(flagged);
     let cold = if needs_cold_sample(&peaks, valid_px, p) {
         Some(cold_peaks()?)
     } else {
         None
     };
-    Ok(Some(apply_to_zones(
-        flagged,
-        &peaks,
-        &members,
-        cold.as_deref(),
-        valid_px,
-        p,
-    )))
-}
-
-fn apply_to_zones(
-    flagged: &mut [Flagged],
-    peaks: &[f64],
-    members: &[Vec<usize>],
-    cold_peaks: Option<&[f64]>,
-    valid_px: usize,
-    p: &BudgetParams,
-) -> BudgetOutcome {
-    let out = thresholds(peaks, cold_peaks, valid_px, p);
+    let out = thresholds(&peaks, cold.as_deref(), valid_px, p);
     tracing::debug!("false-alarm budget: {out:?}");
-    for (m, &peak) in members.iter().zip(peaks) {
+    for (m, &peak) in members.iter().zip(&peaks) {
         let conf = if peak >= out.delta_high_k {
             confidence::HIGH
         } else if peak >= out.delta_nominal_k {
@@ -326,7 +278,7 @@ fn apply_to_zones(
             flagged[i].confidence = conf;
         }
     }
-    out
+    Ok(Some(out))
 }
 
 #[cfg(test)]

@@ -212,7 +212,7 @@ pub fn detect_thermal_streamed<R: Send>(
         let (scene_cold, _) = scene_stats(&cores, readers, read, true)?;
         scene_stats_s += start.elapsed().as_secs_f64();
         let (cold, ..) = strip_pass(&strips, readers, read, pixel_m, p, scene_cold, true)?;
-        Ok(budget::sparse_zone_peaks(&cold).0)
+        Ok(budget::zone_peaks(&cold).0)
     };
     let outcome = budget::apply_to_flagged(&mut flagged, cold_peaks, valid_px, &cfg.budget)?;
     Ok(StreamedThermal {

@@ -108,7 +108,7 @@ pub fn run_thermal_budgeted(
             // its own evidence.
             let cold_peaks = || {
                 run_method(&t.mapv(|v| -v), valid, pixel_m, cfg)
-                    .map(|cold| budget::zone_peaks(&cold.flagged, t.dim()).0)
+                    .map(|cold| budget::zone_peaks(&cold.flagged).0)
                     .unwrap_or_default()
             };
             let valid_px = det.stats.valid;
