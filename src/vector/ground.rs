@@ -242,6 +242,27 @@ mod tests {
     }
 
     #[test]
+    fn frame_error_is_within_the_stated_bound() {
+        // Pairs of points within r of the frame's centre, at 34° N and 70° N, against Karney's
+        // inverse: the frame's excess stays below the documented (r/R)²/6 (R = 6371 km).
+        for lat in [34.0, 70.0] {
+            let c = Point::new(-118.0, lat);
+            for r in [1_000.0, 10_000.0, 100_000.0] {
+                let bound = (r / 6_371_000f64).powi(2) / 6.0;
+                let frame = Frame { centre: Some(c) };
+                for (az1, az2) in [(0.0, 90.0), (30.0, 200.0), (45.0, 135.0), (10.0, 350.0)] {
+                    let p = Geodesic.destination(c, az1, r);
+                    let q = Geodesic.destination(c, az2, 0.7 * r);
+                    let got = frame.distance(&frame.map(&Geometry::Point(p)), &Geometry::Point(q));
+                    let truth = Geodesic.distance(p, q);
+                    let rel = (got - truth) / truth;
+                    assert!(rel.abs() <= bound, "{lat}° r {r}: {rel:e} > {bound:e}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn distances_to_lines_use_the_nearest_point() {
         // A meridian road at longitude lon0 + 0.01°, 0.2° long; a point on the parallel: the
         // nearest point is due east, at the geodesic distance along the parallel.
