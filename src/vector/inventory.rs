@@ -273,6 +273,17 @@ pub fn report(
     }
     let ground = inv.ground;
     let footprint = grid_footprint(gt, anomaly.dim());
+    // The grid outline is placed in the distance frame once; on a geographic grid, zones whose
+    // box is farther than the buffer are skipped before they are placed in it.
+    let frame = ground.frame(&footprint);
+    let outline = frame.map(&footprint);
+    let outline_rect = footprint.bounding_rect();
+    let near_grid = |i: usize| {
+        let far = ground == Ground::Geographic
+            && matches!((&outline_rect, &inv.rects[i]), (Some(a), Some(b))
+                if ground.rect_lower_bound(a, b) > inv.buffer_m);
+        !far && frame.distance(&outline, &inv.geoms[i]) <= inv.buffer_m
+    };
     let max_of = |hs: &[&Hotspot], f: fn(&Hotspot) -> Option<f64>| {
         hs.iter().filter_map(|h| f(h)).reduce(f64::max)
     };
@@ -280,9 +291,7 @@ pub fn report(
         .iter()
         .enumerate()
         .filter_map(|(i, z)| {
-            let near = n_fire_zones[i] > 0
-                || !per_zone[i].is_empty()
-                || ground.distance(&footprint, &inv.geoms[i]) <= inv.buffer_m;
+            let near = n_fire_zones[i] > 0 || !per_zone[i].is_empty() || near_grid(i);
             if !near {
                 return None;
             }
@@ -553,7 +562,7 @@ pub(crate) mod tests {
         // Area: the ellipsoidal lat/lon rectangle, closed form
         // a²(1−e²)·Δλ/2·[q(φ2) − q(φ1)] with q the authalic function
         // q(φ) = sinφ/(1−e²sin²φ) + atanh(e sinφ)/e (python3, WGS84): 1 025 877.6 m².
-        let report = report(
+        let reports = report(
             &inv,
             &[],
             &[Some(0)],
@@ -563,11 +572,37 @@ pub(crate) mod tests {
         )
         .unwrap();
         assert!(
-            (report[0].area_m2 - 1_025_877.6).abs() < 0.5,
+            (reports[0].area_m2 - 1_025_877.6).abs() < 0.5,
             "{}",
-            report[0].area_m2
+            reports[0].area_m2
         );
         // The grid's pixel centre is inside the zone (one pixel = the zone).
-        assert_eq!(report[0].n_px, 1);
+        assert_eq!(reports[0].n_px, 1);
+
+        // Which zones are near the grid (the one pixel = K): K, and F 90 m east of it (a
+        // 0.001° square), not G 0.3° (≈ 27.7 km) west, which in degrees was "within 100".
+        let east = Geodesic.destination(Point::new(x0 + s, y0 + s / 2.0), 90.0, 90.0);
+        let g = |id: &str, geometry| KnownZone {
+            id: id.into(),
+            name: None,
+            geometry,
+        };
+        let inv = Inventory::new(
+            vec![
+                g("K", mp(x0, y0, s)),
+                g("F", mp(east.x(), east.y(), 0.001)),
+                g("G", mp(x0 - 0.3, y0, s)),
+            ],
+            100.0,
+            "known.geojson".into(),
+        )
+        .with_ground(Ground::Geographic);
+        let gt = GeoTransform([x0, s, 0.0, y0 + s, 0.0, -s]);
+        let ids: Vec<String> = report(&inv, &[], &[], &Array2::<u8>::zeros((1, 1)), &gt, None)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, ["K", "F"]);
     }
 }
