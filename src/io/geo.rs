@@ -20,6 +20,13 @@ pub(super) fn srs_of(georef: &Georef) -> Result<SpatialRef> {
     Ok(srs)
 }
 
+/// True when EPSG `code` is a geographic CRS (longitude/latitude degrees); false when it is
+/// projected or GDAL does not know it.
+pub fn epsg_is_geographic(code: u32) -> bool {
+    super::ensure_gdal_config();
+    SpatialRef::from_epsg(code).is_ok_and(|s| s.is_geographic())
+}
+
 fn wgs84() -> Result<SpatialRef> {
     let mut srs =
         SpatialRef::from_epsg(4326).map_err(|e| Error::Usage(format!("EPSG:4326: {e}")))?;

@@ -17,6 +17,7 @@ use super::geo::srs_of;
 use crate::error::{Error, Result};
 use crate::raster::Georef;
 use crate::vector::exclude::{ExcludedSite, Exclusions};
+use crate::vector::ground::Ground;
 use crate::vector::hazard::{AssetKind, AssetLayer};
 use crate::vector::inventory::{Inventory, KnownZone};
 use crate::vector::table::{Field, FieldType, Value};
@@ -193,7 +194,8 @@ pub const KNOWN_NAME_FIELDS: &[&str] = &["name", "zone_name", "known_zone_name",
 /// feature id) and a name (first of [`KNOWN_NAME_FIELDS`]). Features with the same id are one
 /// known zone (their union). Non-polygon features are skipped with a warning; a file with
 /// features but no polygon is an error; an empty file (no feature) is a valid, empty inventory
-/// (a new survey area: every zone is `new`), with a warning.
+/// (a new survey area: every zone is `new`), with a warning. `buffer_m` is in ground metres,
+/// also on a geographic grid ([`Ground::of`] `georef`).
 pub fn read_known_fires(
     path: &Path,
     georef: &Georef,
@@ -249,14 +251,15 @@ pub fn read_known_fires(
         ));
     }
     Ok((
-        Inventory::new(zones, buffer_m, path.display().to_string()),
+        Inventory::new(zones, buffer_m, path.display().to_string()).with_ground(Ground::of(georef)),
         warnings,
     ))
 }
 
 /// Reads the known non-fire heat sources of `--exclude` (points, lines or polygons) with an id
 /// (first of [`KNOWN_ID_FIELDS`], else the feature id) and a name ([`KNOWN_NAME_FIELDS`]). An
-/// empty file is valid (nothing is excluded) and gives a warning.
+/// empty file is valid (nothing is excluded) and gives a warning. `buffer_m` is in ground
+/// metres, also on a geographic grid ([`Ground::of`] `georef`).
 pub fn read_exclusions(
     path: &Path,
     georef: &Georef,
@@ -283,13 +286,15 @@ pub fn read_exclusions(
         })
         .collect();
     Ok((
-        Exclusions::new(sites, buffer_m, path.display().to_string()),
+        Exclusions::new(sites, buffer_m, path.display().to_string())
+            .with_ground(Ground::of(georef)),
         warnings,
     ))
 }
 
 /// Reads an asset layer (lines, polygons or points). An empty file gives an empty layer and a
-/// warning (distances are then null).
+/// warning (distances are then null). Distances to it are in ground metres, also on a
+/// geographic grid ([`Ground::of`] `georef`).
 pub fn read_assets(
     path: &Path,
     kind: AssetKind,
@@ -308,7 +313,8 @@ pub fn read_assets(
         kind,
         path.display().to_string(),
         features.into_iter().map(|f| f.geometry).collect(),
-    );
+    )
+    .with_ground(Ground::of(georef));
     Ok((layer, warnings))
 }
 

@@ -97,6 +97,8 @@ struct SceneRecord {
     /// Zones at known non-fire heat sources (status `excluded` in `fire_zones.geojson`): not
     /// season zones.
     excluded: std::collections::BTreeSet<u64>,
+    /// The scene's grid is in a geographic CRS (`grid.epsg`): its `bbox_map` is in degrees.
+    geographic: bool,
 }
 
 fn read_json(path: &Path) -> Result<Value> {
@@ -147,6 +149,10 @@ fn read_scenes(dirs: &[(String, PathBuf)]) -> Result<Vec<SceneRecord>> {
             .into_iter()
             .filter_map(|f| Some((f["properties"]["zone_id"].as_u64()?, f["geometry"].clone())))
             .collect();
+        let geographic = detection["grid"]["epsg"]
+            .as_u64()
+            .and_then(|c| u32::try_from(c).ok())
+            .is_some_and(crate::io::epsg_is_geographic);
         out.push(SceneRecord {
             id: id.clone(),
             date,
@@ -154,6 +160,7 @@ fn read_scenes(dirs: &[(String, PathBuf)]) -> Result<Vec<SceneRecord>> {
             footprint,
             polygons,
             excluded,
+            geographic,
         });
     }
     // Acquisition order; ties by id, so the result does not depend on directory order.
@@ -177,14 +184,7 @@ fn zones_of(scenes: &[SceneRecord]) -> Vec<Zone> {
                 "acquisition_date".into(),
                 s.detection["scene"]["acquisition_date"].clone(),
             );
-            // The zone's extent in degrees, from its map bbox size around the centroid.
-            let half_w = z["bbox_map"].as_array().map_or(0.0, |b| {
-                (f(&b[2]).unwrap_or(0.0) - f(&b[0]).unwrap_or(0.0)) / 2.0 / 111_320.0
-            });
-            let half_h = z["bbox_map"].as_array().map_or(0.0, |b| {
-                (f(&b[3]).unwrap_or(0.0) - f(&b[1]).unwrap_or(0.0)) / 2.0 / 110_540.0
-            });
-            let half_w = half_w / lat.to_radians().cos().max(0.01);
+            let (half_w, half_h) = half_extent_deg(&z["bbox_map"], lat, s.geographic);
             let geometry = z["id"].as_u64().and_then(|id| s.polygons.get(&id).cloned());
             zones.push(Zone {
                 scene: i,
@@ -197,6 +197,22 @@ fn zones_of(scenes: &[SceneRecord]) -> Vec<Zone> {
         }
     }
     zones
+}
+
+/// Half the width and height (degrees) of a zone's `bbox_map`: as they are on a geographic
+/// grid, else its metres divided by the length of a degree at latitude `lat`.
+fn half_extent_deg(bbox_map: &Value, lat: f64, geographic: bool) -> (f64, f64) {
+    let side = |lo: usize, hi: usize| {
+        bbox_map.as_array().map_or(0.0, |b| {
+            (f(&b[hi]).unwrap_or(0.0) - f(&b[lo]).unwrap_or(0.0)) / 2.0
+        })
+    };
+    if geographic {
+        return (side(0, 2), side(1, 3));
+    }
+    let half_w = side(0, 2) / 111_320.0;
+    let half_h = side(1, 3) / 110_540.0;
+    (half_w / lat.to_radians().cos().max(0.01), half_h)
 }
 
 fn overlaps(a: &[f64; 4], b: &[f64; 4], tol: f64) -> bool {
@@ -441,7 +457,21 @@ mod tests {
             footprint: Some([100.0, 30.0, 101.0, 31.0]),
             polygons: Default::default(),
             excluded: Default::default(),
+            geographic: false,
         }
+    }
+
+    #[test]
+    fn zone_extents_of_geographic_grids_are_degrees() {
+        // A 3 x 3 zone of 0.000631° pixels (ECOSTRESS, EPSG:4326): its bbox_map is degrees.
+        let b = json!([-118.40, 33.90, -118.398107, 33.901893]);
+        let (w, h) = half_extent_deg(&b, 33.9, true);
+        assert!((w - 0.0009465).abs() < 1e-9 && (h - 0.0009465).abs() < 1e-9);
+        // A 60 m UTM zone at 60° N: 30 m / 111 320 m per degree / cos 60° = 0.000539°.
+        let (w, h) = half_extent_deg(&json!([0.0, 0.0, 60.0, 60.0]), 60.0, false);
+        assert!((w - 30.0 / 111_320.0 / 0.5).abs() < 1e-12);
+        assert!((h - 30.0 / 110_540.0).abs() < 1e-12);
+        assert!(crate::io::epsg_is_geographic(4326) && !crate::io::epsg_is_geographic(32611));
     }
 
     #[test]

@@ -31,6 +31,21 @@ impl GeoTransform {
         (g[1] * g[5] - g[2] * g[4]).abs()
     }
 
+    /// Ground width and height (metres) of a pixel of row `row` (fractional allowed) of a
+    /// grid in longitude/latitude degrees: the geodesic lengths on the WGS84 ellipsoid across
+    /// the pixel through its centre (Karney 2013, via `geo::Geodesic`).
+    pub fn geodesic_pixel_m(&self, row: f64) -> (f64, f64) {
+        use geo::{Distance, Geodesic, Point};
+        let at = |dr: f64, dc: f64| {
+            let (x, y) = self.pixel_to_map(row + 0.5 + dr, 0.5 + dc);
+            Point::new(x, y.clamp(-90.0, 90.0))
+        };
+        (
+            Geodesic.distance(at(0.0, -0.5), at(0.0, 0.5)),
+            Geodesic.distance(at(-0.5, 0.0), at(0.5, 0.0)),
+        )
+    }
+
     /// True when the image is north-up without rotation.
     pub fn is_north_up(&self) -> bool {
         self.0[2] == 0.0 && self.0[4] == 0.0 && self.0[5] < 0.0
@@ -76,21 +91,13 @@ impl Georef {
 
     /// Ground width and height (metres) of a pixel of row `row` (fractional allowed): the CRS
     /// units for projected grids, the geodesic lengths on the WGS84 ellipsoid across the pixel
-    /// at that row's latitude for geographic grids (Karney 2013, via `geo::Geodesic`).
+    /// at that row's latitude for geographic grids ([`GeoTransform::geodesic_pixel_m`]).
     pub fn ground_pixel_m(&self, row: f64) -> (f64, f64) {
-        use geo::{Distance, Geodesic, Point};
         let g = &self.transform.0;
         if !self.is_geographic() {
             return (g[1].hypot(g[4]), g[2].hypot(g[5]));
         }
-        let at = |dr: f64, dc: f64| {
-            let (x, y) = self.transform.pixel_to_map(row + 0.5 + dr, 0.5 + dc);
-            Point::new(x, y.clamp(-90.0, 90.0))
-        };
-        (
-            Geodesic.distance(at(0.0, -0.5), at(0.0, 0.5)),
-            Geodesic.distance(at(-0.5, 0.0), at(0.5, 0.0)),
-        )
+        self.transform.geodesic_pixel_m(row)
     }
 
     /// Ground area (m²) of a pixel of row `row` (see [`Georef::ground_pixel_m`]).

@@ -1,10 +1,11 @@
-//! Hazard context: Euclidean distance (native projected CRS, metres) from a fire zone to the
-//! nearest road, water body and building of optional asset layers.
+//! Hazard context: ground distance (m; `ground`: Euclidean in a projected CRS, on the WGS84
+//! ellipsoid in a geographic one) from a fire zone to the nearest road, water body and
+//! building of optional asset layers.
 
-use geo::{BoundingRect, Distance, Euclidean, Geometry, Rect};
+use geo::{BoundingRect, Geometry, Rect};
 use serde::{Deserialize, Serialize};
 
-use super::inventory::rect_distance;
+use super::ground::Ground;
 
 /// Kinds of asset layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -34,6 +35,8 @@ pub struct AssetLayer {
     /// The file it came from.
     pub source: String,
     pub geometries: Vec<Geometry<f64>>,
+    /// How map units become metres ([`AssetLayer::with_ground`]; map units by default).
+    pub ground: Ground,
     rects: Vec<Rect<f64>>,
 }
 
@@ -51,8 +54,15 @@ impl AssetLayer {
             kind,
             source,
             geometries,
+            ground: Ground::Map,
             rects,
         }
+    }
+
+    /// The same layer measured as `ground` says (its geometries are in map units of a grid of
+    /// that kind).
+    pub fn with_ground(self, ground: Ground) -> AssetLayer {
+        AssetLayer { ground, ..self }
     }
 
     /// Distance from `g` to the nearest asset (0 when they touch or overlap); `None` when the
@@ -64,15 +74,17 @@ impl AssetLayer {
             .rects
             .iter()
             .enumerate()
-            .map(|(i, r)| (rect_distance(&rect, r), i))
+            .map(|(i, r)| (self.ground.rect_lower_bound(&rect, r), i))
             .collect();
         order.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let frame = self.ground.frame(g);
+        let mapped = frame.map(g);
         let mut best: Option<f64> = None;
         for (lower, i) in order {
             if best.is_some_and(|b| lower >= b) {
                 break;
             }
-            let d = Euclidean.distance(g, &self.geometries[i]);
+            let d = frame.distance(&mapped, &self.geometries[i]);
             if best.is_none_or(|b| d < b) {
                 best = Some(d);
             }
@@ -153,5 +165,33 @@ mod tests {
         assert_eq!(assets.distance(AssetKind::Road, &p), Some(0.0));
         let empty = AssetLayer::new(AssetKind::Road, "e".into(), vec![]);
         assert_eq!(empty.distance_to(&zone), None);
+    }
+
+    #[test]
+    fn geographic_distances_are_geodesic_metres() {
+        use geo::{Distance, Geodesic, Polygon};
+        // A one-pixel zone of the ECOSTRESS grid (0.000631253314490°) at 33.9° N and a
+        // meridian road 0.01° east of its east edge.
+        let w = 0.000631253314490;
+        let (x0, y0) = (-118.42, 33.90);
+        let zone = Geometry::Polygon(Polygon::new(
+            LineString::from(vec![(x0, y0), (x0 + w, y0), (x0 + w, y0 + w), (x0, y0 + w)]),
+            vec![],
+        ));
+        let road_lon = x0 + w + 0.01;
+        let roads = AssetLayer::new(
+            AssetKind::Road,
+            "roads.geojson".into(),
+            vec![line((road_lon, 33.5), (road_lon, 34.5))],
+        )
+        .with_ground(Ground::Geographic);
+        // Independent: the nearest point is the zone's north-east corner (a degree of longitude
+        // shrinks northwards); Karney's inverse from it to the road at its latitude. By hand,
+        // N cos φ Δλ at φ = 33.900631° is 924.922 m (python3, WGS84).
+        let corner = Point::new(x0 + w, y0 + w);
+        let truth = Geodesic.distance(corner, Point::new(road_lon, y0 + w));
+        let got = roads.distance_to(&zone).unwrap();
+        assert!((got - truth).abs() < 0.01, "{got} vs {truth}");
+        assert!((got - 924.922).abs() < 0.01, "{got}");
     }
 }

@@ -1,14 +1,14 @@
 //! Known-fire inventory: which anomalies lie in (or within a buffer of) a known burning zone,
-//! and what was seen in each known zone. Geometry in the scene's native projected CRS (metres).
+//! and what was seen in each known zone. Geometry in the scene's native CRS; distances and
+//! areas in ground metres (`ground`: the CRS units when projected, the WGS84 ellipsoid when
+//! geographic).
 
 use std::collections::HashMap;
 
-use geo::{
-    Area, BooleanOps, BoundingRect, Contains, Distance, Euclidean, Geometry, MultiPolygon, Point,
-    Rect,
-};
+use geo::{Area, BooleanOps, BoundingRect, Contains, Geometry, MultiPolygon, Point, Rect};
 use ndarray::Array2;
 
+use super::ground::Ground;
 use super::hotspots::Hotspot;
 use super::table::{Field, FieldType, Value, field};
 use crate::detect::confidence;
@@ -31,6 +31,8 @@ pub struct Inventory {
     pub buffer_m: f64,
     /// The file the zones came from.
     pub source: String,
+    /// How map units become metres ([`Inventory::with_ground`]; map units by default).
+    pub ground: Ground,
     rects: Vec<Option<Rect<f64>>>,
     geoms: Vec<Geometry<f64>>,
 }
@@ -42,24 +44,29 @@ pub fn rect_distance(a: &Rect<f64>, b: &Rect<f64>) -> f64 {
     dx.hypot(dy)
 }
 
-/// The geometry of `geoms` nearest to `g` among those within `buffer_m` of it (distance 0 when
-/// they intersect), as `(index, distance_m)`; ties go to the one listed first. `rects` are the
-/// bounding rectangles of `geoms`, used to skip the far ones.
+/// The geometry of `geoms` nearest to `g` among those within `buffer_m` ground metres of it
+/// (distance 0 when they intersect), as `(index, distance_m)`; ties go to the one listed first.
+/// `rects` are the bounding rectangles of `geoms`, used to skip the far ones; all geometries
+/// are in map units, measured as `ground` says.
 pub fn nearest_within(
+    ground: Ground,
     geoms: &[Geometry<f64>],
     rects: &[Option<Rect<f64>>],
     buffer_m: f64,
     g: &Geometry<f64>,
 ) -> Option<(usize, f64)> {
     let rect = g.bounding_rect()?;
+    let frame = ground.frame(g);
+    let mut mapped = None;
     let mut best: Option<(usize, f64)> = None;
     for (i, (zg, r)) in geoms.iter().zip(rects).enumerate() {
         let Some(r) = r else { continue };
-        let lower = rect_distance(&rect, r);
+        let lower = ground.rect_lower_bound(&rect, r);
         if lower > buffer_m || best.is_some_and(|(_, d)| lower >= d) {
             continue;
         }
-        let d = Euclidean.distance(g, zg);
+        let gm = mapped.get_or_insert_with(|| frame.map(g));
+        let d = frame.distance(gm, zg);
         if d <= buffer_m && best.is_none_or(|(_, b)| d < b) {
             best = Some((i, d));
         }
@@ -78,15 +85,22 @@ impl Inventory {
             zones,
             buffer_m,
             source,
+            ground: Ground::Map,
             rects,
             geoms,
         }
     }
 
+    /// The same inventory measured as `ground` says (its geometries are in map units of a grid
+    /// of that kind).
+    pub fn with_ground(self, ground: Ground) -> Inventory {
+        Inventory { ground, ..self }
+    }
+
     /// The known zone nearest to `g` among those within `buffer_m` of it (distance 0 when
     /// they intersect), as `(index, distance_m)`; ties go to the zone listed first.
     pub fn nearest(&self, g: &Geometry<f64>) -> Option<(usize, f64)> {
-        nearest_within(&self.geoms, &self.rects, self.buffer_m, g)
+        nearest_within(self.ground, &self.geoms, &self.rects, self.buffer_m, g)
     }
 
     /// Id and name of zone `i`.
@@ -257,8 +271,19 @@ pub fn report(
     for i in zone_known.iter().flatten() {
         n_fire_zones[*i] += 1;
     }
-    let pixel_area = gt.pixel_area();
+    let ground = inv.ground;
     let footprint = grid_footprint(gt, anomaly.dim());
+    // The grid outline is placed in the distance frame once; on a geographic grid, zones whose
+    // box is farther than the buffer are skipped before they are placed in it.
+    let frame = ground.frame(&footprint);
+    let outline = frame.map(&footprint);
+    let outline_rect = footprint.bounding_rect();
+    let near_grid = |i: usize| {
+        let far = ground == Ground::Geographic
+            && matches!((&outline_rect, &inv.rects[i]), (Some(a), Some(b))
+                if ground.rect_lower_bound(a, b) > inv.buffer_m);
+        !far && frame.distance(&outline, &inv.geoms[i]) <= inv.buffer_m
+    };
     let max_of = |hs: &[&Hotspot], f: fn(&Hotspot) -> Option<f64>| {
         hs.iter().filter_map(|h| f(h)).reduce(f64::max)
     };
@@ -266,9 +291,7 @@ pub fn report(
         .iter()
         .enumerate()
         .filter_map(|(i, z)| {
-            let near = n_fire_zones[i] > 0
-                || !per_zone[i].is_empty()
-                || Euclidean.distance(&footprint, &inv.geoms[i]) <= inv.buffer_m;
+            let near = n_fire_zones[i] > 0 || !per_zone[i].is_empty() || near_grid(i);
             if !near {
                 return None;
             }
@@ -290,13 +313,13 @@ pub fn report(
             Some(Ok(KnownZoneReport {
                 id: z.id.clone(),
                 name: z.name.clone(),
-                area_m2: geometry.unsigned_area(),
+                area_m2: ground.area(&geometry),
                 geometry,
                 n_px,
                 n_observed_px,
                 detected: !hs.is_empty() || n_fire_zones[i] > 0,
                 n_anomalous_px: hs.len(),
-                anomalous_area_m2: hs.len() as f64 * pixel_area,
+                anomalous_area_m2: anomalous_area_m2(ground, gt, hs),
                 max_bt_k: max_of(hs, |h| h.bt_k),
                 max_lst_k: max_of(hs, |h| h.lst_k),
                 max_delta_k: max_of(hs, |h| h.delta_k),
@@ -305,6 +328,18 @@ pub fn report(
             }))
         })
         .collect()
+}
+
+/// Ground area (m²) of the pixels of `hs`: their count × the pixel area on a projected grid,
+/// the sum of each pixel's area at its latitude on a geographic one.
+fn anomalous_area_m2(ground: Ground, gt: &GeoTransform, hs: &[&Hotspot]) -> f64 {
+    match ground {
+        Ground::Map => hs.len() as f64 * gt.pixel_area(),
+        Ground::Geographic => hs
+            .iter()
+            .map(|h| ground.pixel_area_m2(gt, h.row as f64))
+            .sum(),
+    }
 }
 
 /// The outline of a `(rows, cols)` grid in map coordinates (a rotated grid stays rotated).
@@ -492,5 +527,82 @@ pub(crate) mod tests {
             .map(|r| r.id)
             .collect();
         assert_eq!(ids, ["A", "B", "C"]);
+    }
+
+    #[test]
+    fn geographic_inventory_buffers_and_areas_are_ground_metres() {
+        use geo::{Destination, Geodesic};
+        // A known zone 0.01° x 0.01° with its south-west corner at (-118.42, 33.90), on an
+        // EPSG:4326 grid, 100 m buffer.
+        let (x0, y0, s) = (-118.42, 33.90, 0.01);
+        let mp = |x0: f64, y0: f64, s: f64| {
+            MultiPolygon(vec![Polygon::new(
+                LineString::from(vec![(x0, y0), (x0 + s, y0), (x0 + s, y0 + s), (x0, y0 + s)]),
+                vec![],
+            )])
+        };
+        let inv = Inventory::new(
+            vec![KnownZone {
+                id: "K".into(),
+                name: None,
+                geometry: mp(x0, y0, s),
+            }],
+            100.0,
+            "known.geojson".into(),
+        )
+        .with_ground(Ground::Geographic);
+        let sw = Point::new(x0, y0);
+        let p = |az: f64, d: f64| Geometry::Point(Geodesic.destination(sw, az, d));
+        // South of the south-west corner: 90 m is known, 110 m and 30 km are not.
+        assert_eq!(inv.nearest(&p(180.0, 90.0)).map(|n| n.0), Some(0));
+        let (_, d) = inv.nearest(&p(180.0, 90.0)).unwrap();
+        assert!((d - 90.0).abs() < 1e-3, "{d}");
+        assert_eq!(inv.nearest(&p(180.0, 110.0)), None);
+        assert_eq!(inv.nearest(&p(225.0, 30_000.0)), None);
+        // Area: the ellipsoidal lat/lon rectangle, closed form
+        // a²(1−e²)·Δλ/2·[q(φ2) − q(φ1)] with q the authalic function
+        // q(φ) = sinφ/(1−e²sin²φ) + atanh(e sinφ)/e (python3, WGS84): 1 025 877.6 m².
+        let reports = report(
+            &inv,
+            &[],
+            &[Some(0)],
+            &Array2::<u8>::zeros((1, 1)),
+            &GeoTransform([x0, s, 0.0, y0 + s, 0.0, -s]),
+            None,
+        )
+        .unwrap();
+        assert!(
+            (reports[0].area_m2 - 1_025_877.6).abs() < 0.5,
+            "{}",
+            reports[0].area_m2
+        );
+        // The grid's pixel centre is inside the zone (one pixel = the zone).
+        assert_eq!(reports[0].n_px, 1);
+
+        // Which zones are near the grid (the one pixel = K): K, and F 90 m east of it (a
+        // 0.001° square), not G 0.3° (≈ 27.7 km) west, which in degrees was "within 100".
+        let east = Geodesic.destination(Point::new(x0 + s, y0 + s / 2.0), 90.0, 90.0);
+        let g = |id: &str, geometry| KnownZone {
+            id: id.into(),
+            name: None,
+            geometry,
+        };
+        let inv = Inventory::new(
+            vec![
+                g("K", mp(x0, y0, s)),
+                g("F", mp(east.x(), east.y(), 0.001)),
+                g("G", mp(x0 - 0.3, y0, s)),
+            ],
+            100.0,
+            "known.geojson".into(),
+        )
+        .with_ground(Ground::Geographic);
+        let gt = GeoTransform([x0, s, 0.0, y0 + s, 0.0, -s]);
+        let ids: Vec<String> = report(&inv, &[], &[], &Array2::<u8>::zeros((1, 1)), &gt, None)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, ["K", "F"]);
     }
 }

@@ -6,6 +6,7 @@
 pub mod csv_out;
 pub mod exclude;
 pub mod geojson_out;
+pub mod ground;
 pub mod hazard;
 pub mod hotspots;
 pub mod inventory;
@@ -16,6 +17,7 @@ pub mod table;
 pub mod zones;
 
 pub use exclude::{ExcludedSite, Exclusions};
+pub use ground::Ground;
 pub use hazard::{AssetKind, AssetLayer, Assets};
 pub use hotspots::{HOTSPOT_FIELDS, Hotspot, SceneInfo, Sources};
 pub use inventory::{AnomalyClasses, Inventory, KNOWN_ZONE_FIELDS, KnownZone, KnownZoneReport};

@@ -7,12 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
 use serde::Serialize;
 
+use super::ground::Ground;
 use super::hazard::{AssetKind, Assets};
 use super::hotspots::{Hotspot, Sources, TemperatureAt, hotspots};
 use super::inventory::{AnomalyClasses, Inventory, KnownZoneReport, report};
 use super::polygonize::zone_polygon_by;
 use super::risk::{RiskClass, RiskInput, RiskParams};
-use super::zones::{ZoneFeature, perimeter};
+use super::zones::ZoneFeature;
 use crate::detect::cluster::FireZone;
 use crate::detect::{Flagged, Method};
 use crate::error::Result;
@@ -226,6 +227,7 @@ impl SceneDetection {
 /// Builds every vector product of `det`.
 pub fn build(det: &DetectionView, inp: &VectorInputs, lonlat: LonLat) -> Result<VectorProducts> {
     let gt = det.georef.transform;
+    let ground = Ground::of(det.georef);
     // Hotspots at pixel centres.
     let pixels: BTreeSet<(usize, usize)> = det.flagged.iter().map(|f| (f.row, f.col)).collect();
     let xy: Vec<(f64, f64)> = pixels.iter().map(|&(r, c)| gt.pixel_centre(r, c)).collect();
@@ -284,7 +286,7 @@ pub fn build(det: &DetectionView, inp: &VectorInputs, lonlat: LonLat) -> Result<
         });
         zones.push(ZoneFeature {
             zone: z.clone(),
-            perimeter_m: perimeter(&geometry),
+            perimeter_m: ground.perimeter(&geometry),
             geometry,
             known: known.and_then(|i| inp.inventory.map(|inv| inv.label(i))),
             excluded: inp.exclusions.and_then(|e| e.site_near(&g)),

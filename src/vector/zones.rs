@@ -1,8 +1,9 @@
 //! Fire-zone features: the exact footprint of each zone with the zone attributes of
 //! detection.md §3, its perimeter, known-fire status, hazard distances and risk class.
 
-use geo::{Euclidean, Length, MultiPolygon};
+use geo::MultiPolygon;
 
+use super::ground::Ground;
 use super::risk::RiskAssessment;
 use super::table::{Field, FieldType, Value, field};
 use crate::detect::cluster::FireZone;
@@ -14,7 +15,7 @@ pub struct ZoneFeature {
     pub zone: FireZone,
     /// Union of the zone's pixel footprints, native CRS.
     pub geometry: MultiPolygon<f64>,
-    /// Length of every ring of `geometry` (holes included), native CRS units (m).
+    /// Length of every ring of `geometry` (holes included), ground metres ([`perimeter`]).
     pub perimeter_m: f64,
     /// Known zone `(id, name)` the zone lies in or near.
     pub known: Option<(String, Option<String>)>,
@@ -28,12 +29,10 @@ pub struct ZoneFeature {
     pub acq_date: Option<String>,
 }
 
-/// Perimeter of a multipolygon: the length of all its rings.
+/// Perimeter of a multipolygon in map units of a projected CRS: the length of all its rings
+/// (`Ground::perimeter` measures it on any grid).
 pub fn perimeter(mp: &MultiPolygon<f64>) -> f64 {
-    mp.0.iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .map(|r| Euclidean.length(r))
-        .sum()
+    Ground::Map.perimeter(mp)
 }
 
 /// Columns of `fire_zones.geojson` and the `fire_zones` GeoPackage layer, in order.
