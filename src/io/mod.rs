@@ -15,7 +15,7 @@ mod vector;
 mod vsi;
 mod warp;
 
-pub use atomic::{Staged, commit_all, stage_bytes, staging_path, write_atomic};
+pub use atomic::{Staged, commit_all, stage_bytes, stage_writer, staging_path, write_atomic};
 pub use block_read::BlockReader;
 pub use cog::{CogOptions, stage_cog, stage_rgba_cog, write_cog};
 pub use cog_stream::StreamedCog;
