@@ -354,7 +354,7 @@ proptest! {
         let staged = seamfire::io::stage_gpkg(
             &dest,
             &utm21(),
-            &[OutLayer { name: "known", geometry: LayerGeometry::MultiPolygon, fields: &fields, features: &features }],
+            vec![OutLayer { name: "known", geometry: LayerGeometry::MultiPolygon, fields: &fields, features: Box::new(features.into_iter()) }],
         )
         .unwrap();
         seamfire::io::commit_all(vec![staged]).unwrap();

@@ -67,16 +67,33 @@ pub fn commit_all(staged: Vec<Staged>) -> Result<Vec<PathBuf>> {
     staged.into_iter().map(Staged::commit).collect()
 }
 
+/// Streams a file to the staging name of `dest` through a buffered writer: `write` gets the
+/// writer, then the file is flushed and fsynced and the pending rename returned, for
+/// [`commit_all`] with the other products of a step. When `write` or the flush fails, the
+/// staging file is deleted and nothing is left at `dest`.
+pub fn stage_writer(
+    dest: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
+) -> Result<Staged> {
+    use std::io::Write;
+    let tmp = staging_path(dest);
+    let staged = Staged::new(tmp.clone(), dest.to_path_buf());
+    let f = std::fs::File::create(&tmp).map_err(|e| Error::io(dest, e))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+    write(&mut w)?;
+    w.flush().map_err(|e| Error::io(dest, e))?;
+    let f = w
+        .into_inner()
+        .map_err(|e| Error::io(dest, e.into_error()))?;
+    f.sync_all().map_err(|e| Error::io(dest, e))?;
+    Ok(staged)
+}
+
 /// Writes `bytes` under the staging name of `dest` (fsynced) and returns the pending rename,
 /// for [`commit_all`] with the other products of a step.
 pub fn stage_bytes(dest: &Path, bytes: &[u8]) -> Result<Staged> {
     use std::io::Write;
-    let tmp = staging_path(dest);
-    let staged = Staged::new(tmp.clone(), dest.to_path_buf());
-    let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(dest, e))?;
-    f.write_all(bytes).map_err(|e| Error::io(dest, e))?;
-    f.sync_all().map_err(|e| Error::io(dest, e))?;
-    Ok(staged)
+    stage_writer(dest, |w| w.write_all(bytes).map_err(|e| Error::io(dest, e)))
 }
 
 /// Writes `bytes` to `dest` atomically (temporary file, fsync, rename).
@@ -110,5 +127,36 @@ mod tests {
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("x.json")]);
         assert_eq!(std::fs::read(&dest).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn failed_stream_leaves_nothing() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("big.csv");
+        let err = stage_writer(&dest, |w| {
+            // More than the buffer, so part of it reached the staging file.
+            for _ in 0..3000 {
+                w.write_all(&[b'x'; 1000])
+                    .map_err(|e| Error::io(&dest, e))?;
+            }
+            assert!(staging_path(&dest).metadata().unwrap().len() > 0);
+            Err(Error::input(&dest, "feature 3001 failed"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("feature 3001"), "{err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+        let staged = stage_writer(&dest, |w| {
+            w.write_all(b"a,b\n").map_err(|e| Error::io(&dest, e))
+        })
+        .unwrap();
+        assert!(
+            !dest.exists(),
+            "nothing at the final path before the commit"
+        );
+        commit_all(vec![staged]).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"a,b\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -12,10 +12,11 @@ mod quicklook;
 mod read;
 mod rgba_stream;
 mod vector;
+mod vector_text;
 mod vsi;
 mod warp;
 
-pub use atomic::{Staged, commit_all, stage_bytes, staging_path, write_atomic};
+pub use atomic::{Staged, commit_all, stage_bytes, stage_writer, staging_path, write_atomic};
 pub use block_read::BlockReader;
 pub use cog::{CogOptions, stage_cog, stage_rgba_cog, write_cog};
 pub use cog_stream::StreamedCog;
@@ -31,6 +32,7 @@ pub use vector::{
     KNOWN_ID_FIELDS, KNOWN_NAME_FIELDS, LayerGeometry, OutLayer, VectorFeature, polygons_of,
     read_aoi_polygons, read_assets, read_exclusions, read_features, read_known_fires, stage_gpkg,
 };
+pub use vector_text::{stage_csv, stage_geojson};
 pub use vsi::{is_virtual, list_archive, read_bytes, vsi_path_in_archive};
 pub use warp::{Resampling, RgbBands, read_rgb, warp_bands};
 

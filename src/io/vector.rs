@@ -341,13 +341,13 @@ pub enum LayerGeometry {
     MultiPolygon,
 }
 
-/// One layer to write: features are native-CRS geometries with values in `fields` order.
-#[derive(Debug, Clone, Copy)]
+/// One layer to write: features are native-CRS geometries with values in `fields` order, made
+/// one at a time as the layer is written (none is kept after it is written).
 pub struct OutLayer<'a> {
     pub name: &'a str,
     pub geometry: LayerGeometry,
     pub fields: &'a [Field],
-    pub features: &'a [(Geometry<f64>, Vec<Value>)],
+    pub features: Box<dyn Iterator<Item = (Geometry<f64>, Vec<Value>)> + 'a>,
 }
 
 /// Adds an integer field with the boolean subtype (the safe `FieldDefn` cannot set subtypes).
@@ -375,9 +375,10 @@ fn gdal_err(dest: &Path) -> impl Fn(gdal::errors::GdalError) -> Error + '_ {
 }
 
 /// Writes `layers` into a GeoPackage under the staging name of `dest` (same directory), in
-/// `georef`'s CRS, and returns it staged for [`super::commit_all`]. Empty layers are created
+/// `georef`'s CRS, and returns it staged for [`super::commit_all`]. Each layer is written in
+/// one transaction, feature by feature as its iterator makes them. Empty layers are created
 /// with their fields and geometry type.
-pub fn stage_gpkg(dest: &Path, georef: &Georef, layers: &[OutLayer]) -> Result<Staged> {
+pub fn stage_gpkg(dest: &Path, georef: &Georef, layers: Vec<OutLayer>) -> Result<Staged> {
     let _log = super::gdal_log::scope(dest);
     super::ensure_gdal_config();
     // The staging name keeps a `.gpkg` extension: GDAL warns on any other (GPKG spec).
@@ -423,7 +424,7 @@ pub fn stage_gpkg(dest: &Path, georef: &Georef, layers: &[OutLayer]) -> Result<S
         for (geometry, values) in l.features {
             let g = match (l.geometry, geometry) {
                 (LayerGeometry::MultiPolygon, Geometry::Polygon(p)) => {
-                    MultiPolygon(vec![p.clone()]).to_gdal()
+                    MultiPolygon(vec![p]).to_gdal()
                 }
                 (_, g) => g.to_gdal(),
             }
@@ -556,18 +557,18 @@ mod tests {
         let staged = stage_gpkg(
             &dest,
             &utm21(),
-            &[
+            vec![
                 OutLayer {
                     name: "pts",
                     geometry: LayerGeometry::Point,
                     fields: &fields,
-                    features: &pts,
+                    features: Box::new(pts.into_iter()),
                 },
                 OutLayer {
                     name: "empty",
                     geometry: LayerGeometry::MultiPolygon,
                     fields: &fields,
-                    features: &[],
+                    features: Box::new(std::iter::empty()),
                 },
             ],
         )
@@ -592,5 +593,40 @@ mod tests {
             e.defn().geometry_type(),
             OGRwkbGeometryType::wkbMultiPolygon
         );
+    }
+
+    #[test]
+    fn failed_gpkg_write_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("seamfire.gpkg");
+        let fields = [field("s", FieldType::String)];
+        // Feature 2000 of 3000 cannot be written (a NUL in a string field).
+        let features = (0..3000).map(|i| {
+            let s = if i == 2000 {
+                "bad\0".into()
+            } else {
+                format!("p{i}")
+            };
+            (
+                Geometry::Point(geo::Point::new(400_015.0 + f64::from(i), -2_100_015.0)),
+                vec![Value::Str(s)],
+            )
+        });
+        let layers = vec![OutLayer {
+            name: "pts",
+            geometry: LayerGeometry::Point,
+            fields: &fields,
+            features: Box::new(features),
+        }];
+        let err = stage_gpkg(&dest, &utm21(), layers).unwrap_err().to_string();
+        assert!(
+            err.contains("seamfire.gpkg") && err.contains("Nul"),
+            "{err}"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }

@@ -10,8 +10,9 @@ use ndarray::Array2;
 
 use super::products::{
     ClassCounts, DetectJob, DetectionRecord, JobOutcome, MethodRecord, grid_record, has_crs,
-    scene_record, sources_of, stage_vectors, vector_products_with,
+    scene_record, sources_of, vector_products_with,
 };
+use super::vector_files::stage_vectors;
 use crate::error::{Error, Result};
 use crate::io;
 use crate::raster::PixelWindow;

@@ -13,6 +13,7 @@ mod read_dn;
 pub mod render;
 mod swir;
 mod thermal_map;
+mod vector_files;
 
 pub use accuracy::{
     Score, TABLE_HEADER, scene_validity, score_background, score_background_excluding,

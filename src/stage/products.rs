@@ -5,20 +5,20 @@
 
 use std::path::{Path, PathBuf};
 
-use geo::{Geometry, Point};
 use serde::Serialize;
 
 use super::detect::{SceneDetection, Timing, detect_scenes};
+use super::vector_files::stage_vectors;
 use crate::detect::config::DetectConfig;
 use crate::detect::{DetectionStats, Method, confidence};
 use crate::error::{Error, Result};
-use crate::io::{self, CogOptions, LayerGeometry, OutLayer};
+use crate::io::{self, CogOptions};
 use crate::mtl::{Level, Sensor};
 use crate::raster::{Georef, Raster, Unit};
 use crate::scene::Scene;
 use crate::vector::{
-    self, AssetKind, Assets, HOTSPOT_FIELDS, Inventory, KNOWN_ZONE_FIELDS, RiskParams, SceneInfo,
-    Sources, Value, VectorInputs, VectorProducts, VectorSummary, ZONE_FIELDS,
+    self, AssetKind, Assets, Inventory, RiskParams, SceneInfo, Sources, VectorInputs,
+    VectorProducts, VectorSummary,
 };
 
 /// Everything one detection job needs.
@@ -377,102 +377,6 @@ fn stage_rasters(dir: &Path, det: &SceneDetection) -> Result<Vec<io::Staged>> {
         ),
     };
     staged.push(io::stage_cog(&anomaly, &dir.join("anomaly.tif"), &opts)?);
-    Ok(staged)
-}
-
-/// Stages `hotspots.geojson`, `hotspots.csv`, `fire_zones.geojson`, `known_zones.geojson`
-/// (with an inventory) and `seamfire.gpkg`.
-pub(super) fn stage_vectors(
-    dir: &Path,
-    georef: &Georef,
-    v: &VectorProducts,
-) -> Result<Vec<io::Staged>> {
-    use vector::csv_out::csv;
-    use vector::geojson_out::feature_collection;
-    let hotspot_values: Vec<Vec<Value>> = v.hotspots.iter().map(|h| h.values()).collect();
-    let zone_values: Vec<Vec<Value>> = v.zones.iter().map(|z| z.values()).collect();
-    let known_values: Vec<Vec<Value>> =
-        v.known_zones.iter().flatten().map(|k| k.values()).collect();
-    let mut staged = vec![
-        io::stage_bytes(
-            &dir.join("hotspots.geojson"),
-            feature_collection(
-                HOTSPOT_FIELDS,
-                v.hotspot_lonlat
-                    .iter()
-                    .zip(hotspot_values.iter().map(Vec::as_slice)),
-            )
-            .as_bytes(),
-        )?,
-        io::stage_bytes(
-            &dir.join("hotspots.csv"),
-            csv(HOTSPOT_FIELDS, hotspot_values.iter().map(Vec::as_slice)).as_bytes(),
-        )?,
-        io::stage_bytes(
-            &dir.join("fire_zones.geojson"),
-            feature_collection(
-                ZONE_FIELDS,
-                v.zone_lonlat
-                    .iter()
-                    .zip(zone_values.iter().map(Vec::as_slice)),
-            )
-            .as_bytes(),
-        )?,
-    ];
-    if v.known_zones.is_some() {
-        staged.push(io::stage_bytes(
-            &dir.join("known_zones.geojson"),
-            feature_collection(
-                KNOWN_ZONE_FIELDS,
-                v.known_lonlat
-                    .iter()
-                    .zip(known_values.iter().map(Vec::as_slice)),
-            )
-            .as_bytes(),
-        )?);
-    }
-    let hotspot_features: Vec<(Geometry<f64>, Vec<Value>)> = v
-        .hotspots
-        .iter()
-        .zip(hotspot_values)
-        .map(|(h, vals)| (Geometry::Point(Point::new(h.x, h.y)), vals))
-        .collect();
-    let zone_features: Vec<(Geometry<f64>, Vec<Value>)> = v
-        .zones
-        .iter()
-        .zip(zone_values)
-        .map(|(z, vals)| (Geometry::MultiPolygon(z.geometry.clone()), vals))
-        .collect();
-    let known_features: Vec<(Geometry<f64>, Vec<Value>)> = v
-        .known_zones
-        .iter()
-        .flatten()
-        .zip(known_values)
-        .map(|(k, vals)| (Geometry::MultiPolygon(k.geometry.clone()), vals))
-        .collect();
-    let mut layers = vec![
-        OutLayer {
-            name: "hotspots",
-            geometry: LayerGeometry::Point,
-            fields: HOTSPOT_FIELDS,
-            features: &hotspot_features,
-        },
-        OutLayer {
-            name: "fire_zones",
-            geometry: LayerGeometry::MultiPolygon,
-            fields: ZONE_FIELDS,
-            features: &zone_features,
-        },
-    ];
-    if v.known_zones.is_some() {
-        layers.push(OutLayer {
-            name: "known_zones",
-            geometry: LayerGeometry::MultiPolygon,
-            fields: KNOWN_ZONE_FIELDS,
-            features: &known_features,
-        });
-    }
-    staged.push(io::stage_gpkg(&dir.join("seamfire.gpkg"), georef, &layers)?);
     Ok(staged)
 }
 

@@ -2,7 +2,8 @@
 //! `crs` member, polygons with counter-clockwise exteriors and clockwise holes, properties in
 //! schema order.
 
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::Write;
 
 use geo::orient::Direction;
 use geo::{Geometry, LineString, Orient, Polygon};
@@ -76,6 +77,60 @@ pub fn value(out: &mut String, v: &Value) {
     }
 }
 
+/// The text of one feature (geometry in lon/lat, values in `fields` order), without separator.
+pub fn feature(out: &mut String, fields: &[Field], g: &Geometry<f64>, values: &[Value]) {
+    out.push_str(r#"{"type":"Feature","properties":{"#);
+    for (j, (f, v)) in fields.iter().zip(values).enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(f.name).unwrap_or_default());
+        out.push(':');
+        value(out, v);
+    }
+    out.push_str(r#"},"geometry":"#);
+    geometry(out, g);
+    out.push('}');
+}
+
+/// Writes a FeatureCollection feature by feature to `W` (a staging file), one feature per line:
+/// the same bytes as [`feature_collection`] without holding more than one feature's text.
+pub struct FeatureCollectionWriter<'f, W: Write> {
+    out: W,
+    fields: &'f [Field],
+    features: usize,
+    buf: String,
+}
+
+impl<'f, W: Write> FeatureCollectionWriter<'f, W> {
+    /// Writes the collection's opening to `out`.
+    pub fn new(mut out: W, fields: &'f [Field]) -> std::io::Result<Self> {
+        out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
+        Ok(Self {
+            out,
+            fields,
+            features: 0,
+            buf: String::new(),
+        })
+    }
+
+    /// Appends one feature.
+    pub fn feature(&mut self, g: &Geometry<f64>, values: &[Value]) -> std::io::Result<()> {
+        self.buf.clear();
+        self.buf
+            .push_str(if self.features == 0 { "\n" } else { ",\n" });
+        feature(&mut self.buf, self.fields, g, values);
+        self.features += 1;
+        self.out.write_all(self.buf.as_bytes())
+    }
+
+    /// Closes the collection and returns the sink (not flushed).
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.out.write_all(b"\n]}\n")?;
+        Ok(self.out)
+    }
+}
+
 /// A FeatureCollection of `features` (geometry in lon/lat, values in `fields` order), one
 /// feature per line. No features gives a valid empty collection.
 pub fn feature_collection<'a>(
@@ -85,18 +140,7 @@ pub fn feature_collection<'a>(
     let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
     for (i, (g, values)) in features.into_iter().enumerate() {
         out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str(r#"{"type":"Feature","properties":{"#);
-        for (j, (f, v)) in fields.iter().zip(values).enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            out.push_str(&serde_json::to_string(f.name).unwrap_or_default());
-            out.push(':');
-            value(&mut out, v);
-        }
-        out.push_str(r#"},"geometry":"#);
-        geometry(&mut out, g);
-        out.push('}');
+        feature(&mut out, fields, g, values);
     }
     out.push_str("\n]}\n");
     out

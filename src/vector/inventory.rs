@@ -263,7 +263,7 @@ pub fn report(
         .collect();
     let mut per_zone: Vec<Vec<&Hotspot>> = vec![Vec::new(); inv.zones.len()];
     for h in hotspots {
-        if let Some(i) = h.known.as_ref().and_then(|(id, _)| index.get(id.as_str())) {
+        if let Some(i) = h.known.as_ref().and_then(|k| index.get(k.0.as_str())) {
             per_zone[*i].push(h);
         }
     }

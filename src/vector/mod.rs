@@ -19,7 +19,7 @@ pub mod zones;
 pub use exclude::{ExcludedSite, Exclusions};
 pub use ground::Ground;
 pub use hazard::{AssetKind, AssetLayer, Assets};
-pub use hotspots::{HOTSPOT_FIELDS, Hotspot, SceneInfo, Sources};
+pub use hotspots::{HOTSPOT_FIELDS, Hotspot, Label, SceneInfo, Sources};
 pub use inventory::{AnomalyClasses, Inventory, KNOWN_ZONE_FIELDS, KnownZone, KnownZoneReport};
 pub use products::{DetectionView, VectorInputs, VectorProducts, VectorSummary, build};
 pub use risk::{RiskClass, RiskParams};

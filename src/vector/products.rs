@@ -2,8 +2,6 @@
 //! footprints, known-zone reports, and the counts for `detection.json`. Pure apart from the
 //! lon/lat transform, which the caller passes in (`io::to_lonlat`).
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
 use serde::Serialize;
 
@@ -129,9 +127,8 @@ pub struct VectorSummary {
 /// The vector products of one run, in native and lon/lat geometry.
 #[derive(Debug, Clone)]
 pub struct VectorProducts {
+    /// One per flagged pixel (`lon`, `lat` give its lon/lat point).
     pub hotspots: Vec<Hotspot>,
-    /// Hotspot points in lon/lat, parallel to `hotspots`.
-    pub hotspot_lonlat: Vec<Geometry<f64>>,
     pub zones: Vec<ZoneFeature>,
     /// Zone footprints in lon/lat, parallel to `zones`.
     pub zone_lonlat: Vec<Geometry<f64>>,
@@ -228,34 +225,32 @@ impl SceneDetection {
 pub fn build(det: &DetectionView, inp: &VectorInputs, lonlat: LonLat) -> Result<VectorProducts> {
     let gt = det.georef.transform;
     let ground = Ground::of(det.georef);
-    // Hotspots at pixel centres.
-    let pixels: BTreeSet<(usize, usize)> = det.flagged.iter().map(|f| (f.row, f.col)).collect();
+    // Hotspots at pixel centres (flagged pixels sorted, centres and lon/lat parallel to them).
+    let mut pixels: Vec<(usize, usize)> = det.flagged.iter().map(|f| (f.row, f.col)).collect();
+    pixels.sort_unstable();
+    pixels.dedup();
     let xy: Vec<(f64, f64)> = pixels.iter().map(|&(r, c)| gt.pixel_centre(r, c)).collect();
     let ll = lonlat(&xy)?;
-    let centres: BTreeMap<(usize, usize), (f64, f64, f64, f64)> = pixels
-        .iter()
-        .zip(xy.iter().zip(&ll))
-        .map(|(&rc, (&(x, y), &(lon, lat)))| (rc, (x, y, lon, lat)))
-        .collect();
+    let centre = |r: usize, c: usize| {
+        let i = pixels.binary_search(&(r, c)).ok()?;
+        Some((xy[i].0, xy[i].1, ll.get(i)?.0, ll.get(i)?.1))
+    };
     let mut hs = hotspots(
         det.flagged,
         det.zone_at,
         det.temperature,
-        &centres,
+        &centre,
         inp.sources,
         det.day,
     );
+    drop((pixels, xy, ll));
     for h in &mut hs {
         let p = Geometry::Point(Point::new(h.x, h.y));
         if let Some(inv) = inp.inventory {
-            h.known = inv.nearest(&p).map(|(i, _)| inv.label(i));
+            h.known = inv.nearest(&p).map(|(i, _)| Box::new(inv.label(i)));
         }
-        h.excluded = inp.exclusions.and_then(|e| e.site_near(&p));
+        h.excluded = inp.exclusions.and_then(|e| e.site_near(&p)).map(Box::new);
     }
-    let hotspot_lonlat = hs
-        .iter()
-        .map(|h| Geometry::Point(Point::new(h.lon, h.lat)))
-        .collect();
 
     // Zones.
     let scene = inp.sources.thermal.as_ref().or(inp.sources.swir.as_ref());
@@ -365,7 +360,6 @@ pub fn build(det: &DetectionView, inp: &VectorInputs, lonlat: LonLat) -> Result<
     };
     Ok(VectorProducts {
         hotspots: hs,
-        hotspot_lonlat,
         zones,
         zone_lonlat,
         known_zones,
