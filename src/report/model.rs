@@ -387,9 +387,60 @@ fn bbox(z: &Value) -> Option<[f64; 4]> {
 /// persistence: 0.001° ≈ 100 m).
 pub const SAME_PLACE_M: f64 = 100.0;
 
-fn near(a: &[f64; 4], b: &[f64; 4]) -> bool {
+/// Metres per degree of latitude and of longitude at `lat_deg` (WGS84, local scale; sites are
+/// compared over a few hundred metres, where this is exact to well under a metre).
+fn metres_per_degree(lat_deg: f64) -> (f64, f64) {
+    (110_574.0, 111_320.0 * lat_deg.to_radians().cos())
+}
+
+/// Where a zone is, to compare zones of different dates whatever their grids' CRSs: its extent
+/// `[xmin, ymin, xmax, ymax]` in its scene's map units, and, when the zone has a WGS84 centroid,
+/// the WGS84 centre of that extent and its half-sizes in metres (north-up box).
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    bbox: [f64; 4],
+    ground: Option<((f64, f64), (f64, f64))>,
+}
+
+impl Place {
+    /// `geographic`: the scene's CRS is in degrees (its extents are lon/lat already).
+    fn of(z: &Value, geographic: bool) -> Option<Place> {
+        let bbox = bbox(z)?;
+        let centroid = z["centroid_lon"].as_f64().zip(z["centroid_lat"].as_f64());
+        let ground = centroid.map(|(lon, lat)| {
+            let (cx, cy) = ((bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0);
+            let (half_x, half_y) = ((bbox[2] - bbox[0]) / 2.0, (bbox[3] - bbox[1]) / 2.0);
+            let (m_lat, m_lon) = metres_per_degree(lat);
+            if geographic {
+                ((cx, cy), (half_x * m_lon, half_y * m_lat))
+            } else {
+                // Metres: the extent's centre is the centroid moved by the (small) offset.
+                let dx = cx - z["centroid_x"].as_f64().unwrap_or(cx);
+                let dy = cy - z["centroid_y"].as_f64().unwrap_or(cy);
+                ((lon + dx / m_lon, lat + dy / m_lat), (half_x, half_y))
+            }
+        });
+        Some(Place { bbox, ground })
+    }
+}
+
+/// Two zones are the same place when their extents are within [`SAME_PLACE_M`] of each other:
+/// in metres on the ground when both have WGS84 centres (any CRSs, geographic grids included),
+/// else in map units.
+fn near(a: &Place, b: &Place) -> bool {
     let t = SAME_PLACE_M;
-    a[0] - t <= b[2] && b[0] - t <= a[2] && a[1] - t <= b[3] && b[1] - t <= a[3]
+    match (a.ground, b.ground) {
+        (Some(((lon_a, lat_a), (hx_a, hy_a))), Some(((lon_b, lat_b), (hx_b, hy_b)))) => {
+            let (m_lat, m_lon) = metres_per_degree((lat_a + lat_b) / 2.0);
+            let dx = (lon_a - lon_b).abs() * m_lon;
+            let dy = (lat_a - lat_b).abs() * m_lat;
+            dx - hx_a - hx_b <= t && dy - hy_a - hy_b <= t
+        }
+        _ => {
+            let (a, b) = (&a.bbox, &b.bbox);
+            a[0] - t <= b[2] && b[0] - t <= a[2] && a[1] - t <= b[3] && b[1] - t <= a[3]
+        }
+    }
 }
 
 fn covers(det: &Value, z: &Value) -> bool {
@@ -407,14 +458,18 @@ fn covers(det: &Value, z: &Value) -> bool {
 
 fn sites(run: &RunData, scenes: &[SceneRow]) -> Vec<Site> {
     // Every new zone of every scene: (scene row, properties, extent).
-    let mut zones: Vec<(usize, Value, [f64; 4])> = Vec::new();
+    let mut zones: Vec<(usize, Value, Place)> = Vec::new();
     for (i, row) in scenes.iter().enumerate() {
         let Some(d) = row.data.map(|k| &run.scenes[k]) else {
             continue;
         };
+        let geographic = d.detection["grid"]["epsg"]
+            .as_u64()
+            .and_then(|c| u32::try_from(c).ok())
+            .is_some_and(crate::io::epsg_is_geographic);
         for z in &d.fire_zones {
             if z["status"].as_str() == Some("new")
-                && let Some(b) = bbox(z)
+                && let Some(b) = Place::of(z, geographic)
             {
                 zones.push((i, z.clone(), b));
             }
@@ -449,7 +504,7 @@ fn sites(run: &RunData, scenes: &[SceneRow]) -> Vec<Site> {
             let mut candidates = Vec::new();
             let any = &zones[members[0]].1;
             for (i, row) in scenes.iter().enumerate() {
-                let here: Vec<&(usize, Value, [f64; 4])> = members
+                let here: Vec<&(usize, Value, Place)> = members
                     .iter()
                     .map(|&m| &zones[m])
                     .filter(|z| z.0 == i)
@@ -587,6 +642,54 @@ mod tests {
     fn level_from_product_id() {
         assert_eq!(level_of("LC08_L1TP_227074_20190809_20200827_02_T1"), "L1TP");
         assert_eq!(level_of("scene"), "");
+    }
+
+    #[test]
+    fn sites_on_geographic_grids_are_compared_in_metres() {
+        // Two dates of an EPSG:4326 scene at 34° N: one-pixel zones (0.000631°, ≈ 58 x 70 m).
+        // Date b's first zone is 0.0015° east: a gap of 0.0015 − 0.000631 = 0.000869° of
+        // longitude = 0.000869 · 111 320 · cos 34° = 80 m (same place); its second is 0.01° east
+        // (≈ 864 m gap: another place). In degrees read as metres, all three were one site.
+        let px = 0.000631;
+        let zone = |id: u64, lon: f64| {
+            json!({"zone_id": id, "status": "new", "area_m2": 4080.0,
+                   "centroid_lon": lon + px / 2.0, "centroid_lat": 34.0 - px / 2.0,
+                   "bbox_xmin": lon, "bbox_ymin": 34.0 - px,
+                   "bbox_xmax": lon + px, "bbox_ymax": 34.0})
+        };
+        let scene = |id: &str, zones: Vec<Value>| SceneData {
+            id: id.into(),
+            detection: json!({"grid": {"epsg": 4326}}),
+            fire_zones: zones,
+            ..Default::default()
+        };
+        let run = RunData {
+            summary: json!({"scenes": [{"scene_id": "a", "status": "ok"}, {"scene_id": "b", "status": "ok"}]}),
+            scenes: vec![
+                scene("a", vec![zone(1, -118.0)]),
+                scene("b", vec![zone(1, -118.0 + 0.0015), zone(2, -118.0 + 0.01)]),
+            ],
+            ..Default::default()
+        };
+        let r = build(&run);
+        assert_eq!(r.sites.len(), 2, "{:?}", r.sites.len());
+        assert_eq!(r.sites[0].history(), History::Persistent);
+        assert_eq!(r.sites[1].history(), History::FirstSeen);
+        // 120 m apart instead of 80: two places.
+        let far = RunData {
+            scenes: vec![
+                scene("a", vec![zone(1, -118.0)]),
+                scene(
+                    "b",
+                    vec![zone(
+                        1,
+                        -118.0 + px + 120.0 / (111_320.0 * 34f64.to_radians().cos()),
+                    )],
+                ),
+            ],
+            ..run
+        };
+        assert_eq!(build(&far).sites.len(), 2);
     }
 
     #[test]
