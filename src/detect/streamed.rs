@@ -2,13 +2,14 @@
 //! on a raster that is never held whole. The caller supplies a strip reader (per worker
 //! state `R`, e.g. open GDAL datasets); this module does no I/O itself. Passes over the strips:
 //!
-//! 1. value range and valid-pixel count of `T` (`robust::ValueRange`);
-//! 2. a histogram of the values (the scene median); 3. of the deviations (the MAD);
-//! 4. the pixel test on each strip with its halo ([`super::strip::contextual_strip`]): only
-//!    the flagged pixels are kept;
+//! 1. value range and valid-pixel count of `T` and `−T` (`robust::ValueRange`);
+//! 2. histograms of the values (the scene medians); 3. of the deviations (the MADs);
+//! 4. the pixel test on each strip of `T` with its halo ([`super::strip::contextual_strip`]):
+//!    only the flagged pixels are kept;
 //! 5. the budget on the sparse evidence (`budget::apply_to_flagged`). Only when the scene is
-//!    too smooth for a fit on its own evidence (`budget::needs_cold_sample`), passes 1–4 run
-//!    again on `−T` for the cold sample; on rough scenes (real backgrounds) they are skipped.
+//!    too smooth for a fit on its own evidence (`budget::needs_cold_sample`), pass 4 runs again
+//!    on `−T` for the cold sample (one more read); on rough scenes (real backgrounds) it is
+//!    skipped.
 //!
 //! Memory: the strips in flight (one per worker) and the flagged pixels. The result equals
 //! `stage::run_thermal_budgeted` on the whole raster (same flagged pixels, classes, stats and
@@ -79,40 +80,68 @@ pub fn for_each_block<R: Send, T: Send>(
     Ok(())
 }
 
-/// Scene `(median, MAD)` of `T` (of `−T` when `negate`) and the valid-pixel count, in three
-/// passes.
+/// Scene `(median, MAD)` per sign and the valid-pixel count.
+type SceneStats = (Vec<Option<(f64, f64)>>, usize);
+
+/// Scene `(median, MAD)` of `T` and/or `−T` (one per entry of `signs`: `true` = `−T`) and the
+/// valid-pixel count, in three passes shared by both signs (each strip is read once per pass).
 fn scene_stats<R: Send>(
     blocks: &[Block],
     readers: &mut [R],
     read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
-    negate: bool,
-) -> Result<(Option<(f64, f64)>, usize)> {
-    let mut range = ValueRange::EMPTY;
+    signs: &[bool],
+) -> Result<SceneStats> {
+    let mut ranges = vec![ValueRange::EMPTY; signs.len()];
     for_each_block(
         blocks,
         readers,
         |r, b| {
             let w = read(r, b.core)?;
-            Ok(ValueRange::of(&values(&w, negate), &w.valid))
+            Ok(signs
+                .iter()
+                .map(|&neg| ValueRange::of(&values(&w, neg), &w.valid))
+                .collect::<Vec<_>>())
         },
-        |_, r| {
-            range = range.merge(r);
+        |_, rs| {
+            for (acc, r) in ranges.iter_mut().zip(rs) {
+                *acc = acc.merge(r);
+            }
             Ok(())
         },
     )?;
-    let valid_px = range.n as usize;
-    let Some(empty) = range.median_histogram() else {
-        return Ok((None, valid_px));
-    };
-    let Some(median) = histogram_pass(blocks, readers, read, negate, &empty, None)?.median(range)
+    let valid_px = ranges.first().map_or(0, |r| r.n as usize);
+    let none = vec![None; signs.len()];
+    let Some(empties) = ranges
+        .iter()
+        .map(ValueRange::median_histogram)
+        .collect::<Option<Vec<_>>>()
     else {
-        return Ok((None, valid_px));
+        return Ok((none, valid_px));
     };
-    let Some(empty) = range.deviation_histogram(median) else {
-        return Ok((None, valid_px));
+    let medians = histogram_pass(blocks, readers, read, signs, &empties, None)?
+        .iter()
+        .zip(&ranges)
+        .map(|(h, &r)| h.median(r))
+        .collect::<Option<Vec<f64>>>();
+    let Some(medians) = medians else {
+        return Ok((none, valid_px));
     };
-    let mad = histogram_pass(blocks, readers, read, negate, &empty, Some(median))?.median(range);
-    Ok((mad.map(|mad| (median, mad)), valid_px))
+    let Some(empties) = ranges
+        .iter()
+        .zip(&medians)
+        .map(|(r, &m)| r.deviation_histogram(m))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Ok((none, valid_px));
+    };
+    let mads = histogram_pass(blocks, readers, read, signs, &empties, Some(&medians))?;
+    let stats = mads
+        .iter()
+        .zip(&ranges)
+        .zip(&medians)
+        .map(|((h, &r), &m)| h.median(r).map(|mad| (m, mad)))
+        .collect();
+    Ok((stats, valid_px))
 }
 
 /// `T`, or `−T` (the mirror image the budget's cold sample is taken from).
@@ -124,30 +153,39 @@ fn values(w: &ThermalWindow, negate: bool) -> Cow<'_, Array2<f32>> {
     }
 }
 
-/// One pass filling a histogram of the values of `T` (of `−T` when `negate`), or of their
-/// deviations from the median when one is given.
+/// One pass filling a histogram per sign (`T`, `−T`): of the values, or of their deviations
+/// from the sign's median when `medians` are given.
 fn histogram_pass<R: Send>(
     blocks: &[Block],
     readers: &mut [R],
     read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
-    negate: bool,
-    empty: &Histogram,
-    median: Option<f64>,
-) -> Result<Histogram> {
-    let mut acc = empty.clone();
+    signs: &[bool],
+    empties: &[Histogram],
+    medians: Option<&[f64]>,
+) -> Result<Vec<Histogram>> {
+    let mut acc: Vec<Histogram> = empties.to_vec();
     for_each_block(
         blocks,
         readers,
         |r, b| {
             let w = read(r, b.core)?;
-            let v = values(&w, negate);
-            Ok(match median {
-                None => empty.clone().added(&v, &w.valid),
-                Some(m) => empty.clone().added_deviations(&v, &w.valid, m),
-            })
+            Ok(signs
+                .iter()
+                .zip(empties)
+                .enumerate()
+                .map(|(i, (&neg, h))| {
+                    let v = values(&w, neg);
+                    match medians {
+                        None => h.clone().added(&v, &w.valid),
+                        Some(m) => h.clone().added_deviations(&v, &w.valid, m[i]),
+                    }
+                })
+                .collect::<Vec<_>>())
         },
-        |_, h| {
-            acc.merge(&h);
+        |_, hs| {
+            for (a, h) in acc.iter_mut().zip(hs) {
+                a.merge(&h);
+            }
             Ok(())
         },
     )?;
@@ -201,16 +239,21 @@ pub fn detect_thermal_streamed<R: Send>(
     let p = &cfg.contextual;
     let cores = tile(shape, (strip_rows.max(1), 0), 0);
     let start = std::time::Instant::now();
-    let (scene_hot, valid_px) = scene_stats(&cores, readers, read, false)?;
-    let mut scene_stats_s = start.elapsed().as_secs_f64();
+    // The statistics of `−T` cost no extra read: they come with those of `T`, in case the
+    // budget needs the cold sample.
+    let signs: &[bool] = if cfg.budget.enabled {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    let (scene, valid_px) = scene_stats(&cores, readers, read, signs)?;
+    let (scene_hot, scene_cold) = (scene[0], scene.get(1).copied().flatten());
+    let scene_stats_s = start.elapsed().as_secs_f64();
     let strips = tile(shape, (strip_rows.max(1), 0), halo_rows(pixel_m, p));
     let (mut flagged, candidates, unresolved) =
         strip_pass(&strips, readers, read, pixel_m, p, scene_hot, false)?;
     // The cold sample (the same test on −T), only when the budget needs it.
     let cold_peaks = || -> Result<Vec<f64>> {
-        let start = std::time::Instant::now();
-        let (scene_cold, _) = scene_stats(&cores, readers, read, true)?;
-        scene_stats_s += start.elapsed().as_secs_f64();
         let (cold, ..) = strip_pass(&strips, readers, read, pixel_m, p, scene_cold, true)?;
         Ok(budget::zone_peaks(&cold).0)
     };
