@@ -88,7 +88,7 @@ pub struct CalibrateArgs {
     #[command(flatten)]
     pub generic: GenericArgs,
     /// Memory the calibration may use (`512M`, `2G`): sizes the strips read, calibrated and
-    /// written at once, and GDAL's block cache. Default: half the memory available at start.
+    /// written at once, and GDAL's block cache. Default: 1 GiB, or half the memory available at start if that is less.
     #[arg(long, value_parser = super::memory::parse_size, value_name = "SIZE")]
     pub memory_limit: Option<u64>,
     /// Print the summary as JSON.

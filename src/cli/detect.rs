@@ -71,7 +71,7 @@ pub struct DetectArgs {
     pub json: bool,
     /// Memory detection may use (`512M`, `2G`). A single thermal scene whose whole-raster
     /// detection would not fit is detected in strips sized to it (docs/performance.md,
-    /// "Streamed detect"). Default: half the memory available at start.
+    /// "Streamed detect"). Default: 1 GiB, or half the memory available at start if that is less.
     #[arg(long, value_parser = super::memory::parse_size, value_name = "SIZE")]
     pub memory_limit: Option<u64>,
     /// How to read a generic thermal raster (as for `seamfire calibrate`).

@@ -1,9 +1,14 @@
 //! `--memory-limit`: sizes like `512M`, `2G`, `1.5GiB`, `800MB`, or plain bytes; the default is
-//! half the memory the system reports available when the command starts (`MemAvailable` in
-//! `/proc/meminfo`), so a run fits beside what already runs on the machine.
+//! the smaller of 1 GiB and half the memory the system reports available when the command
+//! starts (`MemAvailable` in `/proc/meminfo`), so a run fits beside what already runs on the
+//! machine and its memory does not grow with the raster: a full Landsat scene is detected in
+//! strips (byte-identical to the whole-raster run, which a larger limit allows for speed).
 
-/// Fallback when the available memory cannot be read: 2 GiB.
-const FALLBACK_BYTES: u64 = 2 << 30;
+/// Default ceiling: 1 GiB (docs/performance.md, "Streamed detect").
+pub const DEFAULT_CAP_BYTES: u64 = 1 << 30;
+
+/// Fallback when the available memory cannot be read: the ceiling.
+const FALLBACK_BYTES: u64 = DEFAULT_CAP_BYTES;
 
 /// Smallest limit accepted: below this, GDAL's drivers alone would not fit.
 pub const MIN_BYTES: u64 = 128 << 20;
@@ -54,14 +59,17 @@ pub fn default_from_meminfo(meminfo: &str) -> Option<u64> {
     Some((kb * 1024 / 2).max(MIN_BYTES))
 }
 
-/// The limit to use: the one given, else half the available memory.
+/// The default limit for a `/proc/meminfo` text (`None`: unreadable): half the available
+/// memory, at most [`DEFAULT_CAP_BYTES`].
+pub fn default_limit(meminfo: Option<&str>) -> u64 {
+    meminfo
+        .and_then(default_from_meminfo)
+        .map_or(FALLBACK_BYTES, |b| b.min(DEFAULT_CAP_BYTES))
+}
+
+/// The limit to use: the one given, else [`default_limit`].
 pub fn resolve(given: Option<u64>) -> u64 {
-    given.unwrap_or_else(|| {
-        std::fs::read_to_string("/proc/meminfo")
-            .ok()
-            .and_then(|t| default_from_meminfo(&t))
-            .unwrap_or(FALLBACK_BYTES)
-    })
+    given.unwrap_or_else(|| default_limit(std::fs::read_to_string("/proc/meminfo").ok().as_deref()))
 }
 
 #[cfg(test)]
@@ -91,5 +99,10 @@ mod tests {
             default_from_meminfo("MemAvailable: 1000 kB\n"),
             Some(MIN_BYTES)
         );
+        // The default: at most 1 GiB on a large machine, half the available on a small one.
+        assert_eq!(default_limit(Some(meminfo)), 1 << 30);
+        let small = "MemAvailable:   1048576 kB\n"; // 1 GiB available: half is 512 MiB
+        assert_eq!(default_limit(Some(small)), 512 << 20);
+        assert_eq!(default_limit(None), 1 << 30);
     }
 }

@@ -28,7 +28,7 @@ pub struct RunArgs {
     pub shard: Option<(usize, usize)>,
     /// Memory the run may use (`512M`, `2G`), shared by the scenes processed at once: a thermal
     /// scene whose whole-raster detection would not fit its share is detected in strips
-    /// (docs/performance.md, "Streamed detect"). Default: half the memory available at start.
+    /// (docs/performance.md, "Streamed detect"). Default: 1 GiB, or half the memory available at start if that is less.
     #[arg(long, value_parser = super::memory::parse_size, value_name = "SIZE")]
     pub memory_limit: Option<u64>,
 }
