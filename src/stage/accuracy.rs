@@ -56,7 +56,7 @@ pub fn score_scene_excluding(
     // An object planted inside an excluded site would be reported `excluded` like the site's own
     // heat: it is not counted (its pixels still keep the zones that touch it from being false).
     let in_site = exclusions.map_or_else(Default::default, |e| {
-        objects_near_sites(&scene.truth_id, e, &scene.georef.transform)
+        labels_near_sites(&scene.truth_id, e, &scene.georef.transform)
     });
     let objects: Vec<TruthObject> = scene
         .objects
@@ -97,37 +97,29 @@ pub fn score_scene_excluding(
 /// lies within the buffer of an excluded site.
 fn drop_excluded_zones(mask: &mut Array2<bool>, e: &Exclusions, gt: &GeoTransform) {
     let (labels, components) = label_components(mask);
-    for (i, px) in components.iter().enumerate() {
-        let id = i as u32 + 1;
-        let bbox = px.iter().fold(
-            [usize::MAX, usize::MAX, 0, 0],
-            |[r0, c0, r1, c1], &(r, c)| [r0.min(r), c0.min(c), r1.max(r), c1.max(c)],
-        );
-        let outline = zone_polygon_by(|r, c| labels[[r, c]] == id, bbox, gt);
-        if e.site_near(&Geometry::MultiPolygon(outline)).is_some() {
-            for &(r, c) in px {
-                mask[[r, c]] = false;
-            }
+    for id in labels_near_sites(&labels, e, gt) {
+        for &(r, c) in &components[id as usize - 1] {
+            mask[[r, c]] = false;
         }
     }
 }
 
-/// Ids of the planted objects (`truth` values, 0 = none) whose outline lies within the buffer of
-/// an excluded site.
-fn objects_near_sites(
-    truth: &Array2<u32>,
+/// The labels (values of `labels`, 0 = none: zone numbers, planted object ids) whose outline, as
+/// `seamfire detect` polygonizes it, lies within the buffer of an excluded site.
+fn labels_near_sites(
+    labels: &Array2<u32>,
     e: &Exclusions,
     gt: &GeoTransform,
-) -> std::collections::HashSet<u32> {
+) -> std::collections::BTreeSet<u32> {
     let mut bboxes: std::collections::BTreeMap<u32, [usize; 4]> = Default::default();
-    for ((r, c), &id) in truth.indexed_iter().filter(|(_, id)| **id != 0) {
+    for ((r, c), &id) in labels.indexed_iter().filter(|(_, id)| **id != 0) {
         let b = bboxes.entry(id).or_insert([r, c, r, c]);
         *b = [b[0].min(r), b[1].min(c), b[2].max(r), b[3].max(c)];
     }
     bboxes
         .into_iter()
         .filter(|&(id, bbox)| {
-            let outline = zone_polygon_by(|r, c| truth[[r, c]] == id, bbox, gt);
+            let outline = zone_polygon_by(|r, c| labels[[r, c]] == id, bbox, gt);
             e.site_near(&Geometry::MultiPolygon(outline)).is_some()
         })
         .map(|(id, _)| id)
