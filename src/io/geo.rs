@@ -27,6 +27,15 @@ pub fn epsg_is_geographic(code: u32) -> bool {
     SpatialRef::from_epsg(code).is_ok_and(|s| s.is_geographic())
 }
 
+/// True when a `detection.json` record's grid (`grid.epsg`) is in a geographic CRS, so that its
+/// zones' map extents are degrees.
+pub fn detection_grid_is_geographic(detection: &serde_json::Value) -> bool {
+    detection["grid"]["epsg"]
+        .as_u64()
+        .and_then(|c| u32::try_from(c).ok())
+        .is_some_and(epsg_is_geographic)
+}
+
 fn wgs84() -> Result<SpatialRef> {
     let mut srs =
         SpatialRef::from_epsg(4326).map_err(|e| Error::Usage(format!("EPSG:4326: {e}")))?;

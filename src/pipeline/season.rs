@@ -149,10 +149,7 @@ fn read_scenes(dirs: &[(String, PathBuf)]) -> Result<Vec<SceneRecord>> {
             .into_iter()
             .filter_map(|f| Some((f["properties"]["zone_id"].as_u64()?, f["geometry"].clone())))
             .collect();
-        let geographic = detection["grid"]["epsg"]
-            .as_u64()
-            .and_then(|c| u32::try_from(c).ok())
-            .is_some_and(crate::io::epsg_is_geographic);
+        let geographic = crate::io::detection_grid_is_geographic(&detection);
         out.push(SceneRecord {
             id: id.clone(),
             date,

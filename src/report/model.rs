@@ -463,10 +463,7 @@ fn sites(run: &RunData, scenes: &[SceneRow]) -> Vec<Site> {
         let Some(d) = row.data.map(|k| &run.scenes[k]) else {
             continue;
         };
-        let geographic = d.detection["grid"]["epsg"]
-            .as_u64()
-            .and_then(|c| u32::try_from(c).ok())
-            .is_some_and(crate::io::epsg_is_geographic);
+        let geographic = crate::io::detection_grid_is_geographic(&d.detection);
         for z in &d.fire_zones {
             if z["status"].as_str() == Some("new")
                 && let Some(b) = Place::of(z, geographic)
