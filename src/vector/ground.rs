@@ -27,7 +27,6 @@ use geo::{
     Geometry, Length, LineString, MapCoords, MultiPolygon, Point, Rect,
 };
 
-use super::inventory::rect_distance;
 use crate::raster::{GeoTransform, Georef};
 use geo::orient::{Direction, Orient};
 
@@ -81,11 +80,12 @@ impl Ground {
     /// A lower bound (m) of the ground distance between anything in rectangle `a` and anything
     /// in `b` (map units), to skip far geometries before measuring them.
     pub fn rect_lower_bound(self, a: &Rect<f64>, b: &Rect<f64>) -> f64 {
+        // The gaps between the rectangles along x and y (0 where they overlap), map units.
+        let dx = (a.min().x - b.max().x).max(b.min().x - a.max().x).max(0.0);
+        let dy = (a.min().y - b.max().y).max(b.min().y - a.max().y).max(0.0);
         match self {
-            Ground::Map => rect_distance(a, b),
+            Ground::Map => dx.hypot(dy),
             Ground::Geographic => {
-                let dx = (a.min().x - b.max().x).max(b.min().x - a.max().x).max(0.0);
-                let dy = (a.min().y - b.max().y).max(b.min().y - a.max().y).max(0.0);
                 // A degree of longitude is shortest at the rectangles' highest |latitude|; the
                 // 1 % margin covers geodesics bulging poleward and the frame's small excess.
                 let lat = [a.min().y, a.max().y, b.min().y, b.max().y]

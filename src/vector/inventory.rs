@@ -37,13 +37,6 @@ pub struct Inventory {
     geoms: Vec<Geometry<f64>>,
 }
 
-/// Smallest distance between two rectangles (0 when they overlap).
-pub fn rect_distance(a: &Rect<f64>, b: &Rect<f64>) -> f64 {
-    let dx = (a.min().x - b.max().x).max(b.min().x - a.max().x).max(0.0);
-    let dy = (a.min().y - b.max().y).max(b.min().y - a.max().y).max(0.0);
-    dx.hypot(dy)
-}
-
 /// The geometry of `geoms` nearest to `g` among those within `buffer_m` ground metres of it
 /// (distance 0 when they intersect), as `(index, distance_m)`; ties go to the one listed first.
 /// `rects` are the bounding rectangles of `geoms`, used to skip the far ones; all geometries
