@@ -93,6 +93,14 @@ pub fn feature(out: &mut String, fields: &[Field], g: &Geometry<f64>, values: &[
     out.push('}');
 }
 
+/// A FeatureCollection's text before its first feature, between features (the separator before
+/// feature `i`), and after its last one.
+const OPEN: &str = "{\"type\":\"FeatureCollection\",\"features\":[";
+const CLOSE: &str = "\n]}\n";
+fn separator(i: usize) -> &'static str {
+    if i == 0 { "\n" } else { ",\n" }
+}
+
 /// Writes a FeatureCollection feature by feature to `W` (a staging file), one feature per line:
 /// the same bytes as [`feature_collection`] without holding more than one feature's text.
 pub struct FeatureCollectionWriter<'f, W: Write> {
@@ -105,7 +113,7 @@ pub struct FeatureCollectionWriter<'f, W: Write> {
 impl<'f, W: Write> FeatureCollectionWriter<'f, W> {
     /// Writes the collection's opening to `out`.
     pub fn new(mut out: W, fields: &'f [Field]) -> std::io::Result<Self> {
-        out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
+        out.write_all(OPEN.as_bytes())?;
         Ok(Self {
             out,
             fields,
@@ -117,8 +125,7 @@ impl<'f, W: Write> FeatureCollectionWriter<'f, W> {
     /// Appends one feature.
     pub fn feature(&mut self, g: &Geometry<f64>, values: &[Value]) -> std::io::Result<()> {
         self.buf.clear();
-        self.buf
-            .push_str(if self.features == 0 { "\n" } else { ",\n" });
+        self.buf.push_str(separator(self.features));
         feature(&mut self.buf, self.fields, g, values);
         self.features += 1;
         self.out.write_all(self.buf.as_bytes())
@@ -126,7 +133,7 @@ impl<'f, W: Write> FeatureCollectionWriter<'f, W> {
 
     /// Closes the collection and returns the sink (not flushed).
     pub fn finish(mut self) -> std::io::Result<W> {
-        self.out.write_all(b"\n]}\n")?;
+        self.out.write_all(CLOSE.as_bytes())?;
         Ok(self.out)
     }
 }
@@ -137,12 +144,12 @@ pub fn feature_collection<'a>(
     fields: &[Field],
     features: impl IntoIterator<Item = (&'a Geometry<f64>, &'a [Value])>,
 ) -> String {
-    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
+    let mut out = String::from(OPEN);
     for (i, (g, values)) in features.into_iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
+        out.push_str(separator(i));
         feature(&mut out, fields, g, values);
     }
-    out.push_str("\n]}\n");
+    out.push_str(CLOSE);
     out
 }
 
