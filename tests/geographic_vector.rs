@@ -16,7 +16,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::seamfire;
+use common::{read_json, run_ok, seamfire};
 use geo::{Destination, Distance, Geodesic, Point};
 use seamfire::raster::{GeoTransform, Georef, Raster, Unit};
 use serde_json::Value;
@@ -77,24 +77,15 @@ fn point(p: Point<f64>) -> String {
     )
 }
 
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 /// Runs detect with `args`; returns the fire-zone features (A first, then B) and hotspots.
 fn detect(scene: &Path, out: &Path, args: &[&str]) -> (Vec<Value>, Vec<Value>) {
-    let res = seamfire()
-        .arg("detect")
-        .arg(scene)
-        .args(["--products", "none", "--out"])
-        .arg(out)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        res.status.success(),
-        "{}",
-        String::from_utf8_lossy(&res.stderr)
+    run_ok(
+        seamfire()
+            .arg("detect")
+            .arg(scene)
+            .args(["--products", "none", "--out"])
+            .arg(out)
+            .args(args),
     );
     let zones = read_json(&out.join("fire_zones.geojson"))["features"]
         .as_array()

@@ -8,14 +8,13 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use common::{fixture, listing, seamfire};
+use common::{fixture, listing, read_json, seamfire};
 use gdal::Dataset;
 use gdal::Metadata;
 use gdal::raster::{ColorInterpretation, GdalDataType};
 use gdal::spatial_ref::SpatialRef;
 use ndarray::Array2;
 use seamfire::raster::{GeoTransform, Georef, Raster, Unit};
-use serde_json::Value;
 
 const PENSACOLA: &str = "landsat8-l1t-pensacola-2015";
 const CORUMBA: &str = "LC08_L1TP_227074_20190825_20200826_02_T1";
@@ -37,11 +36,6 @@ fn detect(input: &Path, out: &Path, extra: &[&str]) {
     ];
     args.extend_from_slice(extra);
     run_ok(&args);
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn open(path: &Path) -> Dataset {

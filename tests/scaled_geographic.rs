@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, read_f32, seamfire};
+use common::{fixture, read_f32, read_json, run_ok, seamfire};
 
 const CROP: &str = "ecostress-la/ECO_L2_LSTE.002_LST_doy2023207063732_aid0001_crop.tif";
 
@@ -112,18 +112,14 @@ fn detect_runs_on_a_geographic_grid_with_ground_sized_windows() {
     // Without --input-unit: the file has no GDAL unit type, but its dataset metadata says
     // `units=K` (as AppEEARS exports ECOSTRESS): read as kelvin, the same detection.
     let out2 = dir.path().join("det2");
-    let output = seamfire()
-        .args(["detect", "--products", "none", "--json", "--out"])
-        .arg(&out2)
-        .arg(fixture(CROP))
-        .timeout(std::time::Duration::from_secs(300))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    let record2: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out2.join("detection.json")).unwrap())
-            .unwrap();
+    run_ok(
+        seamfire()
+            .args(["detect", "--products", "none", "--json", "--out"])
+            .arg(&out2)
+            .arg(fixture(CROP))
+            .timeout(std::time::Duration::from_secs(300)),
+    );
+    let record2 = read_json(&out2.join("detection.json"));
     assert_eq!(record2["zones"], record["zones"]);
     assert_eq!(record2["budget"], record["budget"]);
     // A raster with no unit anywhere is refused with the flag to pass: tests/bad_inputs.rs.
@@ -136,21 +132,14 @@ fn map_sheets_of_a_geographic_grid_frame_their_zones_in_ground_units() {
     // sheet 730° wide at 1:340 000 000.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("det");
-    let output = seamfire()
-        .args(["detect", "--input-unit", "kelvin", "--out"])
-        .arg(&out)
-        .arg(fixture(CROP))
-        .timeout(std::time::Duration::from_secs(600))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_ok(
+        seamfire()
+            .args(["detect", "--input-unit", "kelvin", "--out"])
+            .arg(&out)
+            .arg(fixture(CROP))
+            .timeout(std::time::Duration::from_secs(600)),
     );
-    let index: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("maps/sheets.json")).unwrap())
-            .unwrap();
+    let index = read_json(&out.join("maps/sheets.json"));
     let zone_sheets: Vec<&serde_json::Value> = index["sheets"]
         .as_array()
         .unwrap()

@@ -12,7 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{fixture, listing, seamfire};
+use common::{fixture, listing, read_json, seamfire};
 use gdal::vector::LayerAccess;
 use geo::{Area, Coord, LineString, Polygon, Winding};
 use seamfire::raster::{GeoTransform, Georef, Raster, Unit};
@@ -36,11 +36,6 @@ fn run_detect(args: &[&str], out: &Path) -> Value {
         String::from_utf8_lossy(&res.stderr)
     );
     read_json(&out.join("detection.json"))
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap();
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// `ogrinfo -so -al FILE`: must succeed; returns its output.

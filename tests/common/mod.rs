@@ -18,6 +18,24 @@ pub fn seamfire() -> Command {
     Command::cargo_bin("seamfire").expect("binary built")
 }
 
+/// Runs `cmd` (a `seamfire()` command with its arguments) and asserts it succeeded, showing its
+/// stderr otherwise.
+pub fn run_ok(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A JSON file, parsed (the path in the message when it is missing or not JSON).
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// `testdata/oracles/oracles.json`, produced by `testdata/oracles/make_expected.py`.
 pub fn oracles() -> serde_json::Value {
     let text = std::fs::read_to_string(fixture("oracles/oracles.json")).unwrap();
