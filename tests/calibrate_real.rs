@@ -170,3 +170,68 @@ fn level2_qa_pixel_mask_counts() {
     );
     assert!(count(seamfire::raster::MaskReason::FILL) >= n("fill"));
 }
+
+/// The Marburg crop (`testdata/landsat8-l1-marburg-2013`, 41 x 41 px) stores its B10 DNs as
+/// `Int16` with nodata −32768, as the R package `satellite` wrote it: a DN band all the same.
+/// Expected values from numpy on the file's DNs (`gdal_translate -of ENVI` of B10, then
+/// `L = 3.342e-4·DN + 0.1`, `BT = 1321.0789 / ln(774.8853 / L + 1)` in float64, constants from
+/// the MTL): min 297.8184, max 307.9593, mean 302.534948 K over all 1681 pixels;
+/// BT[0,0] = 302.0137 (DN 29283), BT[20,20] = 300.3850 (DN 28581), BT[40,40] = 297.8637 (DN 27513).
+#[test]
+fn int16_dn_band_calibrates_like_uint16_and_its_negative_values_are_fill() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = fixture("landsat8-l1-marburg-2013");
+    let inputs_before = common::listing(&scene);
+    let out = dir.path().join("bt.tif");
+    calibrate(&[scene.to_str().unwrap()], &out);
+    let bt = common::read_f32(&out);
+    let px = |r: usize, c: usize| f64::from(bt.data[[r, c]]);
+    for (r, c, want) in [(0, 0, 302.0137), (20, 20, 300.3850), (40, 40, 297.8637)] {
+        assert!((px(r, c) - want).abs() < 1e-3, "BT[{r},{c}] = {}", px(r, c));
+    }
+    let v: Vec<f64> = bt.data.iter().map(|&x| f64::from(x)).collect();
+    assert_eq!(v.iter().filter(|x| x.is_finite()).count(), 1681);
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    assert!((mean - 302.534948).abs() < 1e-3, "mean {mean}");
+    assert_eq!(
+        common::listing(&scene),
+        inputs_before,
+        "inputs are never modified"
+    );
+
+    // The same band with its first row set to the declared nodata (−32768) and one pixel to
+    // another negative value: both are fill, every other pixel calibrates as before.
+    let edited = dir.path().join("scene");
+    std::fs::create_dir(&edited).unwrap();
+    let pid = "LC08_L1TP_195025_20130707_20170503_01_T1";
+    for f in ["MTL.txt", "B11.TIF"] {
+        std::fs::copy(
+            scene.join(format!("{pid}_{f}")),
+            edited.join(format!("{pid}_{f}")),
+        )
+        .unwrap();
+    }
+    let mut dn = seamfire::io::read_band::<i16>(&scene.join(format!("{pid}_B10.TIF")), 1).unwrap();
+    assert_eq!(dn.nodata, Some(-32768.0));
+    dn.data.row_mut(0).fill(-32768);
+    dn.data[[20, 20]] = -5;
+    seamfire::io::write_cog(
+        &dn,
+        &edited.join(format!("{pid}_B10.TIF")),
+        &Default::default(),
+    )
+    .unwrap();
+    let out2 = dir.path().join("bt2.tif");
+    calibrate(&[edited.to_str().unwrap()], &out2);
+    let bt2 = common::read_f32(&out2);
+    assert!(
+        bt2.data.row(0).iter().all(|x| x.is_nan()),
+        "nodata row is fill"
+    );
+    assert!(bt2.data[[20, 20]].is_nan(), "a negative DN is fill");
+    assert_eq!(
+        bt2.data.iter().filter(|x| x.is_finite()).count(),
+        1681 - 41 - 1
+    );
+    assert_eq!(bt2.data[[40, 40]], bt.data[[40, 40]]);
+}

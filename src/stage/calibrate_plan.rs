@@ -316,20 +316,13 @@ fn is_thermal(sensor: Sensor, band: &str) -> bool {
     }
 }
 
-/// Opens a DN band's header: a DN band is `Byte` or `UInt16`; its declared nodata counts as fill
-/// when it is a valid `u16`.
+/// Opens a DN band's header: a DN band is `Byte`, `UInt16` or `Int16`
+/// ([`super::read_dn::require_dn_type`]); its declared nodata counts as fill when it is a valid
+/// `u16`, and negative values are read as DN 0 (fill).
 fn open_dn(path: &Path) -> Result<(BlockReader, Option<u16>)> {
     super::read_dn::require_single_band(&io::raster_info(path)?, path)?;
     let reader = BlockReader::open(path, 1)?;
-    if !matches!(reader.data_type(), "Byte" | "UInt16") {
-        return Err(Error::input(
-            path,
-            format!(
-                "expected a Byte or UInt16 DN band, found {}; for a calibrated raster use the generic options (--input-unit)",
-                reader.data_type()
-            ),
-        ));
-    }
+    super::read_dn::require_dn_type(reader.data_type(), path)?;
     let fill = reader
         .nodata()
         .filter(|n| n.fract() == 0.0 && (0.0..=65535.0).contains(n))

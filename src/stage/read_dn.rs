@@ -46,6 +46,23 @@ pub fn require_single_band(info: &io::RasterInfo, path: &Path) -> Result<()> {
     ))
 }
 
+/// Errors unless `data_type` (GDAL's name) can hold Landsat/ASTER DNs: `Byte` and `UInt16` as
+/// USGS writes them, and `Int16`, as DN subsets written by R (`raster`, `terra`) and other GIS
+/// exports arrive (nodata −32768). DNs are read as `u16` through GDAL, which clamps negative
+/// values to 0, so a negative value (the nodata, or anything else) is fill like DN 0; an
+/// `Int16` cannot exceed 32767, below every thermal band's saturation DN of interest.
+pub fn require_dn_type(data_type: &str, path: &Path) -> Result<()> {
+    if matches!(data_type, "Byte" | "UInt16" | "Int16") {
+        return Ok(());
+    }
+    Err(Error::input(
+        path,
+        format!(
+            "expected a Byte, UInt16 or Int16 DN band, found {data_type}; for a calibrated raster use the generic options (--input-unit)"
+        ),
+    ))
+}
+
 /// Reads a QA band (`QA_PIXEL`, `BQA`) as `u16`, refusing multi-band files.
 pub fn read_qa(path: &Path) -> Result<Raster<u16>> {
     require_single_band(&io::raster_info(path)?, path)?;
@@ -53,19 +70,11 @@ pub fn read_qa(path: &Path) -> Result<Raster<u16>> {
 }
 
 /// Reads band 1 of `path` as unsigned integer DNs. Errors when the file holds more than one band,
-/// another data type (a DN band is `Byte` or `UInt16`) or no valid pixel.
+/// another data type ([`require_dn_type`]) or no valid pixel.
 pub fn read_dn(path: &Path) -> Result<DnBand> {
     let info = io::raster_info(path)?;
     require_single_band(&info, path)?;
-    if !matches!(info.data_type.as_str(), "Byte" | "UInt16") {
-        return Err(Error::input(
-            path,
-            format!(
-                "expected a Byte or UInt16 DN band, found {}; for a calibrated raster use the generic options (--input-unit)",
-                info.data_type
-            ),
-        ));
-    }
+    require_dn_type(&info.data_type, path)?;
     let raster = io::read_band::<u16>(path, 1)?;
     let nodata = raster
         .nodata
