@@ -88,9 +88,15 @@ fn memory_bytes() -> Option<u64> {
 
 /// Geotransform and CRS of an open dataset.
 pub(super) fn georef_of(ds: &Dataset, path: &Path) -> Result<Georef> {
-    let transform = ds
-        .geo_transform()
-        .map_err(|e| Error::gdal(path, format!("no geotransform: {e}")))?;
+    let transform = ds.geo_transform().map_err(|_| {
+        Error::input(
+            path,
+            "has no georeferencing (no geotransform): seamfire sizes its windows in metres and \
+                 places its products on the map, so it needs the pixel size and position; \
+                 georeference a copy first, e.g. gdal_edit.py -a_ullr ULX ULY LRX LRY -a_srs \
+                 EPSG:CODE COPY.tif",
+        )
+    })?;
     let crs_wkt = ds.projection();
     let epsg = ds.spatial_ref().ok().and_then(|srs| {
         (srs.auth_name().as_deref() == Some("EPSG"))

@@ -19,6 +19,9 @@ gdal_translate $q -a_ullr 598145.5 -2121285 829775.5 -2355915 "$S/${P}_QA_PIXEL.
 # B10 as Float32 (not a DN band), and an 8 x 8 Float32 raster without a unit tag.
 gdal_translate $q -ot Float32 "$S/${P}_B10.TIF" files/float32_B10.TIF
 gdal_translate $q -ot Float32 -srcwin 0 0 8 8 "$S/${P}_B10.TIF" files/generic_no_unit.tif
+# An 8 x 8 Float32 raster without any georeferencing (a thermal export without geotransform or
+# CRS: plain TIFF tags only).
+gdal_translate $q -ot Float32 -srcwin 0 0 8 8 -co PROFILE=BASELINE "$S/${P}_B10.TIF" files/no_georef.tif
 # B10 with every DN scaled to 0 (all fill).
 gdal_translate $q -scale 0 65535 0 0 -ot UInt16 "$S/${P}_B10.TIF" files/all_fill_B10.TIF
 # B10 whose header declares 2 000 000 x 2 000 000 px (8 TB of UInt16) in 7.5 kB: ImageWidth and
