@@ -3,7 +3,9 @@
 //! and the flagged pixels, not by the raster:
 //!
 //! 1. the `contextual` test and its budget over strips ([`crate::detect::streamed`]), each
-//!    strip read and calibrated as `calibrate` streams ([`super::CalibrationPlan`]);
+//!    strip read and calibrated as `calibrate` streams ([`super::CalibrationPlan`]) on the
+//!    first pass and read back from a scratch file on the later ones
+//!    ([`super::thermal_scratch`]);
 //! 2. a second pass over the strips writes `bt.tif` and `anomaly.tif` with
 //!    [`crate::io::StreamedCog`] (classes: `NOT_PROCESSED` where invalid, `NONE` elsewhere,
 //!    overwritten by the flagged pixels' confidences);
@@ -23,6 +25,7 @@ use super::calibrate::CalibrateOptions;
 use super::calibrate_plan::{BlockOutput, CalibrationPlan, PlanReaders, plan_calibration};
 use super::calibrate_stream::{TILE_ROWS, plan_strips};
 use super::detect::{Timing, thermal_reject_flags};
+use super::thermal_scratch::{CountedWindow, ThermalScratch};
 use crate::detect::cluster::FireZone;
 use crate::detect::config::DetectConfig;
 use crate::detect::streamed::{
@@ -165,8 +168,20 @@ pub fn detect_streamed(
         .map(|_| plan.open_readers())
         .collect::<Result<Vec<_>>>()?;
     let reject = thermal_reject_flags(cfg.mask_cirrus);
+    let scratch = ThermalScratch::create(dir, plan.shape);
+    let read_counted = |r: &mut PlanReaders, w: PixelWindow| -> Result<CountedWindow> {
+        let source = |r: &mut PlanReaders| -> Result<CountedWindow> {
+            let out = plan.calibrate_block(r, w)?;
+            let inputs = out.valid_inputs;
+            Ok((thermal_window(out, reject), inputs))
+        };
+        match &scratch {
+            Some(s) => s.read(w, || source(r)),
+            None => source(r),
+        }
+    };
     let read = |r: &mut PlanReaders, w: PixelWindow| -> Result<ThermalWindow> {
-        Ok(thermal_window(plan.calibrate_block(r, w)?, reject))
+        Ok(read_counted(r, w)?.0)
     };
     let start = Instant::now();
     let mut thermal = detect_thermal_streamed(
@@ -187,9 +202,16 @@ pub fn detect_streamed(
     });
 
     let start = Instant::now();
-    let (staged, class_counts) =
-        write_rasters(&plan, dir, strip_rows, &mut readers, reject, &thermal)?;
+    let (staged, class_counts) = write_rasters(
+        &plan,
+        dir,
+        strip_rows,
+        &mut readers,
+        &read_counted,
+        &thermal,
+    )?;
     drop(readers);
+    drop(scratch);
     timings.push(timing("write rasters", start));
 
     let start = Instant::now();
@@ -262,7 +284,7 @@ fn write_rasters(
     dir: &Path,
     strip_rows: usize,
     readers: &mut [PlanReaders],
-    reject: u8,
+    read: &(dyn Fn(&mut PlanReaders, PixelWindow) -> Result<CountedWindow> + Sync),
     thermal: &StreamedThermal,
 ) -> Result<(Vec<Staged>, [usize; 5])> {
     let bt_opts = CogOptions {
@@ -298,9 +320,7 @@ fn write_rasters(
         &blocks,
         readers,
         |r, b| {
-            let out = plan.calibrate_block(r, b.core)?;
-            let inputs = out.valid_inputs;
-            let w = thermal_window(out, reject);
+            let (w, inputs) = read(r, b.core)?;
             let classes = window_classes(&w.t, &w.valid, b.core, &thermal.flagged);
             Ok((w.t, classes, inputs))
         },

@@ -13,6 +13,7 @@ mod read_dn;
 pub mod render;
 mod swir;
 mod thermal_map;
+mod thermal_scratch;
 mod vector_files;
 
 pub use accuracy::{

@@ -1,0 +1,301 @@
+//! A scratch copy of the calibrated thermal band for the later passes of a streamed detection.
+//!
+//! The streamed detection reads its strips five to seven times (range, median, MAD, the pixel
+//! test with halos, the cold pixel test when the budget needs it, the raster writes). Read from
+//! the input, every pass decodes the compressed band (and its QA) and calibrates it again: about
+//! 0.9 s per pass on a full Landsat scene, a third of the command. The first pass therefore
+//! stores each strip's temperatures and validity (5 bytes per pixel, uncompressed) in a scratch
+//! file, and the later passes read them back from there: the same values, bit for bit.
+//!
+//! The file lives in the output's staging directory and is unlinked as soon as it is open, so
+//! nothing is left behind, whatever ends the run; memory is the kernel's page cache, not the
+//! process's. When the file cannot be created or written (a full disk), the passes read the
+//! input as before and the run goes on.
+
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ndarray::Array2;
+
+use crate::detect::streamed::ThermalWindow;
+use crate::error::Result;
+use crate::raster::PixelWindow;
+
+/// A window's temperatures and validity with its non-fill input counts (main band, red, NIR).
+pub type CountedWindow = (ThermalWindow, [usize; 3]);
+
+/// Calibrated temperatures and validity of a raster of `shape`, filled strip by strip.
+#[derive(Debug)]
+pub struct ThermalScratch {
+    file: File,
+    shape: (usize, usize),
+    /// Rows written.
+    filled: Vec<AtomicBool>,
+    /// Input pixels that were not fill (main band, red, NIR), attributed to the first row of
+    /// the window they were read with: their sum over all rows is the raster's.
+    inputs: Mutex<Vec<[usize; 3]>>,
+    /// A write failed: every later read goes to the input.
+    broken: AtomicBool,
+}
+
+impl ThermalScratch {
+    /// Creates the (already unlinked) scratch file in `dir`; `None`, logged, when it cannot.
+    pub fn create(dir: &Path, shape: (usize, usize)) -> Option<Self> {
+        let path = dir.join(format!(".seamfire-scratch.{}.partial", std::process::id()));
+        let file = match File::options()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "no scratch file: every pass reads the input");
+                return None;
+            }
+        };
+        // Unlinked while open: the data stay reachable through `file` only.
+        let _ = std::fs::remove_file(&path);
+        Some(Self {
+            file,
+            shape,
+            filled: (0..shape.0).map(|_| AtomicBool::new(false)).collect(),
+            inputs: Mutex::new(vec![[0; 3]; shape.0]),
+            broken: AtomicBool::new(false),
+        })
+    }
+
+    fn full_width(&self, w: PixelWindow) -> bool {
+        w.col0 == 0 && w.cols == self.shape.1 && w.row0 + w.rows <= self.shape.0
+    }
+
+    fn rows_filled(&self, w: PixelWindow) -> bool {
+        self.filled[w.row0..w.row0 + w.rows]
+            .iter()
+            .all(|f| f.load(Ordering::Acquire))
+    }
+
+    fn t_offset(&self, row: usize) -> u64 {
+        (row * self.shape.1 * 4) as u64
+    }
+
+    fn valid_offset(&self, row: usize) -> u64 {
+        (self.shape.0 * self.shape.1 * 4 + row * self.shape.1) as u64
+    }
+
+    /// The window `w`, from the scratch file when every row of it was stored, else from
+    /// `source` (which also gives the window's non-fill input counts), storing full-width
+    /// windows none of whose rows were stored yet. Returns the window and its input counts.
+    pub fn read(
+        &self,
+        w: PixelWindow,
+        source: impl FnOnce() -> Result<CountedWindow>,
+    ) -> Result<CountedWindow> {
+        let usable = self.full_width(w) && !self.broken.load(Ordering::Acquire);
+        if usable
+            && w.rows > 0
+            && self.rows_filled(w)
+            && let Some(out) = self.load(w)
+        {
+            return Ok(out);
+        }
+        let (win, inputs) = source()?;
+        let none_filled = usable
+            && self.filled[w.row0..w.row0 + w.rows]
+                .iter()
+                .all(|f| !f.load(Ordering::Acquire));
+        if none_filled && w.rows > 0 {
+            self.store(w, &win, inputs);
+        }
+        Ok((win, inputs))
+    }
+
+    fn store(&self, w: PixelWindow, win: &ThermalWindow, inputs: [usize; 3]) {
+        let t: Vec<u8> = win.t.iter().flat_map(|v| v.to_ne_bytes()).collect();
+        let valid: Vec<u8> = win.valid.iter().map(|&v| u8::from(v)).collect();
+        let written = self
+            .file
+            .write_all_at(&t, self.t_offset(w.row0))
+            .and_then(|()| self.file.write_all_at(&valid, self.valid_offset(w.row0)));
+        match written {
+            Ok(()) => {
+                if let Ok(mut counts) = self.inputs.lock() {
+                    counts[w.row0] = inputs;
+                }
+                for f in &self.filled[w.row0..w.row0 + w.rows] {
+                    f.store(true, Ordering::Release);
+                }
+            }
+            Err(e) => {
+                if !self.broken.swap(true, Ordering::AcqRel) {
+                    tracing::warn!(error = %e, "scratch file not writable: every later pass reads the input");
+                }
+            }
+        }
+    }
+
+    fn load(&self, w: PixelWindow) -> Option<CountedWindow> {
+        let n = w.rows * w.cols;
+        let mut t = vec![0u8; n * 4];
+        let mut valid = vec![0u8; n];
+        let read = self
+            .file
+            .read_exact_at(&mut t, self.t_offset(w.row0))
+            .and_then(|()| {
+                self.file
+                    .read_exact_at(&mut valid, self.valid_offset(w.row0))
+            });
+        if let Err(e) = read {
+            if !self.broken.swap(true, Ordering::AcqRel) {
+                tracing::warn!(error = %e, "scratch file not readable: every later pass reads the input");
+            }
+            return None;
+        }
+        let t: Vec<f32> = t
+            .chunks_exact(4)
+            .map(|b| f32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let valid: Vec<bool> = valid.into_iter().map(|v| v != 0).collect();
+        let inputs = self.inputs.lock().ok().map_or([0; 3], |counts| {
+            counts[w.row0..w.row0 + w.rows]
+                .iter()
+                .fold([0; 3], |a, c| [a[0] + c[0], a[1] + c[1], a[2] + c[2]])
+        });
+        Some((
+            ThermalWindow {
+                t: Array2::from_shape_vec((w.rows, w.cols), t).ok()?,
+                valid: Array2::from_shape_vec((w.rows, w.cols), valid).ok()?,
+            },
+            inputs,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(row0: usize, rows: usize, cols: usize) -> PixelWindow {
+        PixelWindow {
+            row0,
+            col0: 0,
+            rows,
+            cols,
+        }
+    }
+
+    /// A raster whose every value and validity is a function of its position.
+    fn source(w: PixelWindow) -> (ThermalWindow, [usize; 3]) {
+        let t = Array2::from_shape_fn((w.rows, w.cols), |(r, c)| {
+            let (r, c) = (r + w.row0, c + w.col0);
+            if (r + c) % 7 == 0 {
+                f32::NAN
+            } else {
+                280.0 + r as f32 * 0.37 + c as f32 * 1e-3
+            }
+        });
+        let valid = Array2::from_shape_fn((w.rows, w.cols), |(r, c)| {
+            !t[[r, c]].is_nan() && (r + w.row0) % 5 != 1
+        });
+        let n = valid.iter().filter(|&&v| v).count();
+        (ThermalWindow { t, valid }, [n, 0, 0])
+    }
+
+    fn same(a: &ThermalWindow, b: &ThermalWindow) -> bool {
+        a.valid == b.valid
+            && a.t
+                .iter()
+                .zip(&b.t)
+                .all(|(x, y)| x.to_bits() == y.to_bits())
+            && a.t.dim() == b.t.dim()
+    }
+
+    #[test]
+    fn later_passes_read_back_the_first_pass_bit_for_bit() {
+        let dir = tempfile::tempdir().unwrap();
+        let shape = (23, 9);
+        let s = ThermalScratch::create(dir.path(), shape).unwrap();
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "the scratch file is unlinked at once"
+        );
+        // First pass: cores of 5 rows (the last one 3), each read from the source once.
+        let mut source_reads = 0;
+        let mut total = 0;
+        for row0 in (0..23).step_by(5) {
+            let w = window(row0, 5.min(23 - row0), 9);
+            let (got, n) = s
+                .read(w, || {
+                    source_reads += 1;
+                    Ok(source(w))
+                })
+                .unwrap();
+            assert!(same(&got, &source(w).0));
+            total += n[0];
+        }
+        assert_eq!(source_reads, 5);
+        // Later passes: windows with halos, unaligned with the cores; none reads the source.
+        let mut later_total = 0;
+        for (row0, rows) in [(0, 8), (3, 11), (15, 8), (7, 5), (19, 4)] {
+            let w = window(row0, rows, 9);
+            let (got, _) = s
+                .read(w, || panic!("read the input again for rows {row0}+{rows}"))
+                .unwrap();
+            assert!(same(&got, &source(w).0), "rows {row0}+{rows}");
+        }
+        for row0 in (0..23).step_by(4) {
+            let w = window(row0, 4.min(23 - row0), 9);
+            later_total += s.read(w, || panic!("input read")).unwrap().1[0];
+        }
+        let want: usize = source(window(0, 23, 9))
+            .0
+            .valid
+            .iter()
+            .filter(|&&v| v)
+            .count();
+        assert_eq!(total, want);
+        assert_eq!(later_total, want, "the input counts add up over any tiling");
+    }
+
+    #[test]
+    fn windows_not_full_width_or_not_yet_stored_come_from_the_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = ThermalScratch::create(dir.path(), (10, 6)).unwrap();
+        let part = PixelWindow {
+            row0: 0,
+            col0: 2,
+            rows: 4,
+            cols: 3,
+        };
+        let mut reads = 0;
+        for _ in 0..2 {
+            s.read(part, || {
+                reads += 1;
+                Ok(source(part))
+            })
+            .unwrap();
+        }
+        assert_eq!(reads, 2, "a partial-width window is never stored");
+        let w = window(2, 4, 6);
+        let mut reads = 0;
+        s.read(w, || {
+            reads += 1;
+            Ok(source(w))
+        })
+        .unwrap();
+        // Rows 0–5 are half stored: read from the input, and not stored again.
+        let overlap = window(0, 6, 6);
+        s.read(overlap, || {
+            reads += 1;
+            Ok(source(overlap))
+        })
+        .unwrap();
+        assert_eq!(reads, 2);
+        let (got, _) = s.read(w, || panic!("stored rows")).unwrap();
+        assert!(same(&got, &source(w).0));
+    }
+}
