@@ -136,10 +136,14 @@ fn candidates_with(
                 *out = false;
                 return;
             }
-            *out = match sat.centred(r, c, side, 0) {
-                Some(s) => {
+            // The excess over the mean first: most pixels fail it, and it needs no spread.
+            *out = match sat.centred_mean(r, c, side) {
+                Some(mean) => {
                     let v = f64::from(t[[r, c]]);
-                    v > s.mean + p.candidate_k * s.std && v - s.mean >= p.min_delta_k / 2.0
+                    v - mean >= p.min_delta_k / 2.0
+                        && sat
+                            .centred(r, c, side, 0)
+                            .is_some_and(|s| v > s.mean + p.candidate_k * s.std)
                 }
                 None => prev[[r, c]],
             };
