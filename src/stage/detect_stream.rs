@@ -336,7 +336,10 @@ fn write_rasters(
     )?;
     // The whole-raster read refuses inputs without a valid pixel, naming the file.
     plan.check_valid(valid_inputs)?;
-    Ok((vec![bt.finish()?, anomaly.finish()?], counts))
+    // The two COG copies (compression and overviews) run side by side: each is mostly serial
+    // inside GDAL, so one core would otherwise wait.
+    let (bt, anomaly) = rayon::join(|| bt.finish(), || anomaly.finish());
+    Ok((vec![bt?, anomaly?], counts))
 }
 
 fn add_counts(counts: &mut [usize; 5], classes: &Array2<u8>) {
