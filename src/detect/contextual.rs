@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::params::{confidence_from_z, window_px};
 use super::robust::median_mad;
 use super::window_exact::ExactSummedArea as SummedArea;
+use super::window_running;
 use super::{Detection, DetectionStats, Flagged, Method, confidence, initial_classes};
 
 /// Parameters of [`detect_contextual`]; see detection.md §1 for each.
@@ -110,43 +111,45 @@ pub fn candidates(
     pixel_m: f64,
     p: &ContextualParams,
 ) -> Array2<bool> {
-    candidates_with(t, valid, pixel_m, p, median_mad(t, valid)).0
+    candidates_with(t, valid, pixel_m, p, median_mad(t, valid))
 }
 
-/// Step 1 with the scene's `(median, MAD)`, also handing back the summed-area tables for reuse
-/// by step 2.
+/// Step 1 with the scene's `(median, MAD)`. Every pixel is tested against its own window, so
+/// the window sums slide over the raster ([`window_running`]) instead of going through
+/// summed-area tables; the statistics are the tables' bit for bit.
 fn candidates_with(
     t: &Array2<f32>,
     valid: &Array2<bool>,
     pixel_m: f64,
     p: &ContextualParams,
     scene: Option<(f64, f64)>,
-) -> (Array2<bool>, SummedArea) {
+) -> Array2<bool> {
     let side = window_px(p.candidate_window_m, pixel_m);
+    let (q, finite) = window_running::quantize(t);
     let ok = |r: usize, c: usize| valid[[r, c]] && !t[[r, c]].is_nan();
     let mut cand = Array2::from_elem(t.dim(), false);
-    let mut sat = SummedArea::new(t, |r, c| valid[[r, c]]);
-    for pass in 0..p.candidate_passes.max(1) {
+    for _ in 0..p.candidate_passes.max(1) {
         let prev = cand.clone();
-        if pass > 0 {
-            sat.refill(t, |r, c| valid[[r, c]] && !prev[[r, c]]);
-        }
-        Zip::indexed(&mut cand).par_for_each(|(r, c), out| {
+        let mut include = finite.clone();
+        Zip::from(&mut include)
+            .and(valid)
+            .and(&prev)
+            .par_for_each(|i, &v, &p| *i &= v && !p);
+        window_running::window_test(&q, &include, side, &mut cand, |r, c, sums| {
             if !ok(r, c) {
-                *out = false;
-                return;
+                return false;
             }
             // The excess over the mean first: most pixels fail it, and it needs no spread.
-            *out = match sat.centred_mean(r, c, side) {
+            match sums.mean() {
                 Some(mean) => {
                     let v = f64::from(t[[r, c]]);
                     v - mean >= p.min_delta_k / 2.0
-                        && sat
-                            .centred(r, c, side, 0)
+                        && sums
+                            .stats()
                             .is_some_and(|s| v > s.mean + p.candidate_k * s.std)
                 }
                 None => prev[[r, c]],
-            };
+            }
         });
     }
     if let Some((med, mad)) = scene {
@@ -160,7 +163,7 @@ fn candidates_with(
                 }
             });
     }
-    (cand, sat)
+    cand
 }
 
 /// Runs the contextual test on temperatures `t` (K) with validity `valid` on a grid of
@@ -203,8 +206,8 @@ pub(crate) fn contextual_core(
     p: &ContextualParams,
     scene: Option<(f64, f64)>,
 ) -> Outcomes {
-    let (cand, mut bg) = candidates_with(t, valid, pixel_m, p, scene);
-    bg.refill(t, |r, c| valid[[r, c]] && !cand[[r, c]]);
+    let cand = candidates_with(t, valid, pixel_m, p, scene);
+    let bg = SummedArea::new(t, |r, c| valid[[r, c]] && !cand[[r, c]]);
     let sizes = window_sizes(
         window_px(p.min_window_m, pixel_m),
         window_px(p.max_window_m, pixel_m),

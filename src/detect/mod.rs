@@ -21,6 +21,7 @@ pub mod swir;
 mod union_find;
 pub mod window;
 pub mod window_exact;
+pub mod window_running;
 
 use ndarray::Array2;
 use serde::Serialize;

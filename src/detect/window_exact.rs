@@ -34,8 +34,33 @@ pub struct ExactSummedArea {
     sum_sq: Vec<i128>,
 }
 
-fn fixed(v: f32) -> i64 {
+/// A value in the fixed point of the exact sums.
+pub fn fixed(v: f32) -> i64 {
     (f64::from(v) * f64::powi(2.0, FIXED_BITS)).round() as i64
+}
+
+/// Mean and standard deviation of a window from its exact count `n`, sum `s` and sum of squares
+/// `s2` of fixed-point values: the one conversion to f64 that every exact window statistic uses,
+/// so that the tables and the running sums ([`super::window_running`]) agree bit for bit. `None`
+/// when `n == 0`.
+pub fn stats_of(n: u32, s: i64, s2: i128) -> Option<WindowStats> {
+    if n == 0 {
+        return None;
+    }
+    let scale = f64::powi(2.0, FIXED_BITS);
+    let nf = f64::from(n);
+    let num = i128::from(n) * s2 - i128::from(s) * i128::from(s);
+    let var = (num.max(0) as f64) / (nf * nf) / (scale * scale);
+    Some(WindowStats {
+        mean: mean_of(n, s),
+        std: var.sqrt(),
+        count: n,
+    })
+}
+
+/// The mean of [`stats_of`] alone (no sum of squares needed); meaningless for `n == 0`.
+pub fn mean_of(n: u32, s: i64) -> f64 {
+    s as f64 / f64::from(n) / f64::powi(2.0, FIXED_BITS)
 }
 
 impl ExactSummedArea {
@@ -137,18 +162,7 @@ impl ExactSummedArea {
             s = s.wrapping_sub(hs);
             s2 = s2.wrapping_sub(hs2);
         }
-        if n == 0 {
-            return None;
-        }
-        let scale = f64::powi(2.0, FIXED_BITS);
-        let nf = f64::from(n);
-        let num = i128::from(n) * s2 - i128::from(s) * i128::from(s);
-        let var = (num.max(0) as f64) / (nf * nf) / (scale * scale);
-        Some(WindowStats {
-            mean: s as f64 / nf / scale,
-            std: var.sqrt(),
-            count: n,
-        })
+        stats_of(n, s, s2)
     }
 
     /// The mean of the `side x side` window centred on `(row, col)` (clipped at the edges, no
@@ -175,7 +189,7 @@ impl ExactSummedArea {
             .wrapping_add(self.sum[a])
             .wrapping_sub(self.sum[b])
             .wrapping_sub(self.sum[c]);
-        Some(s as f64 / f64::from(n) / f64::powi(2.0, FIXED_BITS))
+        Some(mean_of(n, s))
     }
 
     /// Statistics of the `side x side` window centred on `(row, col)`, clipped at the edges,
