@@ -59,13 +59,17 @@ impl ThermalScratch {
         };
         // Unlinked while open: the data stay reachable through `file` only.
         let _ = std::fs::remove_file(&path);
-        Some(Self {
+        Some(Self::with_file(file, shape))
+    }
+
+    fn with_file(file: File, shape: (usize, usize)) -> Self {
+        Self {
             file,
             shape,
             filled: (0..shape.0).map(|_| AtomicBool::new(false)).collect(),
             inputs: Mutex::new(vec![[0; 3]; shape.0]),
             broken: AtomicBool::new(false),
-        })
+        }
     }
 
     fn full_width(&self, w: PixelWindow) -> bool {
@@ -259,6 +263,38 @@ mod tests {
             .count();
         assert_eq!(total, want);
         assert_eq!(later_total, want, "the input counts add up over any tiling");
+    }
+
+    #[test]
+    fn a_scratch_that_cannot_be_written_falls_back_to_the_input() {
+        // A file open read-only stands for a full disk: every write fails.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ro");
+        std::fs::write(&path, b"").unwrap();
+        let s = ThermalScratch::with_file(File::open(&path).unwrap(), (12, 5));
+        let mut reads = 0;
+        for _ in 0..2 {
+            for row0 in [0, 6] {
+                let w = window(row0, 6, 5);
+                let (got, n) = s
+                    .read(w, || {
+                        reads += 1;
+                        Ok(source(w))
+                    })
+                    .unwrap();
+                assert!(same(&got, &source(w).0));
+                assert_eq!(n, source(w).1);
+            }
+        }
+        assert_eq!(
+            reads, 4,
+            "every pass reads the input, and the results are the same"
+        );
+        // The source's own error still reaches the caller.
+        let err = s.read(window(0, 6, 5), || {
+            Err(crate::error::Error::input("band.tif", "truncated"))
+        });
+        assert!(err.is_err());
     }
 
     #[test]
