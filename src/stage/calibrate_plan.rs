@@ -520,10 +520,22 @@ fn plan_lst(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
 
 /// The QA band, when the scene has one of known layout on the same grid.
 fn plan_qa(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
+    let m = &scene.metadata;
     let Some((qa_id, qa_path)) = scene.qa_band() else {
+        // The metadata names a QA file that did not come with the bands (a subset, a partial
+        // download): say that nothing is masked, rather than detect on clouds in silence.
+        if let Some((id, file)) = ["QA_PIXEL", "BQA"]
+            .into_iter()
+            .find_map(|b| m.band_files.get(b).map(|f| (b, f)))
+        {
+            out.warnings.push(format!(
+                "{}: names the {id} band {file}, which is not among the inputs: clouds, cloud \
+                 shadows and water are not masked",
+                m.source.display()
+            ));
+        }
         return Ok(());
     };
-    let m = &scene.metadata;
     let Some(layout) = QaLayout::for_band(qa_id, m.collection, m.sensor) else {
         out.warnings.push(format!(
             "{}: QA layout of {qa_id} for {:?} {:?} unknown; QA not applied",
