@@ -262,6 +262,62 @@ fn generic_drone_mosaic_in_celsius_and_scaled_dn() {
 }
 
 #[test]
+fn a_generic_stack_says_which_band_it_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let single = dir.path().join("t.tif");
+    write_raster(
+        &single,
+        Array2::<f32>::from_elem((4, 4), 301.5),
+        Unit::Kelvin,
+    );
+    // The same band twice, then a band of 250 K: band 1 is the one read.
+    let stack = dir.path().join("stack.tif");
+    {
+        let src = gdal::Dataset::open(&single).unwrap();
+        let drv = gdal::DriverManager::get_driver_by_name("GTiff").unwrap();
+        let mut ds = drv
+            .create_with_band_type::<f32, _>(&stack, 4, 4, 2)
+            .unwrap();
+        ds.set_geo_transform(&src.geo_transform().unwrap()).unwrap();
+        ds.set_projection(&src.projection()).unwrap();
+        for (b, v) in [(1, 301.5f32), (2, 250.0)] {
+            let mut buf = gdal::raster::Buffer::new((4, 4), vec![v; 16]);
+            ds.rasterband(b)
+                .unwrap()
+                .write((0, 0), (4, 4), &mut buf)
+                .unwrap();
+        }
+    }
+    let out = dir.path().join("bt.tif");
+    let run = seamfire()
+        .args([
+            "calibrate",
+            stack.to_str().unwrap(),
+            "--input-unit",
+            "kelvin",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("holds 2 bands") && stderr.contains("band 1"),
+        "{stderr}"
+    );
+    assert_eq!(common::read_f32(&out).data[[3, 3]], 301.5);
+    // A single band says nothing of the kind.
+    let run = seamfire()
+        .args(["calibrate", single.to_str().unwrap(), "--out"])
+        .arg(dir.path().join("bt1.tif"))
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("bands;"));
+}
+
+#[test]
 fn windowed_read_matches_whole_band() {
     let path = fixture("landsat8-l1t-pensacola-2015/l8_B10.tif");
     let whole = seamfire::io::read_band::<u16>(&path, 1).unwrap();

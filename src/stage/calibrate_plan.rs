@@ -285,6 +285,22 @@ fn plan_generic(path: &Path, band: &str, req: GenericRequest) -> Result<Calibrat
     if let Some(note) = &note {
         tracing::info!("{note}");
     }
+    let mut warnings = Vec::new();
+    if info.band_count > 1 {
+        // A stack, or a colour rendering (3–4 Byte bands of a palette are not temperatures).
+        let rendering = if (3..=4).contains(&info.band_count) && info.data_type == "Byte" {
+            "; 3–4 Byte bands are usually a colour rendering, not temperatures: use the \
+             radiometric export"
+        } else {
+            ""
+        };
+        warnings.push(format!(
+            "{}: holds {} bands; band 1 is read as the thermal band (extract another with \
+             gdal_translate -b N){rendering}",
+            path.display(),
+            info.band_count
+        ));
+    }
     Ok(CalibrationPlan {
         band: band.to_string(),
         quantity: Quantity::BrightnessTemperature,
@@ -292,7 +308,7 @@ fn plan_generic(path: &Path, band: &str, req: GenericRequest) -> Result<Calibrat
         shape: reader.shape(),
         georef: reader.georef().clone(),
         constants: serde_json::json!({ "generic": how }),
-        warnings: Vec::new(),
+        warnings,
         thermal: None,
         main: Input {
             path: path.to_path_buf(),
