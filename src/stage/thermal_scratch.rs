@@ -44,7 +44,13 @@ pub struct ThermalScratch {
 impl ThermalScratch {
     /// Creates the (already unlinked) scratch file in `dir`; `None`, logged, when it cannot.
     pub fn create(dir: &Path, shape: (usize, usize)) -> Option<Self> {
-        let path = dir.join(format!(".seamfire-scratch.{}.partial", std::process::id()));
+        // Unique per process and call: a pipeline may run several detections at once.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let path = dir.join(format!(
+            ".seamfire-scratch.{}.{}.partial",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
         let file = match File::options()
             .read(true)
             .write(true)
@@ -222,6 +228,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let shape = (23, 9);
         let s = ThermalScratch::create(dir.path(), shape).unwrap();
+        let other = ThermalScratch::create(dir.path(), shape);
+        assert!(
+            other.is_some(),
+            "two scratch files in one directory at once"
+        );
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
             0,
