@@ -165,33 +165,6 @@ impl ExactSummedArea {
         stats_of(n, s, s2)
     }
 
-    /// The mean of the `side x side` window centred on `(row, col)` (clipped at the edges, no
-    /// guard box), bit for bit the `mean` of [`Self::centred`] with `guard = 0`, without the
-    /// sums of squares: a test that fails on the mean alone need not pay for the spread.
-    /// `None` when no pixel is included.
-    pub fn centred_mean(&self, row: usize, col: usize, side: usize) -> Option<f64> {
-        let r = Rect::centred(row, col, side, self.rows, self.cols);
-        let w = self.cols + 1;
-        let (a, b, c, d) = (
-            r.r0 * w + r.c0,
-            r.r0 * w + r.c1 + 1,
-            (r.r1 + 1) * w + r.c0,
-            (r.r1 + 1) * w + r.c1 + 1,
-        );
-        let n = self.count[d]
-            .wrapping_add(self.count[a])
-            .wrapping_sub(self.count[b])
-            .wrapping_sub(self.count[c]);
-        if n == 0 {
-            return None;
-        }
-        let s = self.sum[d]
-            .wrapping_add(self.sum[a])
-            .wrapping_sub(self.sum[b])
-            .wrapping_sub(self.sum[c]);
-        Some(mean_of(n, s))
-    }
-
     /// Statistics of the `side x side` window centred on `(row, col)`, clipped at the edges,
     /// without the `guard x guard` box around the centre when `guard > 0`.
     pub fn centred(
@@ -216,23 +189,26 @@ fn accumulate<T: Copy>(table: &mut [T], w: usize, add: impl Fn(T, T) -> T) {
     }
 }
 
+/// A rough 300 K test field with NaN and hot pixels (the window tests of this module and of
+/// [`super::window_running`]).
+#[cfg(test)]
+pub(crate) fn test_field(rows: usize, cols: usize) -> Array2<f32> {
+    Array2::from_shape_fn((rows, cols), |(r, c)| {
+        let h = ((r * 7919 + c * 104_729) % 1000) as f32 / 1000.0;
+        match (r * 31 + c * 17) % 97 {
+            0 => f32::NAN,
+            1 => 900.0 + h,
+            _ => 290.0 + 20.0 * h + (r as f32 * 0.37).sin(),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_field as field;
     use super::*;
     use crate::detect::window::brute_force;
     use ndarray::s;
-
-    /// A rough 300 K field with NaN, a masked block and hot pixels.
-    fn field(rows: usize, cols: usize) -> Array2<f32> {
-        Array2::from_shape_fn((rows, cols), |(r, c)| {
-            let h = ((r * 7919 + c * 104_729) % 1000) as f32 / 1000.0;
-            match (r * 31 + c * 17) % 97 {
-                0 => f32::NAN,
-                1 => 900.0 + h,
-                _ => 290.0 + 20.0 * h + (r as f32 * 0.37).sin(),
-            }
-        })
-    }
 
     #[test]
     fn windows_agree_with_brute_force() {
@@ -258,21 +234,6 @@ mod tests {
                 .centred(5, 5, 3, 0)
                 .is_none()
         );
-    }
-
-    #[test]
-    fn the_mean_alone_is_the_mean_of_the_full_statistics() {
-        let v = field(40, 50);
-        let sat = ExactSummedArea::new(&v, |r, c| (r + c) % 5 != 0);
-        for r in 0..40 {
-            for c in 0..50 {
-                for side in [1, 3, 31] {
-                    let full = sat.centred(r, c, side, 0).map(|s| s.mean.to_bits());
-                    let mean = sat.centred_mean(r, c, side).map(f64::to_bits);
-                    assert_eq!(mean, full, "({r}, {c}) side {side}");
-                }
-            }
-        }
     }
 
     #[test]

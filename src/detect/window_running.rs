@@ -38,8 +38,8 @@ impl Sums {
         self.s2 -= o.s2;
     }
 
-    /// The window mean, bit for bit [`super::window_exact::ExactSummedArea::centred_mean`];
-    /// `None` without included pixels.
+    /// The window mean alone (no sum of squares needed), bit for bit the `mean` of
+    /// [`Self::stats`]; `None` without included pixels.
     pub fn mean(&self) -> Option<f64> {
         (self.n > 0).then(|| mean_of(self.n, self.s))
     }
@@ -165,19 +165,17 @@ fn slide_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::window_exact::ExactSummedArea;
+    use crate::detect::window_exact::{ExactSummedArea, test_field};
 
-    /// A rough field with NaN, infinities, a masked block and hot pixels.
+    /// The window tests' field with infinities added.
     fn field(rows: usize, cols: usize) -> Array2<f32> {
-        Array2::from_shape_fn((rows, cols), |(r, c)| {
-            let h = ((r * 7919 + c * 104_729) % 1000) as f32 / 1000.0;
-            match (r * 31 + c * 17) % 97 {
-                0 => f32::NAN,
-                1 => 900.0 + h,
-                2 => f32::INFINITY,
-                _ => 290.0 + 20.0 * h + (r as f32 * 0.37).sin(),
+        let mut v = test_field(rows, cols);
+        for ((r, c), x) in v.indexed_iter_mut() {
+            if (r * 31 + c * 17) % 97 == 2 {
+                *x = f32::INFINITY;
             }
-        })
+        }
+        v
     }
 
     #[test]
@@ -196,7 +194,8 @@ mod tests {
                     assert_eq!(s.stats(), want, "({r}, {c}) side {side} of {rows}x{cols}");
                     assert_eq!(
                         s.mean().map(f64::to_bits),
-                        sat.centred_mean(r, c, side).map(f64::to_bits)
+                        want.map(|w| w.mean.to_bits()),
+                        "the mean alone is the full statistics' mean"
                     );
                     (r + c) % 2 == 0
                 });
