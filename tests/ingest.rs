@@ -289,18 +289,17 @@ fn a_generic_stack_says_which_band_it_reads() {
         }
     }
     let out = dir.path().join("bt.tif");
-    let run = seamfire()
-        .args([
-            "calibrate",
-            stack.to_str().unwrap(),
-            "--input-unit",
-            "kelvin",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(run.status.success());
+    let run = common::run_ok(
+        seamfire()
+            .args([
+                "calibrate",
+                stack.to_str().unwrap(),
+                "--input-unit",
+                "kelvin",
+                "--out",
+            ])
+            .arg(&out),
+    );
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
         stderr.contains("holds 2 bands") && stderr.contains("band 1"),
@@ -308,12 +307,11 @@ fn a_generic_stack_says_which_band_it_reads() {
     );
     assert_eq!(common::read_f32(&out).data[[3, 3]], 301.5);
     // A single band says nothing of the kind.
-    let run = seamfire()
-        .args(["calibrate", single.to_str().unwrap(), "--out"])
-        .arg(dir.path().join("bt1.tif"))
-        .output()
-        .unwrap();
-    assert!(run.status.success());
+    let run = common::run_ok(
+        seamfire()
+            .args(["calibrate", single.to_str().unwrap(), "--out"])
+            .arg(dir.path().join("bt1.tif")),
+    );
     assert!(!String::from_utf8_lossy(&run.stderr).contains("bands;"));
 }
 

@@ -214,6 +214,15 @@ mod tests {
         (ThermalWindow { t, valid }, [n, 0, 0])
     }
 
+    /// `s.read(w)` with [`source`] as the input, counting the input reads in `reads`.
+    fn read_counting(s: &ThermalScratch, w: PixelWindow, reads: &mut usize) -> CountedWindow {
+        s.read(w, || {
+            *reads += 1;
+            Ok(source(w))
+        })
+        .unwrap()
+    }
+
     fn same(a: &ThermalWindow, b: &ThermalWindow) -> bool {
         a.valid == b.valid
             && a.t
@@ -243,12 +252,7 @@ mod tests {
         let mut total = 0;
         for row0 in (0..23).step_by(5) {
             let w = window(row0, 5.min(23 - row0), 9);
-            let (got, n) = s
-                .read(w, || {
-                    source_reads += 1;
-                    Ok(source(w))
-                })
-                .unwrap();
+            let (got, n) = read_counting(&s, w, &mut source_reads);
             assert!(same(&got, &source(w).0));
             total += n[0];
         }
@@ -287,12 +291,7 @@ mod tests {
         for _ in 0..2 {
             for row0 in [0, 6] {
                 let w = window(row0, 6, 5);
-                let (got, n) = s
-                    .read(w, || {
-                        reads += 1;
-                        Ok(source(w))
-                    })
-                    .unwrap();
+                let (got, n) = read_counting(&s, w, &mut reads);
                 assert!(same(&got, &source(w).0));
                 assert_eq!(n, source(w).1);
             }
@@ -320,27 +319,14 @@ mod tests {
         };
         let mut reads = 0;
         for _ in 0..2 {
-            s.read(part, || {
-                reads += 1;
-                Ok(source(part))
-            })
-            .unwrap();
+            read_counting(&s, part, &mut reads);
         }
         assert_eq!(reads, 2, "a partial-width window is never stored");
         let w = window(2, 4, 6);
         let mut reads = 0;
-        s.read(w, || {
-            reads += 1;
-            Ok(source(w))
-        })
-        .unwrap();
+        read_counting(&s, w, &mut reads);
         // Rows 0–5 are half stored: read from the input, and not stored again.
-        let overlap = window(0, 6, 6);
-        s.read(overlap, || {
-            reads += 1;
-            Ok(source(overlap))
-        })
-        .unwrap();
+        read_counting(&s, window(0, 6, 6), &mut reads);
         assert_eq!(reads, 2);
         let (got, _) = s.read(w, || panic!("stored rows")).unwrap();
         assert!(same(&got, &source(w).0));
