@@ -45,6 +45,9 @@ pub struct Scene {
     pub given_band: Option<String>,
 }
 
+/// QA band ids, in the order they are looked for.
+const QA_BANDS: [&str; 2] = ["QA_PIXEL", "BQA"];
+
 impl Scene {
     /// The thermal band calibrated by default: the one the user gave; else Landsat 8/9 `B10`,
     /// Landsat 7 `B6_VCID_1` (low gain, saturates later over fires), Landsat 4/5 `B6`, Level-2
@@ -71,9 +74,20 @@ impl Scene {
     /// The QA band present, if any: `QA_PIXEL` (Collection 2) or `BQA` (Collection 1 and
     /// pre-collection).
     pub fn qa_band(&self) -> Option<(&str, &PathBuf)> {
-        ["QA_PIXEL", "BQA"]
+        QA_BANDS
             .into_iter()
             .find_map(|b| self.bands.get(b).map(|p| (b, p)))
+    }
+
+    /// The QA band the metadata names (band id and file name) when none is among the inputs:
+    /// a subset or a partial download, where nothing can be masked.
+    pub fn missing_qa_file(&self) -> Option<(&str, &str)> {
+        if self.qa_band().is_some() {
+            return None;
+        }
+        QA_BANDS
+            .into_iter()
+            .find_map(|b| self.metadata.band_files.get(b).map(|f| (b, f.as_str())))
     }
 
     /// Red and near-infrared band ids for NDVI: OLI B4/B5, TM/ETM+ B3/B4.

@@ -538,12 +538,8 @@ fn plan_lst(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
 fn plan_qa(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
     let m = &scene.metadata;
     let Some((qa_id, qa_path)) = scene.qa_band() else {
-        // The metadata names a QA file that did not come with the bands (a subset, a partial
-        // download): say that nothing is masked, rather than detect on clouds in silence.
-        if let Some((id, file)) = ["QA_PIXEL", "BQA"]
-            .into_iter()
-            .find_map(|b| m.band_files.get(b).map(|f| (b, f)))
-        {
+        // Say that nothing is masked, rather than detect on clouds in silence.
+        if let Some((id, file)) = scene.missing_qa_file() {
             out.warnings.push(format!(
                 "{}: names the {id} band {file}, which is not among the inputs: clouds, cloud \
                  shadows and water are not masked",
