@@ -267,11 +267,11 @@ fn quantity_of(record: &serde_json::Value) -> String {
         .to_string()
 }
 
-fn stage_quicklook(img: &Rgba8Image, dest: &Path, staging: &mut Staging) -> Result<()> {
+/// The staged PNG quicklook of `img` (at most [`QUICKLOOK_MAX_PX`] on the long side) with its
+/// world file and CRS side-car.
+fn quicklook_files(img: &Rgba8Image, dest: &Path) -> Result<Vec<io::Staged>> {
     let factor = render::quicklook_factor(img.width, img.height, QUICKLOOK_MAX_PX);
-    let quick = render::downsample(img, factor);
-    staging.files.extend(io::stage_png_quicklook(&quick, dest)?);
-    Ok(())
+    io::stage_png_quicklook(&render::downsample(img, factor), dest)
 }
 
 fn stage_json(dest: &Path, value: &impl Serialize, staging: &mut Staging) -> Result<()> {
@@ -552,13 +552,17 @@ fn stage_orthophoto(
     let stem = src.composite.file_stem();
     let mut names: Vec<&str> = src.band_ids.iter().map(String::as_str).collect();
     names.push("alpha");
-    staging.files.push(io::stage_rgba_cog(
-        &img,
-        &dir.join(format!("{stem}.tif")),
-        true,
-        &names,
-    )?);
-    stage_quicklook(&img, &dir.join(format!("{stem}.png")), staging)?;
+    // The COG copy and the quicklook's PNG encoding side by side (each mostly serial).
+    let (tif, png) = (
+        dir.join(format!("{stem}.tif")),
+        dir.join(format!("{stem}.png")),
+    );
+    let (cog, quicklook) = rayon::join(
+        || io::stage_rgba_cog(&img, &tif, true, &names),
+        || quicklook_files(&img, &png),
+    );
+    staging.files.push(cog?);
+    staging.files.extend(quicklook?);
     let info = OrthoInfo {
         composite: src.composite.name(),
         bands: src.band_ids,

@@ -163,11 +163,12 @@ fn stage_with(
             quick.data[at..at + small.data.len()].copy_from_slice(&small.data);
         }
     }
-    let mut staged = vec![cog.finish()?];
-    staged.extend(io::stage_png_quicklook(
-        &quick,
-        &dir.join("thermal_map.png"),
-    )?);
+    // GDAL's COG copy and the PNG encoding are each mostly serial: side by side they take
+    // the time of the longer one.
+    let png = dir.join("thermal_map.png");
+    let (cog, quicklook) = rayon::join(|| cog.finish(), || io::stage_png_quicklook(&quick, &png));
+    let mut staged = vec![cog?];
+    staged.extend(quicklook?);
     Ok(ThermalMap { range, staged })
 }
 
