@@ -1,6 +1,7 @@
 //! What a path on disk is, for messages that name the real problem: a dangling link, a link
 //! loop, a directory where a file belongs.
 
+use std::ffi::CString;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -45,6 +46,15 @@ pub fn not_found(path: &Path) -> Error {
         Err(e) => e,
         Ok(()) => Error::input(path, "file not found"),
     }
+}
+
+/// Free bytes for an unprivileged writer on the file system holding `dir` (GDAL's
+/// `VSIGetDiskFreeSpace`); `None` when it cannot tell.
+pub fn disk_free_bytes(dir: &Path) -> Option<u64> {
+    let c = CString::new(dir.to_string_lossy().as_bytes()).ok()?;
+    // SAFETY: `c` is a NUL-terminated path that outlives the call; GDAL only reads it.
+    let free = unsafe { gdal_sys::VSIGetDiskFreeSpace(c.as_ptr()) };
+    u64::try_from(free).ok()
 }
 
 #[cfg(test)]

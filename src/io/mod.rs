@@ -20,7 +20,7 @@ pub use atomic::{Staged, commit_all, stage_bytes, stage_writer, staging_path, wr
 pub use block_read::BlockReader;
 pub use cog::{CogOptions, stage_cog, stage_rgba_cog, write_cog};
 pub use cog_stream::StreamedCog;
-pub use files::{not_found, regular_file};
+pub use files::{disk_free_bytes, not_found, regular_file};
 pub use gdal_log::{FileScope, scope as gdal_file_scope};
 pub use geo::{aoi_mask, detection_grid_is_geographic, epsg_is_geographic, to_lonlat};
 pub use quicklook::{

@@ -41,9 +41,40 @@ pub struct ThermalScratch {
     broken: AtomicBool,
 }
 
+/// Bytes per pixel of the scratch file: the temperature (`f32`) and the validity (one byte).
+const SCRATCH_BYTES_PER_PX: u64 = 5;
+
+/// Bytes per pixel left free beside the scratch file for the run's own products: the tiled
+/// intermediates of `bt.tif` and `anomaly.tif` (5, uncompressed) alive while their COGs with
+/// overviews are written (at most as much again, and a third more for the overviews), rounded up.
+const PRODUCTS_BYTES_PER_PX: u64 = 12;
+
+/// Whether a scratch file for a `shape` raster fits in `free_bytes` of disk and leaves the
+/// products their room. A scratch file is an optimisation: it must never be the reason a run
+/// fills the disk and fails. Unknown free space (`None`) does not stop it (a failed write
+/// falls back to the input).
+pub fn room_for_scratch(free_bytes: Option<u64>, shape: (usize, usize)) -> bool {
+    let px = (shape.0 as u64).saturating_mul(shape.1 as u64);
+    free_bytes
+        .is_none_or(|free| free >= px.saturating_mul(SCRATCH_BYTES_PER_PX + PRODUCTS_BYTES_PER_PX))
+}
+
 impl ThermalScratch {
-    /// Creates the (already unlinked) scratch file in `dir`; `None`, logged, when it cannot.
+    /// Creates the (already unlinked) scratch file in `dir`; `None`, logged, when it cannot or
+    /// when the disk has no room for it beside the products ([`room_for_scratch`]).
     pub fn create(dir: &Path, shape: (usize, usize)) -> Option<Self> {
+        let free = crate::io::disk_free_bytes(dir);
+        if !room_for_scratch(free, shape) {
+            tracing::warn!(
+                dir = %dir.display(),
+                free_bytes = free,
+                scratch_bytes = (shape.0 as u64)
+                    .saturating_mul(shape.1 as u64)
+                    .saturating_mul(SCRATCH_BYTES_PER_PX),
+                "not enough free disk for a scratch file beside the products: every pass reads the input"
+            );
+            return None;
+        }
         // Unique per process and call: a pipeline may run several detections at once.
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let path = dir.join(format!(
@@ -305,6 +336,34 @@ mod tests {
             Err(crate::error::Error::input("band.tif", "truncated"))
         });
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn the_scratch_is_used_only_with_room_left_for_the_products() {
+        // 16000 x 16000 px: 1.28 GB of scratch (5 B/px) and 3.07 GB kept for the products
+        // (12 B/px): 4.352 GB in all (numbers by hand from the two constants).
+        let shape = (16000, 16000);
+        assert!(room_for_scratch(Some(4_352_000_000), shape));
+        assert!(!room_for_scratch(Some(4_351_999_999), shape));
+        assert!(
+            !room_for_scratch(Some(2_000_000_000), shape),
+            "the scratch alone would fit"
+        );
+        assert!(
+            room_for_scratch(None, shape),
+            "unknown free space: try, fall back on failure"
+        );
+        assert!(!room_for_scratch(
+            Some(u64::MAX - 1),
+            (usize::MAX, usize::MAX)
+        ));
+
+        // On this machine's disk: a small raster gets its scratch file, a raster larger than any
+        // disk does not, and nothing is left in the directory either way.
+        let dir = tempfile::tempdir().unwrap();
+        assert!(ThermalScratch::create(dir.path(), (10, 6)).is_some());
+        assert!(ThermalScratch::create(dir.path(), (1 << 28, 1 << 28)).is_none());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]
