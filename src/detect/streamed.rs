@@ -18,7 +18,6 @@
 use std::borrow::Cow;
 
 use ndarray::Array2;
-use rayon::prelude::*;
 
 use super::budget::{self, BudgetOutcome};
 use super::config::DetectConfig;
@@ -27,7 +26,7 @@ use super::robust::{Histogram, ValueRange};
 use super::strip::{contextual_strip, halo_rows};
 use super::{DetectionStats, Flagged, Method};
 use crate::error::Result;
-use crate::raster::{Block, PixelWindow, tile};
+use crate::raster::{Block, PixelWindow, for_each_block, tile};
 
 /// Temperatures (K, NaN = none) and validity of one window.
 #[derive(Debug, Clone)]
@@ -57,27 +56,6 @@ pub fn can_stream(cfg: &DetectConfig) -> bool {
 /// The halo rows a strip of `cfg`'s thermal method needs at `pixel_m`.
 pub fn thermal_halo_rows(cfg: &DetectConfig, pixel_m: f64) -> usize {
     halo_rows(pixel_m, &cfg.contextual)
-}
-
-/// Runs `f` on every block, a wave of one block per reader at a time (in parallel), handing
-/// the results to `sink` in block order.
-pub fn for_each_block<R: Send, T: Send>(
-    blocks: &[Block],
-    readers: &mut [R],
-    f: impl Fn(&mut R, &Block) -> Result<T> + Sync,
-    mut sink: impl FnMut(&Block, T) -> Result<()>,
-) -> Result<()> {
-    for wave in blocks.chunks(readers.len().max(1)) {
-        let outs = wave
-            .par_iter()
-            .zip(readers.par_iter_mut())
-            .map(|(b, r)| f(r, b))
-            .collect::<Result<Vec<T>>>()?;
-        for (b, o) in wave.iter().zip(outs) {
-            sink(b, o)?;
-        }
-    }
-    Ok(())
 }
 
 /// Scene `(median, MAD)` per sign and the valid-pixel count.

@@ -14,10 +14,12 @@
 mod blocks;
 mod georef;
 mod mask;
+mod ordered;
 
 pub use blocks::{Block, PixelWindow, tile};
 pub use georef::{GeoTransform, Georef};
 pub use mask::{MaskReason, ValidityMask};
+pub use ordered::for_each_block;
 
 use ndarray::Array2;
 

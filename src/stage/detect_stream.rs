@@ -29,13 +29,13 @@ use super::thermal_scratch::{CountedWindow, ThermalScratch};
 use crate::detect::cluster::FireZone;
 use crate::detect::config::DetectConfig;
 use crate::detect::streamed::{
-    StreamedThermal, ThermalWindow, can_stream, detect_thermal_streamed, for_each_block,
+    StreamedThermal, ThermalWindow, can_stream, detect_thermal_streamed,
 };
 use crate::detect::strip::window_classes;
 use crate::detect::{Flagged, confidence, sparse_zones, stitch};
 use crate::error::Result;
 use crate::io::{CogOptions, Staged, StreamedCog};
-use crate::raster::{PixelWindow, Unit, tile};
+use crate::raster::{PixelWindow, Unit, for_each_block, tile};
 use crate::scene::Scene;
 
 /// Working bytes per pixel of a detection strip beyond the calibration's: summed-area tables
