@@ -8,11 +8,9 @@
 
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use crate::error::{Error, Result};
 use crate::io::{self, BlockReader, Staged, StreamedRgbaCog};
-use crate::raster::{PixelWindow, Raster};
+use crate::raster::{for_each_block, tile};
 use crate::render::{
     self, Palette, QUICKLOOK_MAX_PX, Range, RangeChoice, Rgba8Image, Sampler, downsample,
     quicklook_factor, reduced_georef, render_thermal,
@@ -56,43 +54,25 @@ fn range_in(
         return Ok(Some(r));
     }
     let shape = readers[0].shape();
-    let windows: Vec<PixelWindow> = strips(shape, rows).collect();
     let n_px = shape.0 * shape.1;
-    let pieces = in_waves(readers, &windows, |i, t| {
-        let mut s = Sampler::new(n_px);
-        s.push(windows[i].row0 * shape.1, t.data.iter().copied());
-        s
-    })?;
     let mut sampler = Sampler::new(n_px);
-    for p in pieces {
-        sampler.append(p);
-    }
+    for_each_block(
+        &tile(shape, (rows, 0), 0),
+        readers,
+        |r, b| {
+            let t = r.read::<f32>(b.core)?;
+            let mut s = Sampler::new(n_px);
+            s.push(b.core.row0 * shape.1, t.data.iter().copied());
+            Ok(s)
+        },
+        |_, piece| {
+            sampler.append(piece);
+            Ok(())
+        },
+    )?;
     Ok(sampler
         .robust_range()
         .map(|r| r.rounded_out(render::thermal::RANGE_STEP_K)))
-}
-
-/// `f(index, strip)` for every window, read and computed in parallel, one reader per worker,
-/// a wave of `readers.len()` strips at a time; results in window order.
-fn in_waves<T: Send>(
-    readers: &mut [BlockReader],
-    windows: &[PixelWindow],
-    f: impl Fn(usize, Raster<f32>) -> T + Sync,
-) -> Result<Vec<T>> {
-    let mut out = Vec::with_capacity(windows.len());
-    for (k, wave) in windows.chunks(readers.len()).enumerate() {
-        let first = k * readers.len();
-        let results: Vec<Result<T>> = wave
-            .par_iter()
-            .zip(readers.par_iter_mut())
-            .enumerate()
-            .map(|(j, (&w, r))| Ok(f(first + j, r.read::<f32>(w)?)))
-            .collect();
-        for r in results {
-            out.push(r?);
-        }
-    }
-    Ok(out)
 }
 
 /// One reader of band 1 of `path` per worker thread.
@@ -106,17 +86,6 @@ fn readers(path: &Path) -> Result<Vec<BlockReader>> {
 fn strip_rows(cols: usize, factor: usize) -> usize {
     let rows = (STRIP_BYTES / (cols.max(1) * 8)).max(1);
     (rows / factor).max(1) * factor
-}
-
-fn strips(shape: (usize, usize), rows: usize) -> impl Iterator<Item = PixelWindow> {
-    (0..shape.0)
-        .step_by(rows.max(1))
-        .map(move |r0| PixelWindow {
-            row0: r0,
-            col0: 0,
-            rows: rows.min(shape.0 - r0),
-            cols: shape.1,
-        })
 }
 
 /// [`stage_thermal_map`] with the strip height (`None`: [`strip_rows`]) and the quicklook size
@@ -149,20 +118,22 @@ fn stage_with(
         shape.0.div_ceil(factor),
         reduced_georef(&georef, factor),
     );
-    let windows: Vec<PixelWindow> = strips(shape, rows).collect();
-    // A wave of strips is read, coloured and reduced in parallel, then written in order.
-    for wave in windows.chunks(readers.len()) {
-        let done = in_waves(&mut readers, wave, |_, t| {
-            let img = render_thermal(&t, range, palette);
+    // Strips are read, coloured and reduced in parallel, and written in order.
+    for_each_block(
+        &tile(shape, (rows, 0), 0),
+        &mut readers,
+        |r, b| {
+            let img = render_thermal(&r.read::<f32>(b.core)?, range, palette);
             let small = downsample(&img, factor);
-            (img, small)
-        })?;
-        for (w, (img, small)) in wave.iter().zip(done) {
-            cog.write_rows(w.row0, &img)?;
-            let at = (w.row0 / factor) * quick.width * 4;
+            Ok((img, small))
+        },
+        |b, (img, small)| {
+            cog.write_rows(b.core.row0, &img)?;
+            let at = (b.core.row0 / factor) * quick.width * 4;
             quick.data[at..at + small.data.len()].copy_from_slice(&small.data);
-        }
-    }
+            Ok(())
+        },
+    )?;
     // GDAL's COG copy and the PNG encoding are each mostly serial: side by side they take
     // the time of the longer one.
     let png = dir.join("thermal_map.png");
@@ -175,7 +146,7 @@ fn stage_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raster::{GeoTransform, Georef, Unit};
+    use crate::raster::{GeoTransform, Georef, Raster, Unit};
     use ndarray::Array2;
 
     fn bt(dir: &Path) -> std::path::PathBuf {
