@@ -54,9 +54,14 @@ const PRODUCTS_BYTES_PER_PX: u64 = 12;
 /// fills the disk and fails. Unknown free space (`None`) does not stop it (a failed write
 /// falls back to the input).
 pub fn room_for_scratch(free_bytes: Option<u64>, shape: (usize, usize)) -> bool {
-    let px = (shape.0 as u64).saturating_mul(shape.1 as u64);
-    free_bytes
-        .is_none_or(|free| free >= px.saturating_mul(SCRATCH_BYTES_PER_PX + PRODUCTS_BYTES_PER_PX))
+    free_bytes.is_none_or(|free| free >= bytes(shape, SCRATCH_BYTES_PER_PX + PRODUCTS_BYTES_PER_PX))
+}
+
+/// `per_px` bytes for every pixel of a `shape` raster (saturating).
+fn bytes(shape: (usize, usize), per_px: u64) -> u64 {
+    (shape.0 as u64)
+        .saturating_mul(shape.1 as u64)
+        .saturating_mul(per_px)
 }
 
 impl ThermalScratch {
@@ -68,9 +73,7 @@ impl ThermalScratch {
             tracing::warn!(
                 dir = %dir.display(),
                 free_bytes = free,
-                scratch_bytes = (shape.0 as u64)
-                    .saturating_mul(shape.1 as u64)
-                    .saturating_mul(SCRATCH_BYTES_PER_PX),
+                scratch_bytes = bytes(shape, SCRATCH_BYTES_PER_PX),
                 "not enough free disk for a scratch file beside the products: every pass reads the input"
             );
             return None;
