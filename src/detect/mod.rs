@@ -20,6 +20,7 @@ pub mod strip;
 pub mod swir;
 mod union_find;
 pub mod window;
+pub mod window_direct;
 pub mod window_exact;
 pub mod window_running;
 

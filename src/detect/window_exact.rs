@@ -77,9 +77,34 @@ impl ExactSummedArea {
         sat
     }
 
+    /// Builds the tables over fixed-point values `q` where `include` is true (which must imply
+    /// finite: [`super::window_running::quantize`]); the same tables as [`Self::new`].
+    pub fn from_quantized(q: &Array2<i64>, include: &Array2<bool>) -> Self {
+        let mut sat = Self {
+            rows: 0,
+            cols: 0,
+            count: Vec::new(),
+            sum: Vec::new(),
+            sum_sq: Vec::new(),
+        };
+        sat.fill(q.dim(), |r, c| include[[r, c]].then(|| q[[r, c]]));
+        sat
+    }
+
     /// Rebuilds the tables for new values or a new mask, reusing the allocations.
     pub fn refill(&mut self, values: &Array2<f32>, include: impl Fn(usize, usize) -> bool + Sync) {
-        let (rows, cols) = values.dim();
+        self.fill(values.dim(), |r, c| {
+            let v = values[[r, c]];
+            (v.is_finite() && include(r, c)).then(|| fixed(v))
+        });
+    }
+
+    /// Rebuilds the tables of a `rows x cols` raster whose pixel `(r, c)` adds `cell(r, c)`.
+    fn fill(
+        &mut self,
+        (rows, cols): (usize, usize),
+        cell: impl Fn(usize, usize) -> Option<i64> + Sync,
+    ) {
         let w = cols + 1;
         let len = (rows + 1) * w;
         self.count.resize(len, 0);
@@ -98,9 +123,7 @@ impl ExactSummedArea {
                 let (mut n, mut a, mut b) = (0u32, 0i64, 0i128);
                 (cn[0], s[0], s2[0]) = (0, 0, 0);
                 for c in 0..cols {
-                    let v = values[[r, c]];
-                    if v.is_finite() && include(r, c) {
-                        let q = fixed(v);
+                    if let Some(q) = cell(r, c) {
                         n += 1;
                         a = a.wrapping_add(q);
                         b = b.wrapping_add(i128::from(q) * i128::from(q));

@@ -38,6 +38,22 @@ impl Sums {
         self.s2 -= o.s2;
     }
 
+    /// Adds one included pixel of fixed-point value `q`.
+    pub fn add_value(&mut self, q: i64) {
+        self.n += 1;
+        self.s += q;
+        self.s2 += i128::from(q) * i128::from(q);
+    }
+
+    /// `self − o` in wrapping arithmetic, as the summed-area tables subtract a guard box.
+    pub fn wrapping_minus(&self, o: &Sums) -> Sums {
+        Sums {
+            n: self.n.wrapping_sub(o.n),
+            s: self.s.wrapping_sub(o.s),
+            s2: self.s2.wrapping_sub(o.s2),
+        }
+    }
+
     /// The window mean alone (no sum of squares needed), bit for bit the `mean` of
     /// [`Self::stats`]; `None` without included pixels.
     pub fn mean(&self) -> Option<f64> {
