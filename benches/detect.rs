@@ -6,8 +6,11 @@
 
 use divan::{AllocProfiler, Bencher, black_box};
 use ndarray::Array2;
+use rayon::prelude::*;
 use seamfire::detect::config::DetectConfig;
 use seamfire::detect::window::SummedArea;
+use seamfire::detect::window_exact::ExactSummedArea;
+use seamfire::detect::window_running::quantize;
 use seamfire::stage::{run_thermal, scene_validity};
 use seamfire::synth::{Preset, SynthParams, generate};
 
@@ -68,4 +71,48 @@ fn contextual_full_scene_bands(b: Bencher, tile_rows: usize) {
 fn summed_area_2048(b: Bencher) {
     let (t, valid) = scene(2048, 2048);
     b.bench(|| SummedArea::new(black_box(&t), |r, c| valid[[r, c]]));
+}
+
+/// The candidates' background windows (11 x 11 without the 3 x 3 guard, where most stop) on a
+/// strip-sized 928 x 7801 raster, for candidate densities in per mille: summed from the pixels
+/// (`DirectSums`) against building the exact summed-area tables and querying them. The
+/// crossover sets `contextual`'s `TABLES_ABOVE_CANDIDATE_FRACTION`.
+#[divan::bench(args = [10, 30, 60, 120, 250], sample_count = 5, sample_size = 1)]
+fn background_direct(b: Bencher, per_mille: usize) {
+    let (q, include, coords) = background_case(per_mille);
+    let d = seamfire::detect::window_direct::DirectSums::new(&q, &include);
+    b.bench(|| {
+        coords
+            .par_iter()
+            .filter_map(|&(r, c)| d.growing(r, c, 3).stats(11))
+            .count()
+    });
+}
+
+#[divan::bench(args = [10, 30, 60, 120, 250], sample_count = 5, sample_size = 1)]
+fn background_tables(b: Bencher, per_mille: usize) {
+    let (q, include, coords) = background_case(per_mille);
+    b.bench(|| {
+        let sat = ExactSummedArea::from_quantized(black_box(&q), &include);
+        coords
+            .par_iter()
+            .filter_map(|&(r, c)| sat.centred(r, c, 11, 3))
+            .count()
+    });
+}
+
+/// Fixed-point values of a day scene strip, candidates spread at `per_mille`, and the
+/// background mask without them.
+fn background_case(per_mille: usize) -> (Array2<i64>, Array2<bool>, Vec<(usize, usize)>) {
+    let (t, valid) = scene(928, 7801);
+    let (q, finite) = quantize(&t);
+    let cand = |r: usize, c: usize| (r * 7919 + c * 104_729) % 1000 < per_mille;
+    let coords = (0..928)
+        .flat_map(|r| (0..7801).map(move |c| (r, c)))
+        .filter(|&(r, c)| cand(r, c))
+        .collect();
+    let include = Array2::from_shape_fn(t.dim(), |(r, c)| {
+        finite[[r, c]] && valid[[r, c]] && !cand(r, c)
+    });
+    (q, include, coords)
 }
