@@ -8,6 +8,7 @@ mod calibrate_stream;
 mod detect;
 pub mod detect_stream;
 mod detect_stream_job;
+pub mod heap;
 pub mod products;
 mod read_dn;
 pub mod render;

@@ -456,6 +456,7 @@ pub fn detect_and_render(
 ) -> Result<JobOutcome> {
     let mut outcome = detect_to_dir(job)?;
     if !which.is_empty() {
+        super::heap::release_free_heap();
         let written = super::render::render_products_with(&job.out, which, opts)?;
         outcome.written.extend(written);
     }
