@@ -16,7 +16,7 @@ fn freed_blocks_leave_the_resident_set_once_released() {
     let blocks: Vec<Vec<u8>> = (0..2000)
         .map(|i| vec![(i % 251) as u8 + 1; 100 << 10])
         .collect();
-    let keep = vec![7u8; 64];
+    let keep = std::hint::black_box(Box::new([7u8; 64]));
     let full = resident_mib();
     drop(blocks);
     let freed = resident_mib();
