@@ -12,6 +12,7 @@
 //! process's. When the file cannot be created or written (a full disk), the passes read the
 //! input as before and the run goes on.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
@@ -158,8 +159,16 @@ impl ThermalScratch {
     }
 
     fn store(&self, w: PixelWindow, win: &ThermalWindow, inputs: [usize; 3]) {
-        let t: Vec<u8> = win.t.iter().flat_map(|v| v.to_ne_bytes()).collect();
-        let valid: Vec<u8> = win.valid.iter().map(|&v| u8::from(v)).collect();
+        // The arrays' own bytes when they are contiguous (always, for windows read by this
+        // crate); a copy otherwise.
+        let t: Cow<'_, [u8]> = match win.t.as_slice() {
+            Some(s) => Cow::Borrowed(bytemuck::cast_slice(s)),
+            None => Cow::Owned(win.t.iter().flat_map(|v| v.to_ne_bytes()).collect()),
+        };
+        let valid: Cow<'_, [u8]> = match win.valid.as_slice() {
+            Some(s) => Cow::Borrowed(bytemuck::cast_slice(s)),
+            None => Cow::Owned(win.valid.iter().map(|&v| u8::from(v)).collect()),
+        };
         let written = self
             .file
             .write_all_at(&t, self.t_offset(w.row0))
@@ -183,11 +192,13 @@ impl ThermalScratch {
 
     fn load(&self, w: PixelWindow) -> Option<CountedWindow> {
         let n = w.rows * w.cols;
-        let mut t = vec![0u8; n * 4];
+        // Read straight into the temperatures' buffer (native-endian f32, as stored): one
+        // allocation of the window instead of a byte buffer and its converted copy.
+        let mut t = vec![0f32; n];
         let mut valid = vec![0u8; n];
         let read = self
             .file
-            .read_exact_at(&mut t, self.t_offset(w.row0))
+            .read_exact_at(bytemuck::cast_slice_mut(&mut t), self.t_offset(w.row0))
             .and_then(|()| {
                 self.file
                     .read_exact_at(&mut valid, self.valid_offset(w.row0))
@@ -198,10 +209,6 @@ impl ThermalScratch {
             }
             return None;
         }
-        let t: Vec<f32> = t
-            .chunks_exact(4)
-            .map(|b| f32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
         let valid: Vec<bool> = valid.into_iter().map(|v| v != 0).collect();
         let inputs = self.inputs.lock().ok().map_or([0; 3], |counts| {
             counts[w.row0..w.row0 + w.rows]
