@@ -15,8 +15,6 @@
 //! `stage::run_thermal_budgeted` on the whole raster (same flagged pixels, classes, stats and
 //! budget decisions; tested below).
 
-use std::borrow::Cow;
-
 use ndarray::Array2;
 
 use super::budget::{self, BudgetOutcome};
@@ -75,10 +73,9 @@ fn scene_stats<R: Send>(
         readers,
         |r, b| {
             let w = read(r, b.core)?;
-            Ok(signs
-                .iter()
-                .map(|&neg| ValueRange::of(&values(&w, neg), &w.valid))
-                .collect::<Vec<_>>())
+            Ok(for_each_sign(w, signs, |_, v, valid| {
+                ValueRange::of(v, valid)
+            }))
         },
         |_, rs| {
             for (acc, r) in ranges.iter_mut().zip(rs) {
@@ -122,13 +119,27 @@ fn scene_stats<R: Send>(
     Ok((stats, valid_px))
 }
 
-/// `T`, or `−T` (the mirror image the budget's cold sample is taken from).
-fn values(w: &ThermalWindow, negate: bool) -> Cow<'_, Array2<f32>> {
-    if negate {
-        Cow::Owned(w.t.mapv(|v| -v))
-    } else {
-        Cow::Borrowed(&w.t)
-    }
+/// `f(i, values, valid)` for each entry `i` of `signs` in turn, the values being `T`, or `−T`
+/// (the mirror image the budget's cold sample is taken from) where the sign is `true`. The
+/// window is negated in place between signs, not copied: negation is exact, so the values are
+/// the same bits as a negated copy's.
+fn for_each_sign<O>(
+    mut w: ThermalWindow,
+    signs: &[bool],
+    mut f: impl FnMut(usize, &Array2<f32>, &Array2<bool>) -> O,
+) -> Vec<O> {
+    let mut negated = false;
+    signs
+        .iter()
+        .enumerate()
+        .map(|(i, &neg)| {
+            if neg != negated {
+                w.t.mapv_inplace(|v| -v);
+                negated = neg;
+            }
+            f(i, &w.t, &w.valid)
+        })
+        .collect()
 }
 
 /// One pass filling a histogram per sign (`T`, `−T`): of the values, or of their deviations
@@ -147,18 +158,13 @@ fn histogram_pass<R: Send>(
         readers,
         |r, b| {
             let w = read(r, b.core)?;
-            Ok(signs
-                .iter()
-                .zip(empties)
-                .enumerate()
-                .map(|(i, (&neg, h))| {
-                    let v = values(&w, neg);
-                    match medians {
-                        None => h.clone().added(&v, &w.valid),
-                        Some(m) => h.clone().added_deviations(&v, &w.valid, m[i]),
-                    }
-                })
-                .collect::<Vec<_>>())
+            Ok(for_each_sign(w, signs, |i, v, valid| {
+                let h = empties[i].clone();
+                match medians {
+                    None => h.added(v, valid),
+                    Some(m) => h.added_deviations(v, valid, m[i]),
+                }
+            }))
         },
         |_, hs| {
             for (a, h) in acc.iter_mut().zip(hs) {
@@ -188,8 +194,10 @@ fn strip_pass<R: Send>(
         readers,
         |r, b| {
             let w = read(r, b.read)?;
-            let v = values(&w, negate);
-            Ok(contextual_strip(&v, &w.valid, b, pixel_m, p, scene))
+            let mut out = for_each_sign(w, &[negate], |_, v, valid| {
+                contextual_strip(v, valid, b, pixel_m, p, scene)
+            });
+            Ok(out.remove(0))
         },
         |_, s| {
             candidates += s.candidates;
