@@ -64,15 +64,20 @@ pub fn mean_of(n: u32, s: i64) -> f64 {
 }
 
 impl ExactSummedArea {
-    /// Builds the tables over `values` where `include` is true and the value is finite.
-    pub fn new(values: &Array2<f32>, include: impl Fn(usize, usize) -> bool + Sync) -> Self {
-        let mut sat = Self {
+    /// Tables of no raster, to be filled.
+    fn empty() -> Self {
+        Self {
             rows: 0,
             cols: 0,
             count: Vec::new(),
             sum: Vec::new(),
             sum_sq: Vec::new(),
-        };
+        }
+    }
+
+    /// Builds the tables over `values` where `include` is true and the value is finite.
+    pub fn new(values: &Array2<f32>, include: impl Fn(usize, usize) -> bool + Sync) -> Self {
+        let mut sat = Self::empty();
         sat.refill(values, include);
         sat
     }
@@ -80,13 +85,7 @@ impl ExactSummedArea {
     /// Builds the tables over fixed-point values `q` where `include` is true (which must imply
     /// finite: [`super::window_running::quantize`]); the same tables as [`Self::new`].
     pub fn from_quantized(q: &Array2<i64>, include: &Array2<bool>) -> Self {
-        let mut sat = Self {
-            rows: 0,
-            cols: 0,
-            count: Vec::new(),
-            sum: Vec::new(),
-            sum_sq: Vec::new(),
-        };
+        let mut sat = Self::empty();
         sat.fill(q.dim(), |r, c| include[[r, c]].then(|| q[[r, c]]));
         sat
     }
