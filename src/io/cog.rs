@@ -202,10 +202,11 @@ pub(super) fn copy_to_cog(
 /// with ZSTD at GDAL's default level 9: compressing and decompressing that file was 9 % of the CPU
 /// time of a full-scene `detect`. At ZSTD level 1 (`ZSTD_LEVEL_OVERVIEW`, which GDAL reads for
 /// that file) the copy of a full-scene `bt.tif` takes 2.4–2.6 s instead of 3.1–3.4 s and writes
-/// the same bytes (docs/performance.md). (Leaving the file uncompressed, `COG_TMP_COMPRESSION=NONE`,
-/// is faster still but takes GDAL 3.6 down another overview path whose `AVERAGE` overviews of a
-/// full scene (7801 x 7911) are off by up to a few mK on every 128th overview row.) Set for the calling thread only (the COG copies
-/// of two products run side by side), and not when the user set the option.
+/// the same bytes (docs/performance.md). (Leaving the file uncompressed,
+/// `COG_TMP_COMPRESSION=NONE`, is faster still but takes GDAL 3.6 down another overview path
+/// whose `AVERAGE` overviews of a full scene (7801 x 7911) are off by up to a few mK on every
+/// 128th overview row.) Set for the calling thread only (the COG copies of two products run
+/// side by side), and not when the user set the option.
 struct FastTmpOverviews(bool);
 
 impl FastTmpOverviews {
@@ -232,28 +233,9 @@ impl Drop for FastTmpOverviews {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raster::GeoTransform;
-
-    fn raster() -> Raster<f32> {
-        // Larger than a block, so OVERVIEWS=AUTO builds overviews; odd sizes, so that `AVERAGE`
-        // overviews weigh fractions of pixels.
-        let data = Array2::from_shape_fn((701, 699), |(r, c)| {
-            280.0 + ((r * 31 + c * 17) % 97) as f32 * 0.125
-        });
-        Raster {
-            data,
-            georef: Georef {
-                transform: GeoTransform([500_000.0, 30.0, 0.0, 4_400_000.0, 0.0, -30.0]),
-                crs_wkt: gdal::spatial_ref::SpatialRef::from_epsg(32649)
-                    .unwrap()
-                    .to_wkt()
-                    .unwrap(),
-                epsg: Some(32649),
-            },
-            nodata: Some(f64::NAN),
-            unit: Unit::Kelvin,
-        }
-    }
+    // Larger than a block, so OVERVIEWS=AUTO builds overviews; an odd size, so `AVERAGE`
+    // overviews weigh fractions of pixels; NaN nodata.
+    use crate::io::cog_stream::tests::field as raster;
 
     #[test]
     fn fast_temporary_overviews_write_the_same_file_and_leave_the_option_as_it_was() {

@@ -201,7 +201,7 @@ fn create_blocks<T: GdalType>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::raster::{GeoTransform, Raster, tile};
     use ndarray::Array2;
@@ -216,8 +216,9 @@ mod tests {
     }
 
     /// 533 x 700: neither dimension a multiple of the 256 COG tile or of the blocks below.
-    /// Smooth field plus a hot spot, with a NaN (nodata) corner and a NaN column.
-    fn field() -> Raster<f32> {
+    /// Smooth field plus a hot spot, with a NaN (nodata) corner and a NaN column. Also the
+    /// raster of `io::cog`'s tests.
+    pub(in crate::io) fn field() -> Raster<f32> {
         let data = Array2::from_shape_fn((533, 700), |(r, c)| {
             if (r < 40 && c < 90) || c == 311 {
                 f32::NAN
