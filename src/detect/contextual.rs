@@ -244,7 +244,7 @@ fn test_all(
         .par_iter()
         .map(|&(r, c)| {
             let v = t[[r, c]];
-            let outcome = match &bg {
+            let outcome = match bg {
                 Background::Direct(d) => {
                     let mut g = d.growing(r, c, guard);
                     test_candidate(v, r, c, |w| g.stats(w), sizes, p)

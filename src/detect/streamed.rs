@@ -134,12 +134,17 @@ fn for_each_sign<O>(
         .enumerate()
         .map(|(i, &neg)| {
             if neg != negated {
-                w.t.mapv_inplace(|v| -v);
+                negate_in_place(&mut w);
                 negated = neg;
             }
             f(i, &w.t, &w.valid)
         })
         .collect()
+}
+
+/// `T` → `−T` (or back), in place.
+fn negate_in_place(w: &mut ThermalWindow) {
+    w.t.mapv_inplace(|v| -v);
 }
 
 /// One pass filling a histogram per sign (`T`, `−T`): of the values, or of their deviations
@@ -193,11 +198,11 @@ fn strip_pass<R: Send>(
         strips,
         readers,
         |r, b| {
-            let w = read(r, b.read)?;
-            let mut out = for_each_sign(w, &[negate], |_, v, valid| {
-                contextual_strip(v, valid, b, pixel_m, p, scene)
-            });
-            Ok(out.remove(0))
+            let mut w = read(r, b.read)?;
+            if negate {
+                negate_in_place(&mut w);
+            }
+            Ok(contextual_strip(&w.t, &w.valid, b, pixel_m, p, scene))
         },
         |_, s| {
             candidates += s.candidates;
