@@ -38,8 +38,11 @@ use crate::io::{CogOptions, Staged, StreamedCog};
 use crate::raster::{PixelWindow, Unit, for_each_block, tile};
 use crate::scene::Scene;
 
-/// Working bytes per pixel of a detection strip beyond the calibration's: summed-area tables
-/// (20), candidate masks (2), `−T` (4), validity and classes (2), rounded up.
+/// Working bytes per pixel of a detection strip beyond the calibration's: the fixed-point copy
+/// of the window sums (8), candidate and background masks (4), validity and classes (2), with
+/// room to spare. A strip whose candidates exceed 1/8 of its pixels also builds summed-area
+/// tables (28 B/px, `detect::contextual`); this budget does not cover that case (measured peaks
+/// stay well inside the limit: docs/performance.md).
 const DETECT_BYTES_PER_PX: usize = 32;
 
 /// Bytes per pixel the whole-raster detection holds (measured: 1.8 GB for a 61.7 Mpx Landsat
