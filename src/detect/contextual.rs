@@ -28,7 +28,7 @@ use super::params::{confidence_from_z, window_px};
 use super::robust::median_mad;
 use super::window::WindowStats;
 use super::window_direct::DirectSums;
-use super::window_exact::ExactSummedArea as SummedArea;
+use super::window_exact::{ExactSummedArea as SummedArea, exceeds_mean_by_k_std};
 use super::window_running;
 use super::{Detection, DetectionStats, Flagged, Method, confidence, initial_classes};
 
@@ -148,9 +148,7 @@ fn candidates_with(
                 Some(mean) => {
                     let v = f64::from(t[[r, c]]);
                     v - mean >= p.min_delta_k / 2.0
-                        && sums
-                            .stats()
-                            .is_some_and(|s| v > s.mean + p.candidate_k * s.std)
+                        && exceeds_mean_by_k_std(v, mean, sums.variance(), p.candidate_k)
                 }
                 None => prev[[r, c]],
             }

@@ -34,9 +34,19 @@ pub struct ExactSummedArea {
     sum_sq: Vec<i128>,
 }
 
-/// A value in the fixed point of the exact sums.
+/// A value in the fixed point of the exact sums: `v·2^24` rounded half away from zero.
+///
+/// An `f32` of magnitude at least 1 has no bits below 2^-23, so `v·2^24` is already an integer
+/// (exact in f64) and needs no rounding: only smaller values go through `round`, which is a
+/// library call on x86-64 (no instruction rounds half away from zero) and was a visible cost of
+/// quantizing every strip.
 pub fn fixed(v: f32) -> i64 {
-    (f64::from(v) * f64::powi(2.0, FIXED_BITS)).round() as i64
+    let x = f64::from(v) * f64::powi(2.0, FIXED_BITS);
+    if v.abs() >= 1.0 {
+        x as i64
+    } else {
+        x.round() as i64
+    }
 }
 
 /// Mean and standard deviation of a window from its exact count `n`, sum `s` and sum of squares
@@ -47,15 +57,43 @@ pub fn stats_of(n: u32, s: i64, s2: i128) -> Option<WindowStats> {
     if n == 0 {
         return None;
     }
+    Some(WindowStats {
+        mean: mean_of(n, s),
+        std: variance_of(n, s, s2).sqrt(),
+        count: n,
+    })
+}
+
+/// The variance whose square root is the `std` of [`stats_of`]; meaningless for `n == 0`.
+pub fn variance_of(n: u32, s: i64, s2: i128) -> f64 {
     let scale = f64::powi(2.0, FIXED_BITS);
     let nf = f64::from(n);
     let num = i128::from(n) * s2 - i128::from(s) * i128::from(s);
-    let var = (num.max(0) as f64) / (nf * nf) / (scale * scale);
-    Some(WindowStats {
-        mean: mean_of(n, s),
-        std: var.sqrt(),
-        count: n,
-    })
+    (num.max(0) as f64) / (nf * nf) / (scale * scale)
+}
+
+/// `v > mean + k·std` with `std = var.sqrt()`: the same answer, bit for bit, as that expression
+/// on [`stats_of`]'s `mean` and `std`, but without the square root where the answer is clear.
+/// The candidate test asks this of about a fifth of all pixels, and the square root's latency
+/// was an eighth of the test's time.
+///
+/// The squares are compared with a relative margin of 1e-6, far wider than the rounding of
+/// either side (a few 1e-16 relative, plus `|mean|`·1e-16 absolute from the sum `mean + k·std`,
+/// which the condition `d ≥ 1e-6·|v|, |mean|` keeps below 1e-9 of `d`); inside the margin, and
+/// for `k < 0`, the expression itself decides.
+pub fn exceeds_mean_by_k_std(v: f64, mean: f64, var: f64, k: f64) -> bool {
+    const MARGIN: f64 = 1e-6;
+    let d = v - mean;
+    if k >= 0.0 && d > 0.0 && d >= MARGIN * v.abs().max(mean.abs()) {
+        let (d2, k2v) = (d * d, k * k * var);
+        if d2 > k2v * (1.0 + MARGIN) {
+            return true;
+        }
+        if d2 < k2v * (1.0 - MARGIN) {
+            return false;
+        }
+    }
+    v > mean + k * var.sqrt()
 }
 
 /// The mean of [`stats_of`] alone (no sum of squares needed); meaningless for `n == 0`.
@@ -231,6 +269,112 @@ mod tests {
     use super::*;
     use crate::detect::window::brute_force;
     use ndarray::s;
+
+    #[test]
+    fn fixed_point_is_the_rounded_scaled_value_for_every_kind_of_f32() {
+        let reference = |v: f32| (f64::from(v) * f64::powi(2.0, FIXED_BITS)).round() as i64;
+        let mut vs = vec![
+            0.0f32,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            2f32.powi(-25),
+            3.0 * 2f32.powi(-25),
+            -3.0 * 2f32.powi(-25),
+            f32::MIN_POSITIVE,
+            1e-40,
+            f32::MAX,
+            f32::MIN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+        ];
+        // Around 1 (where the shortcut starts) and over temperatures, ulp by ulp.
+        for start in [1.0f32, -1.0, 0.999, 271.15, 300.0, 1e4, 5e11] {
+            let (mut up, mut down) = (start, start);
+            for _ in 0..2000 {
+                vs.extend([up, down]);
+                up = up.next_up();
+                down = down.next_down();
+            }
+        }
+        // A spread of bit patterns across every exponent.
+        vs.extend((0..200_000u32).map(|i| f32::from_bits(i.wrapping_mul(2_654_435_761))));
+        for v in vs {
+            assert_eq!(fixed(v), reference(v), "{v:e} ({:#x})", v.to_bits());
+        }
+    }
+
+    /// The reference: the expression on `stats_of`'s mean and spread.
+    fn exceeds_reference(v: f64, mean: f64, var: f64, k: f64) -> bool {
+        v > mean + k * var.sqrt()
+    }
+
+    #[test]
+    fn exceeding_k_spreads_decides_as_the_square_root_does_at_and_around_the_boundary() {
+        let mut checked = 0;
+        for mean in [0.0, 1e-3, 2.5, 271.3, 300.0, 1.2e3, -40.0, 5e9] {
+            for var in [0.0, 1e-20, 1e-9, 0.04, 0.3, 2.25, 17.0, 1e4] {
+                for k in [0.0, 0.5, 1.5, 3.0, 4.0, 10.0, -2.0] {
+                    let edge = mean + k * f64::sqrt(var);
+                    // The boundary itself, a few ulps either side, and relative steps straddling
+                    // the margin.
+                    let mut vs = vec![edge, mean, mean + 0.5, mean - 0.5];
+                    let (mut up, mut down) = (edge, edge);
+                    for _ in 0..4 {
+                        up = up.next_up();
+                        down = down.next_down();
+                        vs.extend([up, down]);
+                    }
+                    for rel in [1e-9, 1e-7, 5e-7, 1e-6, 2e-6, 1e-5, 1e-3, 0.1] {
+                        let d = edge - mean;
+                        vs.extend([mean + d * (1.0 + rel), mean + d * (1.0 - rel)]);
+                        vs.extend([edge * (1.0 + rel), edge * (1.0 - rel)]);
+                    }
+                    vs.extend([f64::INFINITY, f64::NEG_INFINITY, f64::NAN]);
+                    for v in vs {
+                        assert_eq!(
+                            exceeds_mean_by_k_std(v, mean, var, k),
+                            exceeds_reference(v, mean, var, k),
+                            "v {v:e} mean {mean:e} var {var:e} k {k}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000);
+    }
+
+    #[test]
+    fn exceeding_k_spreads_on_real_window_sums_matches_the_window_statistics() {
+        // Windows of the test field's values with their exact sums, and the pixel values of the
+        // field tested against them: the candidate test's own inputs.
+        let v = field(40, 40);
+        let q: Vec<i64> = v.iter().map(|&x| fixed(x)).collect();
+        let mut flips = 0;
+        for start in (0..1500).step_by(7) {
+            for len in [1usize, 2, 9, 25, 121] {
+                let window = &q[start..(start + len).min(q.len())];
+                let n = window.len() as u32;
+                let s: i64 = window.iter().sum();
+                let s2: i128 = window.iter().map(|&x| i128::from(x) * i128::from(x)).sum();
+                let st = stats_of(n, s, s2).unwrap();
+                let var = variance_of(n, s, s2);
+                assert_eq!(st.std.to_bits(), var.sqrt().to_bits());
+                for &x in v.iter().step_by(13) {
+                    for k in [1.0, 3.0, 4.0] {
+                        let x = f64::from(x);
+                        let want = x > st.mean + k * st.std;
+                        assert_eq!(exceeds_mean_by_k_std(x, st.mean, var, k), want);
+                        flips += usize::from(want);
+                    }
+                }
+            }
+        }
+        assert!(flips > 100, "both answers occur ({flips} true)");
+    }
 
     #[test]
     fn windows_agree_with_brute_force() {

@@ -15,7 +15,7 @@ use ndarray::{Array2, ArrayViewMut1, Axis};
 use rayon::prelude::*;
 
 use super::window::WindowStats;
-use super::window_exact::{fixed, mean_of, stats_of};
+use super::window_exact::{fixed, mean_of, stats_of, variance_of};
 
 /// Exact sums of the included pixels of one window.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,6 +58,12 @@ impl Sums {
     /// [`Self::stats`]; `None` without included pixels.
     pub fn mean(&self) -> Option<f64> {
         (self.n > 0).then(|| mean_of(self.n, self.s))
+    }
+
+    /// The variance of [`Self::stats`] (its `std` squared before the square root); meaningless
+    /// without included pixels.
+    pub fn variance(&self) -> f64 {
+        variance_of(self.n, self.s, self.s2)
     }
 
     /// Mean, spread and count, bit for bit [`super::window_exact::ExactSummedArea::centred`].
