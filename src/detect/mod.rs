@@ -13,6 +13,7 @@ pub mod otsu;
 pub mod params;
 pub mod preset;
 pub mod robust;
+pub mod scene_histogram;
 pub mod sparse_zones;
 pub mod stitch;
 pub mod streamed;

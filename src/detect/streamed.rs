@@ -2,12 +2,12 @@
 //! on a raster that is never held whole. The caller supplies a strip reader (per worker
 //! state `R`, e.g. open GDAL datasets); this module does no I/O itself. Passes over the strips:
 //!
-//! 1. value range and valid-pixel count of `T` and `−T` (`robust::ValueRange`);
-//! 2. histograms of the values (the scene medians); 3. of the deviations (the MADs);
-//! 4. the pixel test on each strip of `T` with its halo ([`super::strip::contextual_strip`]):
+//! 1. the histogram of `T` (`scene_histogram`): the valid-pixel count and the scene medians
+//!    and MADs of `T` and of `−T` (its mirror image);
+//! 2. the pixel test on each strip of `T` with its halo ([`super::strip::contextual_strip`]):
 //!    only the flagged pixels are kept;
-//! 5. the budget on the sparse evidence (`budget::apply_to_flagged`). Only when the scene is
-//!    too smooth for a fit on its own evidence (`budget::needs_cold_sample`), pass 4 runs again
+//! 3. the budget on the sparse evidence (`budget::apply_to_flagged`). Only when the scene is
+//!    too smooth for a fit on its own evidence (`budget::needs_cold_sample`), pass 2 runs again
 //!    on `−T` for the cold sample (one more read); on rough scenes (real backgrounds) it is
 //!    skipped.
 //!
@@ -20,7 +20,7 @@ use ndarray::Array2;
 use super::budget::{self, BudgetOutcome};
 use super::config::DetectConfig;
 use super::contextual::ContextualParams;
-use super::robust::{Histogram, ValueRange};
+use super::scene_histogram::SceneHistogram;
 use super::strip::{contextual_strip, halo_rows};
 use super::{DetectionStats, Flagged, Method};
 use crate::error::Result;
@@ -41,7 +41,7 @@ pub struct StreamedThermal {
     pub flagged: Vec<Flagged>,
     pub stats: DetectionStats,
     pub budget: Option<BudgetOutcome>,
-    /// Wall-clock seconds of the scene-statistics passes (range, median, MAD).
+    /// Wall-clock seconds of the scene-statistics pass (the histogram of `T`).
     pub scene_stats_s: f64,
 }
 
@@ -56,129 +56,44 @@ pub fn thermal_halo_rows(cfg: &DetectConfig, pixel_m: f64) -> usize {
     halo_rows(pixel_m, &cfg.contextual)
 }
 
-/// Scene `(median, MAD)` per sign and the valid-pixel count.
-type SceneStats = (Vec<Option<(f64, f64)>>, usize);
-
-/// Scene `(median, MAD)` of `T` and/or `−T` (one per entry of `signs`: `true` = `−T`) and the
-/// valid-pixel count, in three passes shared by both signs (each strip is read once per pass).
+/// Scene `(median, MAD)` of `T`, of `−T` when `cold` (the mirror image of the same
+/// histogram), and the valid-pixel count: one pass ([`SceneHistogram`]).
 fn scene_stats<R: Send>(
     blocks: &[Block],
     readers: &mut [R],
     read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
-    signs: &[bool],
+    cold: bool,
 ) -> Result<SceneStats> {
-    let mut ranges = vec![ValueRange::EMPTY; signs.len()];
+    let mut hist = SceneHistogram::default();
     for_each_block(
         blocks,
         readers,
         |r, b| {
             let w = read(r, b.core)?;
-            Ok(for_each_sign(w, signs, |_, v, valid| {
-                ValueRange::of(v, valid)
-            }))
+            Ok(SceneHistogram::of(&w.t, &w.valid))
         },
-        |_, rs| {
-            for (acc, r) in ranges.iter_mut().zip(rs) {
-                *acc = acc.merge(r);
-            }
+        |_, h| {
+            hist.merge(h);
             Ok(())
         },
     )?;
-    let valid_px = ranges.first().map_or(0, |r| r.n as usize);
-    let none = vec![None; signs.len()];
-    let Some(empties) = ranges
-        .iter()
-        .map(ValueRange::median_histogram)
-        .collect::<Option<Vec<_>>>()
-    else {
-        return Ok((none, valid_px));
-    };
-    let medians = histogram_pass(blocks, readers, read, signs, &empties, None)?
-        .iter()
-        .zip(&ranges)
-        .map(|(h, &r)| h.median(r))
-        .collect::<Option<Vec<f64>>>();
-    let Some(medians) = medians else {
-        return Ok((none, valid_px));
-    };
-    let Some(empties) = ranges
-        .iter()
-        .zip(&medians)
-        .map(|(r, &m)| r.deviation_histogram(m))
-        .collect::<Option<Vec<_>>>()
-    else {
-        return Ok((none, valid_px));
-    };
-    let mads = histogram_pass(blocks, readers, read, signs, &empties, Some(&medians))?;
-    let stats = mads
-        .iter()
-        .zip(&ranges)
-        .zip(&medians)
-        .map(|((h, &r), &m)| h.median(r).map(|mad| (m, mad)))
-        .collect();
-    Ok((stats, valid_px))
-}
-
-/// `f(i, values, valid)` for each entry `i` of `signs` in turn, the values being `T`, or `−T`
-/// (the mirror image the budget's cold sample is taken from) where the sign is `true`. The
-/// window is negated in place between signs, not copied: negation is exact, so the values are
-/// the same bits as a negated copy's.
-fn for_each_sign<O>(
-    mut w: ThermalWindow,
-    signs: &[bool],
-    mut f: impl FnMut(usize, &Array2<f32>, &Array2<bool>) -> O,
-) -> Vec<O> {
-    let mut negated = false;
-    signs
-        .iter()
-        .enumerate()
-        .map(|(i, &neg)| {
-            if neg != negated {
-                negate_in_place(&mut w);
-                negated = neg;
-            }
-            f(i, &w.t, &w.valid)
-        })
-        .collect()
-}
-
-/// `T` → `−T` (or back), in place.
-fn negate_in_place(w: &mut ThermalWindow) {
-    w.t.mapv_inplace(|v| -v);
-}
-
-/// One pass filling a histogram per sign (`T`, `−T`): of the values, or of their deviations
-/// from the sign's median when `medians` are given.
-fn histogram_pass<R: Send>(
-    blocks: &[Block],
-    readers: &mut [R],
-    read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
-    signs: &[bool],
-    empties: &[Histogram],
-    medians: Option<&[f64]>,
-) -> Result<Vec<Histogram>> {
-    let mut acc: Vec<Histogram> = empties.to_vec();
-    for_each_block(
-        blocks,
-        readers,
-        |r, b| {
-            let w = read(r, b.core)?;
-            Ok(for_each_sign(w, signs, |i, v, valid| {
-                let h = empties[i].clone();
-                match medians {
-                    None => h.added(v, valid),
-                    Some(m) => h.added_deviations(v, valid, m[i]),
-                }
-            }))
+    Ok(SceneStats {
+        hot: hist.median_mad(),
+        cold: if cold {
+            hist.mirrored().median_mad()
+        } else {
+            None
         },
-        |_, hs| {
-            for (a, h) in acc.iter_mut().zip(hs) {
-                a.merge(&h);
-            }
-            Ok(())
-        },
-    )?;
-    Ok(acc)
+        valid_px: hist.count() as usize,
+    })
+}
+
+/// The scene-level statistics of the streamed passes.
+struct SceneStats {
+    /// `(median, MAD)` of `T` and of `−T`.
+    hot: Option<(f64, f64)>,
+    cold: Option<(f64, f64)>,
+    valid_px: usize,
 }
 
 /// The pixel test on every strip of `T` (of `−T` when `negate`): the flagged pixels in strip
@@ -200,7 +115,8 @@ fn strip_pass<R: Send>(
         |r, b| {
             let mut w = read(r, b.read)?;
             if negate {
-                negate_in_place(&mut w);
+                // `−T` in place: negation is exact, the same bits as a negated copy.
+                w.t.mapv_inplace(|v| -v);
             }
             Ok(contextual_strip(&w.t, &w.valid, b, pixel_m, p, scene))
         },
@@ -232,13 +148,11 @@ pub fn detect_thermal_streamed<R: Send>(
     let start = std::time::Instant::now();
     // The statistics of `−T` cost no extra read: they come with those of `T`, in case the
     // budget needs the cold sample.
-    let signs: &[bool] = if cfg.budget.enabled {
-        &[false, true]
-    } else {
-        &[false]
-    };
-    let (scene, valid_px) = scene_stats(&cores, readers, read, signs)?;
-    let (scene_hot, scene_cold) = (scene[0], scene.get(1).copied().flatten());
+    let SceneStats {
+        hot: scene_hot,
+        cold: scene_cold,
+        valid_px,
+    } = scene_stats(&cores, readers, read, cfg.budget.enabled)?;
     let scene_stats_s = start.elapsed().as_secs_f64();
     let strips = tile(shape, (strip_rows.max(1), 0), halo_rows(pixel_m, p));
     let (mut flagged, candidates, unresolved) =

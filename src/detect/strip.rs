@@ -3,7 +3,7 @@
 //! cover a raster (`raster::tile` with [`halo_rows`] of halo), it gives the whole-raster
 //! [`super::contextual::detect_contextual`] evidence (tested in `detect::streamed`), with
 //! memory bounded by the strip. The scene-level `(median, MAD)` comes from the caller
-//! (`robust::ValueRange` and `robust::Histogram` merge over strips).
+//! (`scene_histogram::SceneHistogram` merges over strips).
 
 use ndarray::Array2;
 

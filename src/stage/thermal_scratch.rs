@@ -1,6 +1,6 @@
 //! A scratch copy of the calibrated thermal band for the later passes of a streamed detection.
 //!
-//! The streamed detection reads its strips five to seven times (range, median, MAD, the pixel
+//! The streamed detection reads its strips three or four times (the scene histogram, the pixel
 //! test with halos, the cold pixel test when the budget needs it, the raster writes). Read from
 //! the input, every pass decodes the compressed band (and its QA) and calibrates it again: about
 //! 0.9 s per pass on a full Landsat scene, a third of the command. The first pass therefore
