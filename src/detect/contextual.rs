@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::params::{confidence_from_z, window_px};
 use super::robust::median_mad;
+use super::test_buffers::TestBuffers;
 use super::window::WindowStats;
 use super::window_direct::DirectSums;
 use super::window_exact::{ExactSummedArea as SummedArea, exceeds_mean_by_k_std};
@@ -114,7 +115,16 @@ pub fn candidates(
     p: &ContextualParams,
 ) -> Array2<bool> {
     let (q, finite) = window_running::quantize(t);
-    candidates_with(t, valid, (&q, &finite), pixel_m, p, median_mad(t, valid))
+    let bufs = &mut TestBuffers::default();
+    candidates_with(
+        t,
+        valid,
+        (&q, &finite),
+        pixel_m,
+        p,
+        median_mad(t, valid),
+        bufs,
+    )
 }
 
 /// Step 1 with the scene's `(median, MAD)`. Every pixel is tested against its own window, so
@@ -128,17 +138,19 @@ fn candidates_with(
     pixel_m: f64,
     p: &ContextualParams,
     scene: Option<(f64, f64)>,
+    bufs: &mut TestBuffers,
 ) -> Array2<bool> {
     let side = window_px(p.candidate_window_m, pixel_m);
     let ok = |r: usize, c: usize| valid[[r, c]] && !t[[r, c]].is_nan();
-    let mut cand = Array2::from_elem(t.dim(), false);
+    let mut cand = bufs.mask(t.dim(), false);
     for _ in 0..p.candidate_passes.max(1) {
-        let prev = cand.clone();
-        let mut include = finite.clone();
+        let prev = bufs.mask_copy(&cand);
+        let mut include = bufs.mask(t.dim(), false);
         Zip::from(&mut include)
+            .and(finite)
             .and(valid)
             .and(&prev)
-            .par_for_each(|i, &v, &p| *i &= v && !p);
+            .par_for_each(|i, &f, &v, &p| *i = f && v && !p);
         window_running::window_test(q, &include, side, &mut cand, |r, c, sums| {
             if !ok(r, c) {
                 return false;
@@ -153,6 +165,8 @@ fn candidates_with(
                 None => prev[[r, c]],
             }
         });
+        bufs.give_mask(include);
+        bufs.give_mask(prev);
     }
     if let Some((med, mad)) = scene {
         let threshold = med + p.scene_k * 1.4826 * mad;
@@ -207,9 +221,10 @@ pub(crate) fn contextual_core(
     pixel_m: f64,
     p: &ContextualParams,
     scene: Option<(f64, f64)>,
+    bufs: &mut TestBuffers,
 ) -> Outcomes {
-    let (q, finite) = window_running::quantize(t);
-    let cand = candidates_with(t, valid, (&q, &finite), pixel_m, p, scene);
+    let (q, finite) = window_running::quantize_with(t, bufs);
+    let cand = candidates_with(t, valid, (&q, &finite), pixel_m, p, scene, bufs);
     let coords: Vec<(usize, usize)> = cand
         .indexed_iter()
         .filter(|(_, c)| **c)
@@ -226,7 +241,12 @@ pub(crate) fn contextual_core(
         window_px(p.max_window_m, pixel_m),
         p.window_step_px,
     );
-    test_all(t, &coords, &bg, &sizes, 2 * p.guard_px + 1, p)
+    let outcomes = test_all(t, &coords, &bg, &sizes, 2 * p.guard_px + 1, p);
+    drop(bg);
+    bufs.give_fixed(q);
+    bufs.give_mask(include);
+    bufs.give_mask(cand);
+    outcomes
 }
 
 /// Steps 2–3 for every candidate of `coords`, windows of `sizes` without a `guard` box.
@@ -307,7 +327,7 @@ pub fn detect_contextual_tiled(
     let halo = halo_rows(pixel_m, p);
     let tile_rows = tile_rows.max(1);
     let outcomes: Outcomes = if rows <= tile_rows + 2 * halo {
-        contextual_core(t, valid, pixel_m, p, scene)
+        contextual_core(t, valid, pixel_m, p, scene, &mut TestBuffers::default())
     } else {
         let starts: Vec<usize> = (0..rows).step_by(tile_rows).collect();
         let per_band: Vec<Outcomes> = starts
@@ -320,21 +340,28 @@ pub fn detect_contextual_tiled(
                 let end = (start + tile_rows).min(rows);
                 let band_t = t.slice(ndarray::s![lo..hi, ..]).to_owned();
                 let band_v = valid.slice(ndarray::s![lo..hi, ..]).to_owned();
-                contextual_core(&band_t, &band_v, pixel_m, p, scene)
-                    .into_iter()
-                    .map(|((r, c), o)| {
-                        (
-                            (r + lo, c),
-                            o.map(|f| {
-                                f.map(|f| Flagged {
-                                    row: f.row + lo,
-                                    ..f
-                                })
-                            }),
-                        )
-                    })
-                    .filter(|((r, _), _)| (start..end).contains(r))
-                    .collect()
+                contextual_core(
+                    &band_t,
+                    &band_v,
+                    pixel_m,
+                    p,
+                    scene,
+                    &mut TestBuffers::default(),
+                )
+                .into_iter()
+                .map(|((r, c), o)| {
+                    (
+                        (r + lo, c),
+                        o.map(|f| {
+                            f.map(|f| Flagged {
+                                row: f.row + lo,
+                                ..f
+                            })
+                        }),
+                    )
+                })
+                .filter(|((r, _), _)| (start..end).contains(r))
+                .collect()
             })
             .collect();
         per_band.into_iter().flatten().collect()
@@ -458,7 +485,9 @@ mod tests {
         let valid = Array2::from_shape_fn(t.dim(), |(r, c)| (r * 13 + c * 7) % 29 != 0);
         let p = ContextualParams::default();
         let (q, finite) = window_running::quantize(&t);
-        let cand = candidates_with(&t, &valid, (&q, &finite), 30.0, &p, median_mad(&t, &valid));
+        let scene = median_mad(&t, &valid);
+        let bufs = &mut TestBuffers::default();
+        let cand = candidates_with(&t, &valid, (&q, &finite), 30.0, &p, scene, bufs);
         let coords: Vec<_> = cand
             .indexed_iter()
             .filter(|(_, c)| **c)

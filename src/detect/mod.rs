@@ -19,6 +19,7 @@ pub mod stitch;
 pub mod streamed;
 pub mod strip;
 pub mod swir;
+pub mod test_buffers;
 mod union_find;
 pub mod window;
 pub mod window_direct;

@@ -22,6 +22,7 @@ use super::config::DetectConfig;
 use super::contextual::ContextualParams;
 use super::scene_histogram::SceneHistogram;
 use super::strip::{contextual_strip, halo_rows};
+use super::test_buffers::TestBuffers;
 use super::{DetectionStats, Flagged, Method};
 use crate::error::Result;
 use crate::raster::{Block, PixelWindow, for_each_block, tile};
@@ -109,16 +110,21 @@ fn strip_pass<R: Send>(
 ) -> Result<(Vec<Flagged>, usize, usize)> {
     let mut flagged = Vec::new();
     let (mut candidates, mut unresolved) = (0, 0);
+    // Each worker keeps its test's buffers from strip to strip (`test_buffers`).
+    let mut workers: Vec<(&mut R, TestBuffers)> = readers
+        .iter_mut()
+        .map(|r| (r, TestBuffers::default()))
+        .collect();
     for_each_block(
         strips,
-        readers,
-        |r, b| {
+        &mut workers,
+        |(r, bufs), b| {
             let mut w = read(r, b.read)?;
             if negate {
                 // `−T` in place: negation is exact, the same bits as a negated copy.
                 w.t.mapv_inplace(|v| -v);
             }
-            Ok(contextual_strip(&w.t, &w.valid, b, pixel_m, p, scene))
+            Ok(contextual_strip(&w.t, &w.valid, b, pixel_m, p, scene, bufs))
         },
         |_, s| {
             candidates += s.candidates;

@@ -9,6 +9,7 @@ use ndarray::Array2;
 
 use super::Flagged;
 use super::contextual::{ContextualParams, contextual_core};
+use super::test_buffers::TestBuffers;
 use crate::raster::Block;
 
 /// The halo (rows) a strip needs: the candidate window for each candidate pass, then the
@@ -29,7 +30,7 @@ pub struct StripEvidence {
 
 /// Runs the contextual test on `t`/`valid`, the pixels of `block.read` (full-width: columns are
 /// the raster's), and keeps the core rows' results. `scene`: the whole raster's
-/// `(median, MAD)` of the valid temperatures.
+/// `(median, MAD)` of the valid temperatures. `bufs`: the worker's reusable storage.
 pub fn contextual_strip(
     t: &Array2<f32>,
     valid: &Array2<bool>,
@@ -37,12 +38,13 @@ pub fn contextual_strip(
     pixel_m: f64,
     p: &ContextualParams,
     scene: Option<(f64, f64)>,
+    bufs: &mut TestBuffers,
 ) -> StripEvidence {
     debug_assert_eq!(t.dim(), block.read.shape());
     let core = block.core_in_read();
     let (row0, col0) = (block.read.row0, block.read.col0);
     let mut out = StripEvidence::default();
-    for ((r, _), outcome) in contextual_core(t, valid, pixel_m, p, scene) {
+    for ((r, _), outcome) in contextual_core(t, valid, pixel_m, p, scene, bufs) {
         if !(core.row0..core.row_end()).contains(&r) {
             continue;
         }

@@ -14,6 +14,7 @@
 use ndarray::{Array2, ArrayViewMut1, Axis};
 use rayon::prelude::*;
 
+use super::test_buffers::TestBuffers;
 use super::window::WindowStats;
 use super::window_exact::{fixed, mean_of, stats_of, variance_of};
 
@@ -88,18 +89,34 @@ fn cell(q: i64, include: bool) -> Sums {
 /// Fixed-point values of `values` (0 where not finite) and whether each is finite: computed
 /// once per raster, used by every pass.
 pub fn quantize(values: &Array2<f32>) -> (Array2<i64>, Array2<bool>) {
-    let mut q = Array2::zeros(values.dim());
-    let mut finite = Array2::from_elem(values.dim(), false);
-    ndarray::Zip::from(&mut q)
-        .and(&mut finite)
-        .and(values)
-        .par_for_each(|q, f, &v| {
-            if v.is_finite() {
-                *q = fixed(v);
-                *f = true;
-            }
-        });
-    (q, finite)
+    quantize_with(values, &mut TestBuffers::default())
+}
+
+/// [`quantize`] into storage from `bufs` (written once, in parallel; no zeroing first).
+pub fn quantize_with(values: &Array2<f32>, bufs: &mut TestBuffers) -> (Array2<i64>, Array2<bool>) {
+    let dim = values.dim();
+    let (mut q, mut finite) = (bufs.fixed_vec(), bufs.mask_vec());
+    let Some(v) = values.as_slice() else {
+        // Not in standard layout (never, for the arrays of this crate): element by element.
+        q.extend(
+            values
+                .iter()
+                .map(|&v| if v.is_finite() { fixed(v) } else { 0 }),
+        );
+        finite.extend(values.iter().map(|v| v.is_finite()));
+        return (shaped(dim, q), shaped(dim, finite));
+    };
+    q.par_extend(
+        v.par_iter()
+            .map(|&v| if v.is_finite() { fixed(v) } else { 0 }),
+    );
+    finite.par_extend(v.par_iter().map(|v| v.is_finite()));
+    (shaped(dim, q), shaped(dim, finite))
+}
+
+/// `v` (of `dim.0 · dim.1` elements, row-major) as an array.
+fn shaped<T>(dim: (usize, usize), v: Vec<T>) -> Array2<T> {
+    Array2::from_shape_vec(dim, v).expect("one element per pixel")
 }
 
 /// Rows of the output handled by one task: each task first sums the `side` rows around its
