@@ -139,7 +139,8 @@ fn strip_pass<R: Send>(
 /// The contextual test and its budget on a `shape` raster read in full-width strips of
 /// `strip_rows` rows (plus the halo) through `read`, one strip per reader at a time.
 /// `cfg` is the effective configuration (window preset applied); its thermal method must be
-/// `contextual` ([`can_stream`]).
+/// `contextual` ([`can_stream`]). `after_first_pass` runs once every strip has been read once
+/// (the caller may start work that needs the whole raster read, beside the pixel test).
 pub fn detect_thermal_streamed<R: Send>(
     shape: (usize, usize),
     pixel_m: f64,
@@ -147,6 +148,7 @@ pub fn detect_thermal_streamed<R: Send>(
     strip_rows: usize,
     readers: &mut [R],
     read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
+    after_first_pass: impl FnOnce(),
 ) -> Result<StreamedThermal> {
     debug_assert!(can_stream(cfg));
     let p = &cfg.contextual;
@@ -159,6 +161,7 @@ pub fn detect_thermal_streamed<R: Send>(
         cold: scene_cold,
         valid_px,
     } = scene_stats(&cores, readers, read, cfg.budget.enabled)?;
+    after_first_pass();
     let scene_stats_s = start.elapsed().as_secs_f64();
     let strips = tile(shape, (strip_rows.max(1), 0), halo_rows(pixel_m, p));
     let (mut flagged, candidates, unresolved) =
@@ -229,7 +232,7 @@ mod tests {
             })
         };
         let mut readers = vec![(); 2];
-        detect_thermal_streamed(t.dim(), 30.0, cfg, strip_rows, &mut readers, &read).unwrap()
+        detect_thermal_streamed(t.dim(), 30.0, cfg, strip_rows, &mut readers, &read, || ()).unwrap()
     }
 
     fn check(

@@ -6,7 +6,9 @@
 //!    strip read and calibrated as `calibrate` streams ([`super::CalibrationPlan`]) on the
 //!    first pass and read back from a scratch file on the later ones
 //!    ([`super::thermal_scratch`]);
-//! 2. a second pass over the strips writes `bt.tif` and `anomaly.tif` with
+//! 2. `bt.tif` on a thread of its own from the scratch file, as soon as the first pass has
+//!    filled it, beside the pixel test; after the test, a last pass over the strips writes
+//!    `anomaly.tif` (and `bt.tif` when there is no scratch file) with
 //!    [`crate::io::StreamedCog`] (classes: `NOT_PROCESSED` where invalid, `NONE` elsewhere,
 //!    overwritten by the flagged pixels' confidences);
 //! 3. fire zones from the sparse flagged pixels (`detect::sparse_zones` + `detect::stitch`).
@@ -45,6 +47,15 @@ use crate::scene::Scene;
 /// stay well inside the limit: docs/performance.md).
 const DETECT_BYTES_PER_PX: usize = 32;
 
+/// Memory of `bt.tif`'s writer running beside the pixel test, beyond GDAL's block cache: its
+/// window (256 rows, 5 B/px) and the COG driver's own buffers while it builds the overviews,
+/// which grow with the width. Measured: peak RSS rose by 115 MiB on a 16000-column mosaic and
+/// by less than the run-to-run spread (about 60 MiB) on a 7801-column scene; 8 KiB per column
+/// covers both (125 and 61 MiB).
+fn bt_writer_bytes(cols: usize) -> u64 {
+    cols as u64 * 8192
+}
+
 /// Bytes per pixel the whole-raster detection holds (measured: 1.8 GB for a 61.7 Mpx Landsat
 /// scene, docs/performance.md), to decide when to stream.
 pub const WHOLE_RASTER_BYTES_PER_PX: u64 = 30;
@@ -52,6 +63,10 @@ pub const WHOLE_RASTER_BYTES_PER_PX: u64 = 30;
 /// Environment variable forcing the streamed path with strips of this many rows (tests and
 /// benchmarks; hidden).
 pub const STRIP_ROWS_ENV: &str = "SEAMFIRE_DETECT_STRIP_ROWS";
+
+/// Environment variable (set to any value) making every pass read the input, as when the disk
+/// has no room for the scratch file (tests of that path; hidden).
+pub const NO_SCRATCH_ENV: &str = "SEAMFIRE_DETECT_NO_SCRATCH";
 
 /// How to stream one detection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +177,8 @@ pub fn detect_streamed(
                 in_flight,
                 halo_rows,
                 opts.memory_limit_bytes
-                    .saturating_sub(strips.gdal_cache_bytes),
+                    .saturating_sub(strips.gdal_cache_bytes)
+                    .saturating_sub(bt_writer_bytes(plan.shape.1)),
             )
         })
         .max(1);
@@ -171,7 +187,11 @@ pub fn detect_streamed(
         .map(|_| plan.open_readers())
         .collect::<Result<Vec<_>>>()?;
     let reject = thermal_reject_flags(cfg.mask_cirrus);
-    let scratch = ThermalScratch::create(dir, plan.shape);
+    let scratch = if std::env::var_os(NO_SCRATCH_ENV).is_some() {
+        None
+    } else {
+        ThermalScratch::create(dir, plan.shape)
+    };
     let read_counted = |r: &mut PlanReaders, w: PixelWindow| -> Result<CountedWindow> {
         let source = |r: &mut PlanReaders| -> Result<CountedWindow> {
             let out = plan.calibrate_block(r, w)?;
@@ -183,17 +203,14 @@ pub fn detect_streamed(
             None => source(r),
         }
     };
-    let read = |r: &mut PlanReaders, w: PixelWindow| -> Result<ThermalWindow> {
-        Ok(read_counted(r, w)?.0)
-    };
-    let start = Instant::now();
-    let mut thermal = detect_thermal_streamed(
-        plan.shape,
-        pixel_m,
+    let (mut thermal, staged, class_counts, [contextual_s, writes_s]) = test_and_write(
+        &plan,
+        dir,
         &cfg_eff,
-        strip_rows,
+        (pixel_m, strip_rows),
         &mut readers,
-        &read,
+        &read_counted,
+        scratch.is_some(),
     )?;
     timings.push(Timing {
         stage: "scene statistics".into(),
@@ -201,21 +218,15 @@ pub fn detect_streamed(
     });
     timings.push(Timing {
         stage: "contextual".into(),
-        seconds: start.elapsed().as_secs_f64() - thermal.scene_stats_s,
+        seconds: contextual_s - thermal.scene_stats_s,
     });
-
-    let start = Instant::now();
-    let (staged, class_counts) = write_rasters(
-        &plan,
-        dir,
-        strip_rows,
-        &mut readers,
-        &read_counted,
-        &thermal,
-    )?;
     drop(readers);
     drop(scratch);
-    timings.push(timing("write rasters", start));
+    // The raster writes after the test (`anomaly.tif`, and waiting for `bt.tif`'s thread).
+    timings.push(Timing {
+        stage: "write rasters".into(),
+        seconds: writes_s,
+    });
 
     let start = Instant::now();
     let (zones, components) = zones_of(&thermal.flagged, cfg, &plan);
@@ -281,7 +292,95 @@ fn timing(stage: &str, start: Instant) -> Timing {
     }
 }
 
-/// Second pass: `bt.tif` and `anomaly.tif`, strip by strip, with the class counts.
+/// What [`test_and_write`] gives: the detection, the staged rasters, the class counts and the
+/// seconds of the test and of the writes after it.
+type TestedAndWritten = (StreamedThermal, Vec<Staged>, [usize; 5], [f64; 2]);
+
+/// The pixel test and budget over the strips, then the rasters: what [`detect_streamed`] times
+/// as "scene statistics", "contextual" and "write rasters" (the last two returned in seconds).
+/// With a scratch file (`scratch`), `bt.tif` needs only the temperatures the first pass put
+/// there, so its COG is written on a thread of its own beside the pixel test (whose reads no
+/// longer go to GDAL): GDAL's copy (compression, overviews) is partly serial and would
+/// otherwise leave a core idle after the test.
+fn test_and_write(
+    plan: &CalibrationPlan,
+    dir: &Path,
+    cfg: &DetectConfig,
+    (pixel_m, strip_rows): (f64, usize),
+    readers: &mut [PlanReaders],
+    read_counted: &(dyn Fn(&mut PlanReaders, PixelWindow) -> Result<CountedWindow> + Sync),
+    scratch: bool,
+) -> Result<TestedAndWritten> {
+    let read = |r: &mut PlanReaders, w: PixelWindow| -> Result<ThermalWindow> {
+        Ok(read_counted(r, w)?.0)
+    };
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        let mut bt_writer = None;
+        let thermal =
+            detect_thermal_streamed(plan.shape, pixel_m, cfg, strip_rows, readers, &read, || {
+                if scratch {
+                    bt_writer = Some(s.spawn(|| write_bt(plan, dir, read_counted)));
+                }
+            });
+        let contextual_s = start.elapsed().as_secs_f64();
+        let written = thermal.and_then(|thermal| {
+            let (staged, counts) = write_rasters(
+                plan,
+                dir,
+                strip_rows,
+                readers,
+                read_counted,
+                &thermal,
+                bt_writer.is_none(),
+            )?;
+            Ok((thermal, staged, counts))
+        });
+        // Joined whatever happened, so that its error (or the detection's) is the one reported.
+        let bt = bt_writer.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        let (thermal, mut staged, counts) = written?;
+        if let Some(bt) = bt {
+            staged.insert(0, bt?);
+        }
+        let writes_s = start.elapsed().as_secs_f64() - contextual_s;
+        Ok((thermal, staged, counts, [contextual_s, writes_s]))
+    })
+}
+
+/// `bt.tif`'s streamed writer.
+fn create_bt(plan: &CalibrationPlan, dir: &Path) -> Result<StreamedCog<f32>> {
+    let bt_opts = CogOptions {
+        description: Some(plan.quantity.label().into()),
+        ..Default::default()
+    };
+    StreamedCog::<f32>::create(
+        &dir.join("bt.tif"),
+        plan.shape,
+        &plan.georef,
+        Some(f64::NAN),
+        &plan.unit,
+        &bt_opts,
+    )
+}
+
+/// `bt.tif` on its own, in windows of [`TILE_ROWS`] rows read through `read` (from the scratch
+/// file once the first pass has filled it; from the input, with readers of its own, if not).
+fn write_bt(
+    plan: &CalibrationPlan,
+    dir: &Path,
+    read: &(dyn Fn(&mut PlanReaders, PixelWindow) -> Result<CountedWindow> + Sync),
+) -> Result<Staged> {
+    let mut readers = plan.open_readers()?;
+    let mut bt = create_bt(plan, dir)?;
+    for b in tile(plan.shape, (TILE_ROWS, 0), 0) {
+        let (w, _) = read(&mut readers, b.core)?;
+        bt.write(b.core, w.t.view())?;
+    }
+    bt.finish()
+}
+
+/// Second pass: `anomaly.tif` (and `bt.tif` when `with_bt`), strip by strip, with the class
+/// counts.
 fn write_rasters(
     plan: &CalibrationPlan,
     dir: &Path,
@@ -289,19 +388,9 @@ fn write_rasters(
     readers: &mut [PlanReaders],
     read: &(dyn Fn(&mut PlanReaders, PixelWindow) -> Result<CountedWindow> + Sync),
     thermal: &StreamedThermal,
+    with_bt: bool,
 ) -> Result<(Vec<Staged>, [usize; 5])> {
-    let bt_opts = CogOptions {
-        description: Some(plan.quantity.label().into()),
-        ..Default::default()
-    };
-    let mut bt = StreamedCog::<f32>::create(
-        &dir.join("bt.tif"),
-        plan.shape,
-        &plan.georef,
-        Some(f64::NAN),
-        &plan.unit,
-        &bt_opts,
-    )?;
+    let mut bt = with_bt.then(|| create_bt(plan, dir)).transpose()?;
     let anomaly_opts = CogOptions {
         resampling: "NEAREST",
         description: Some(
@@ -328,7 +417,9 @@ fn write_rasters(
             Ok((w.t, classes, inputs))
         },
         |b, (t, classes, inputs)| {
-            bt.write(b.core, t.view())?;
+            if let Some(bt) = bt.as_mut() {
+                bt.write(b.core, t.view())?;
+            }
             anomaly.write(b.core, classes.view())?;
             add_counts(&mut counts, &classes);
             for (v, n) in valid_inputs.iter_mut().zip(inputs) {
@@ -341,8 +432,13 @@ fn write_rasters(
     plan.check_valid(valid_inputs)?;
     // The two COG copies (compression and overviews) run side by side: each is mostly serial
     // inside GDAL, so one core would otherwise wait.
-    let (bt, anomaly) = rayon::join(|| bt.finish(), || anomaly.finish());
-    Ok((vec![bt?, anomaly?], counts))
+    let (bt, anomaly) = rayon::join(|| bt.map(StreamedCog::finish), || anomaly.finish());
+    let mut staged = Vec::new();
+    if let Some(bt) = bt {
+        staged.push(bt?);
+    }
+    staged.push(anomaly?);
+    Ok((staged, counts))
 }
 
 fn add_counts(counts: &mut [usize; 5], classes: &Array2<u8>) {
