@@ -19,13 +19,20 @@ fn run(args: &[&str]) {
     );
 }
 
+/// `scratch: false` runs without the scratch file (`SEAMFIRE_DETECT_NO_SCRATCH`), as on a full
+/// disk: every pass reads the input, and `bt.tif` is written after the pixel test instead of on
+/// its own thread beside it.
 fn detect(
     input: &Path,
     out: &Path,
     strip_rows: Option<usize>,
     known: Option<&Path>,
+    scratch: bool,
 ) -> serde_json::Value {
     let mut cmd = seamfire();
+    if !scratch {
+        cmd.env("SEAMFIRE_DETECT_NO_SCRATCH", "1");
+    }
     cmd.arg("detect")
         .args(["--products", "none"])
         .arg(input)
@@ -52,7 +59,7 @@ fn detect(
 fn compare(input: &Path, dir: &Path, strip_rows: Option<usize>) {
     // A known zone: a 400 m square (native CRS) around the centroid of the whole run's first
     // zone, written after a first whole run; both compared runs use it.
-    let first = detect(input, &dir.join("first"), None, None);
+    let first = detect(input, &dir.join("first"), None, None, true);
     let z0 = &first["zones"][0];
     let (x, y) = (
         z0["centroid_x"].as_f64().unwrap(),
@@ -72,7 +79,7 @@ fn compare(input: &Path, dir: &Path, strip_rows: Option<usize>) {
     )
     .unwrap();
     let whole_dir = dir.join("whole");
-    let whole = detect(input, &whole_dir, None, Some(&known));
+    let whole = detect(input, &whole_dir, None, Some(&known), true);
     let strip_rows = strip_rows.unwrap_or_else(|| {
         let tall = whole["zones"]
             .as_array()
@@ -91,7 +98,7 @@ fn compare(input: &Path, dir: &Path, strip_rows: Option<usize>) {
     let rows = whole["grid"]["height"].as_u64().unwrap() as usize;
     assert_ne!(rows % strip_rows, 0, "the last strip is partial");
     let strips_dir = dir.join(format!("strips{strip_rows}"));
-    let strips = detect(input, &strips_dir, Some(strip_rows), Some(&known));
+    let strips = detect(input, &strips_dir, Some(strip_rows), Some(&known), true);
     assert_eq!(listing(&strips_dir), listing(&whole_dir));
     compare_layers(&whole_dir, &strips_dir);
     for key in ["hotspot_status", "zone_status", "known_fires", "risk"] {
@@ -99,25 +106,8 @@ fn compare(input: &Path, dir: &Path, strip_rows: Option<usize>) {
         assert_eq!(strips[key], whole[key], "{key}");
     }
     assert_eq!(whole["known_fires"]["detected"], 1);
-    // Without the scratch file (a full disk), every pass reads the input and `bt.tif` is
-    // written in the second pass instead of on its own thread beside the pixel test.
     let direct_dir = dir.join(format!("strips{strip_rows}-no-scratch"));
-    let res = seamfire()
-        .args(["detect", "--products", "none"])
-        .arg(input)
-        .arg("--out")
-        .arg(&direct_dir)
-        .env("SEAMFIRE_DETECT_STRIP_ROWS", strip_rows.to_string())
-        .env("SEAMFIRE_DETECT_NO_SCRATCH", "1")
-        .arg("--known-fires")
-        .arg(&known)
-        .output()
-        .unwrap();
-    assert!(
-        res.status.success(),
-        "{}",
-        String::from_utf8_lossy(&res.stderr)
-    );
+    detect(input, &direct_dir, Some(strip_rows), Some(&known), false);
     for name in ["anomaly.tif", "bt.tif"] {
         let a = std::fs::read(whole_dir.join(name)).unwrap();
         for other in [&strips_dir, &direct_dir] {

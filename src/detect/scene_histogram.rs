@@ -148,10 +148,19 @@ impl SceneHistogram {
             self.overflow();
         }
         for (c, counts) in b.fine {
-            let Some(a) = self.bins_of(c as usize) else {
+            let c = c as usize;
+            if self.overflowed {
                 return;
-            };
-            a.iter_mut().zip(counts.iter()).for_each(|(a, x)| *a += x);
+            }
+            if self.slot[c] == 0 && self.fine.len() < MAX_FINE_CHUNKS {
+                // A chunk this histogram has not seen: take `b`'s counts as they are.
+                self.fine.push((c as u32, counts));
+                self.slot[c] = self.fine.len() as u16;
+                continue;
+            }
+            if let Some(a) = self.bins_of(c) {
+                a.iter_mut().zip(counts.iter()).for_each(|(a, x)| *a += x);
+            }
         }
     }
 

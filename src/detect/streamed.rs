@@ -91,8 +91,9 @@ fn scene_stats<R: Send>(
 
 /// The scene-level statistics of the streamed passes.
 struct SceneStats {
-    /// `(median, MAD)` of `T` and of `−T`.
+    /// `(median, MAD)` of `T`.
     hot: Option<(f64, f64)>,
+    /// `(median, MAD)` of `−T`, when asked for.
     cold: Option<(f64, f64)>,
     valid_px: usize,
 }
