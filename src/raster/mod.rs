@@ -15,6 +15,7 @@ mod blocks;
 mod georef;
 mod mask;
 mod ordered;
+pub mod pyramid;
 
 pub use blocks::{Block, PixelWindow, tile};
 pub use georef::{GeoTransform, Georef};
