@@ -171,7 +171,11 @@ fn band_file_next_to_its_mtl_and_explicit_mtl() {
     assert_eq!(s(&r["thermal_band"]), "B10");
 }
 
-fn write_raster<T: gdal::raster::GdalType + Copy>(path: &Path, data: Array2<T>, unit: Unit) {
+fn write_raster<T: gdal::raster::GdalType + seamfire::raster::pyramid::PyramidValue>(
+    path: &Path,
+    data: Array2<T>,
+    unit: Unit,
+) {
     let r = Raster {
         data,
         georef: Georef {

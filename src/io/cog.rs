@@ -13,7 +13,10 @@ use gdal::{Dataset, DriverManager};
 use ndarray::Array2;
 
 use super::atomic::{Staged, staging_path};
+use super::overviews::OwnOverviews;
 use crate::error::{Error, Result};
+use crate::raster::PixelWindow;
+use crate::raster::pyramid::PyramidValue;
 use crate::raster::{Georef, Raster, Unit};
 use crate::render::Rgba8Image;
 
@@ -36,7 +39,7 @@ impl Default for CogOptions {
 }
 
 /// Writes a single-band raster as a COG at `dest`, atomically.
-pub fn write_cog<T: GdalType + Copy>(
+pub fn write_cog<T: GdalType + PyramidValue>(
     raster: &Raster<T>,
     dest: &Path,
     opts: &CogOptions,
@@ -46,7 +49,7 @@ pub fn write_cog<T: GdalType + Copy>(
 
 /// Writes a COG under its staging name and returns the pending rename, so several products can be
 /// committed together once all of them were written.
-pub fn stage_cog<T: GdalType + Copy>(
+pub fn stage_cog<T: GdalType + PyramidValue>(
     raster: &Raster<T>,
     dest: &Path,
     opts: &CogOptions,
@@ -124,7 +127,7 @@ fn build_rgba_mem(
     Ok(ds)
 }
 
-fn build_mem<T: GdalType + Copy>(
+fn build_mem<T: GdalType + PyramidValue>(
     bands: &[&Array2<T>],
     georef: &Georef,
     nodata: Option<f64>,
@@ -144,6 +147,13 @@ fn build_mem<T: GdalType + Copy>(
         let mut buf = Buffer::new((cols, rows), values);
         band.write((0, 0), (cols, rows), &mut buf)?;
         set_band_metadata(&mut band, nodata, unit, opts)?;
+    }
+    // The overviews the streamed writer would compute, from the same rows (`io::overviews`).
+    if let [data] = bands
+        && let Some(mut o) = OwnOverviews::<T>::start(&mut ds, (rows, cols), nodata, opts)?
+    {
+        o.feed(&ds, PixelWindow::full((rows, cols)), data.view())?;
+        o.finish(&mut ds)?;
     }
     Ok(ds)
 }
@@ -233,17 +243,43 @@ impl Drop for FastTmpOverviews {
 #[cfg(test)]
 mod tests {
     use super::*;
-    // Larger than a block, so OVERVIEWS=AUTO builds overviews; an odd size, so `AVERAGE`
-    // overviews weigh fractions of pixels; NaN nodata.
+    // Larger than a block, so OVERVIEWS=AUTO builds overviews; an odd size; NaN nodata.
     use crate::io::cog_stream::tests::field as raster;
+
+    /// The field as an opaque grey RGBA image (GDAL still builds the overviews of RGBA
+    /// products itself, through its temporary file).
+    fn rgba() -> Rgba8Image {
+        let r = raster();
+        let data = r
+            .data
+            .iter()
+            .flat_map(|&v| {
+                let g = if v.is_nan() {
+                    0
+                } else {
+                    (v - 250.0).clamp(0.0, 255.0) as u8
+                };
+                [g, g, g, 255]
+            })
+            .collect();
+        Rgba8Image {
+            width: r.data.ncols(),
+            height: r.data.nrows(),
+            data,
+            georef: r.georef,
+        }
+    }
 
     #[test]
     fn fast_temporary_overviews_write_the_same_file_and_leave_the_option_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
-        let r = raster();
+        let img = rgba();
         let key = FastTmpOverviews::KEY;
         let ours = dir.path().join("ours.tif");
-        write_cog(&r, &ours, &CogOptions::default()).unwrap();
+        stage_rgba_cog(&img, &ours, true, &[])
+            .unwrap()
+            .commit()
+            .unwrap();
         assert_eq!(gdal::config::get_config_option(key, "").unwrap(), "");
         // GDAL's own default level (9), set by the "user" of this thread: respected, and the
         // file is byte for byte the same.
@@ -252,7 +288,10 @@ mod tests {
         assert_eq!(gdal::config::get_config_option(key, "").unwrap(), "9");
         drop(guard);
         let zstd = dir.path().join("level9.tif");
-        write_cog(&r, &zstd, &CogOptions::default()).unwrap();
+        stage_rgba_cog(&img, &zstd, true, &[])
+            .unwrap()
+            .commit()
+            .unwrap();
         assert_eq!(gdal::config::get_config_option(key, "").unwrap(), "9");
         gdal::config::clear_thread_local_config_option(key).unwrap();
         let ds = Dataset::open(&ours).unwrap();
@@ -268,5 +307,118 @@ mod tests {
         assert_eq!(other.join().unwrap(), "");
         drop(guard);
         assert_eq!(gdal::config::get_config_option(key, "").unwrap(), "");
+    }
+
+    /// Band 1's overview `level` of `path`, `(rows, cols)` and values.
+    fn overview(path: &Path, level: usize) -> ((usize, usize), Vec<f32>) {
+        let ds = Dataset::open(path).unwrap();
+        let ovr = ds.rasterband(1).unwrap().overview(level).unwrap();
+        let (cols, rows) = ovr.size();
+        let buf = ovr
+            .read_as::<f32>((0, 0), (cols, rows), (cols, rows), None)
+            .unwrap();
+        ((rows, cols), buf.into_shape_and_vec().1)
+    }
+
+    /// The same raster through GDAL's COG driver alone: no source overviews, so it builds them
+    /// (`OVERVIEWS=AUTO`, `AVERAGE`).
+    fn gdal_cog(r: &Raster<f32>, dest: &Path) {
+        let driver = DriverManager::get_driver_by_name("MEM").unwrap();
+        let (rows, cols) = r.shape();
+        let mut mem = driver
+            .create_with_band_type::<f32, _>("", cols, rows, 1)
+            .unwrap();
+        mem.set_geo_transform(&r.georef.transform.0).unwrap();
+        let mut band = mem.rasterband(1).unwrap();
+        let mut buf = Buffer::new((cols, rows), r.data.iter().copied().collect());
+        band.write((0, 0), (cols, rows), &mut buf).unwrap();
+        band.set_no_data_value(Some(f64::NAN)).unwrap();
+        copy_to_cog(&mem, dest, &CogOptions::default()).unwrap();
+    }
+
+    #[test]
+    fn own_overviews_have_gdal_s_levels_and_agree_with_its_average() {
+        let dir = tempfile::tempdir().unwrap();
+        let full = raster();
+        // Sizes around the 256 px block: one level, two, none; odd and even.
+        let shapes = [
+            (533, 700),
+            (257, 200),
+            (512, 513),
+            (256, 256),
+            (300, 1030),
+            (512, 660),
+        ];
+        let mut compared = 0;
+        for shape in shapes {
+            let r = Raster {
+                data: full
+                    .data
+                    .slice(ndarray::s![..shape.0.min(533), ..shape.1.min(700)])
+                    .to_owned(),
+                ..full.clone()
+            };
+            // 1030 columns: the field repeated.
+            let r = if shape.1 > 700 {
+                let wide = ndarray::concatenate(
+                    ndarray::Axis(1),
+                    &[r.data.view(), r.data.slice(ndarray::s![.., ..330])],
+                )
+                .unwrap();
+                Raster { data: wide, ..r }
+            } else {
+                r
+            };
+            let shape = r.shape();
+            let (ours, theirs) = (dir.path().join("ours.tif"), dir.path().join("gdal.tif"));
+            write_cog(&r, &ours, &CogOptions::default()).unwrap();
+            gdal_cog(&r, &theirs);
+            let count = |p: &Path| {
+                let ds = Dataset::open(p).unwrap();
+                ds.rasterband(1).unwrap().overview_count().unwrap() as usize
+            };
+            let levels = crate::raster::pyramid::overview_shapes(shape, 256);
+            let mut p = crate::raster::pyramid::Pyramid::new(
+                shape,
+                256,
+                crate::raster::pyramid::Reduction::Average {
+                    nodata: Some(f64::NAN),
+                },
+            );
+            let pyramid = p.push(r.data.view());
+            assert_eq!(count(&ours), levels.len(), "{shape:?}");
+            assert_eq!(count(&theirs), levels.len(), "{shape:?}: GDAL's own levels");
+            for (level, &expected) in levels.iter().enumerate() {
+                let (s_ours, v_ours) = overview(&ours, level);
+                let (s_gdal, v_gdal) = overview(&theirs, level);
+                assert_eq!(s_ours, expected);
+                // The file's levels are the pyramid's, bit for bit (not the driver's own).
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&v_ours), bits(pyramid[level].data.as_slice().unwrap()));
+                // GDAL's COG driver sizes its levels floor(n / factor), a pixel less than ours on
+                // odd sizes, and then weighs fractions of pixels in every window. Where the
+                // factor divides the raster's size, both average the same 2 x 2 blocks: the values
+                // agree to float rounding, NaN where GDAL has NaN.
+                let factor = 1usize << (level + 1);
+                assert_eq!(
+                    s_gdal,
+                    (shape.0 / factor, shape.1 / factor),
+                    "{shape:?} {level}"
+                );
+                if shape.0 % factor != 0 || shape.1 % factor != 0 {
+                    continue;
+                }
+                assert_eq!(s_gdal, s_ours);
+                for (i, (&a, &b)) in v_ours.iter().zip(&v_gdal).enumerate() {
+                    assert_eq!(a.is_nan(), b.is_nan(), "{shape:?} level {level} pixel {i}");
+                    if !a.is_nan() {
+                        assert!((a - b).abs() <= 1e-4 * b.abs().max(1.0), "{a} vs {b}");
+                    }
+                    compared += 1;
+                }
+            }
+        }
+        // 512 x 660: 256 x 330 and 128 x 165 compared; 300 x 1030: 150 x 515.
+        assert_eq!(compared, 256 * 330 + 128 * 165 + 150 * 515);
     }
 }

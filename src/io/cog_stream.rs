@@ -21,7 +21,9 @@ use ndarray::ArrayView2;
 
 use super::atomic::{Staged, staging_path};
 use super::cog::{CogOptions, copy_to_cog, set_band_metadata};
+use super::overviews::OwnOverviews;
 use crate::error::{Error, Result};
+use crate::raster::pyramid::PyramidValue;
 use crate::raster::{Georef, PixelWindow, Unit};
 
 /// Name of the tiled intermediate of `dest`: `.<name>.<pid>.blocks.partial`.
@@ -36,6 +38,8 @@ pub(super) fn blocks_path(dest: &Path) -> PathBuf {
 /// A single-band COG being written block by block. Share it between threads behind a `Mutex`.
 pub struct StreamedCog<T> {
     ds: Option<Dataset>,
+    /// The overview levels filled as rows arrive (`io::overviews`).
+    overviews: Option<OwnOverviews<T>>,
     blocks: PathBuf,
     dest: PathBuf,
     opts: CogOptions,
@@ -54,7 +58,7 @@ impl<T> std::fmt::Debug for StreamedCog<T> {
     }
 }
 
-impl<T: GdalType + Copy> StreamedCog<T> {
+impl<T: GdalType + PyramidValue> StreamedCog<T> {
     /// Starts a `shape = (rows, cols)` product destined for `dest`, with the georeferencing,
     /// nodata, unit and band description the whole-raster writer would give it.
     pub fn create(
@@ -67,12 +71,18 @@ impl<T: GdalType + Copy> StreamedCog<T> {
     ) -> Result<Self> {
         super::ensure_gdal_config();
         let blocks = blocks_path(dest);
-        let ds = create_blocks::<T>(&blocks, shape, georef, nodata, unit, opts).map_err(|e| {
+        let created =
+            create_blocks::<T>(&blocks, shape, georef, nodata, unit, opts).and_then(|mut ds| {
+                let overviews = OwnOverviews::start(&mut ds, shape, nodata, opts)?;
+                Ok((ds, overviews))
+            });
+        let (ds, overviews) = created.map_err(|e| {
             let _ = std::fs::remove_file(&blocks);
             Error::gdal(dest, format!("cannot create the tiled intermediate: {e}"))
         })?;
         Ok(Self {
             ds: Some(ds),
+            overviews,
             blocks,
             dest: dest.to_path_buf(),
             opts: opts.clone(),
@@ -115,6 +125,10 @@ impl<T: GdalType + Copy> StreamedCog<T> {
                     &mut buf,
                 )
             })
+            .and_then(|()| match self.overviews.as_mut() {
+                Some(o) => o.feed(ds, window, data),
+                None => Ok(()),
+            })
             .map_err(|e| {
                 Error::gdal(
                     &self.dest,
@@ -142,7 +156,11 @@ impl<T: GdalType + Copy> StreamedCog<T> {
                 ),
             ));
         }
-        let ds = self.ds.take().expect("dataset open until finish");
+        let mut ds = self.ds.take().expect("dataset open until finish");
+        if let Some(o) = self.overviews.take() {
+            o.finish(&mut ds)
+                .map_err(|e| Error::gdal(&self.dest, format!("cannot build overviews: {e}")))?;
+        }
         finish_blocks(ds, &self.blocks, &self.dest, &self.opts)
     }
 }
@@ -243,7 +261,7 @@ pub(super) mod tests {
         }
     }
 
-    fn stream<T: GdalType + Copy>(
+    fn stream<T: GdalType + PyramidValue>(
         r: &Raster<T>,
         dest: &Path,
         opts: &CogOptions,

@@ -8,6 +8,7 @@ mod cog_stream;
 mod files;
 mod gdal_log;
 mod geo;
+mod overviews;
 mod quicklook;
 mod read;
 mod rgba_stream;
