@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use seamfire::detect::config::DetectConfig;
 use seamfire::detect::window::SummedArea;
 use seamfire::detect::window_exact::ExactSummedArea;
-use seamfire::detect::window_running::quantize;
+use seamfire::detect::window_running::{quantize, window_test};
 use seamfire::stage::{run_thermal, scene_validity};
 use seamfire::synth::{Preset, SynthParams, generate};
 
@@ -115,4 +115,24 @@ fn background_case(per_mille: usize) -> (Array2<i64>, Array2<bool>, Vec<(usize, 
         finite[[r, c]] && valid[[r, c]] && !cand(r, c)
     });
     (q, include, coords)
+}
+
+/// The candidate pass's running window sums alone: every pixel of a 928 x 7801 strip against
+/// its 31 x 31 window (the satellite candidate window at 30 m), a mean-only test as most
+/// pixels stop there; one thread, so the kernel's own cost.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn running_window_test(b: Bencher) {
+    let (t, valid) = scene(928, 7801);
+    let (q, finite) = quantize(&t);
+    let include = Array2::from_shape_fn(t.dim(), |(r, c)| finite[[r, c]] && valid[[r, c]]);
+    let pool = pool(1);
+    b.bench(|| {
+        let mut out = Array2::from_elem(t.dim(), false);
+        pool.install(|| {
+            window_test(&q, &include, 31, &mut out, |r, c, s| {
+                s.mean().is_some_and(|m| f64::from(t[[r, c]]) - m >= 0.5)
+            })
+        });
+        out
+    });
 }
