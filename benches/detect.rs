@@ -9,7 +9,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use seamfire::detect::config::DetectConfig;
 use seamfire::detect::window::SummedArea;
-use seamfire::detect::window_exact::ExactSummedArea;
+use seamfire::detect::window_exact::{ExactSummedArea, exceeds_mean_by_k_std};
 use seamfire::detect::window_running::{quantize, window_test};
 use seamfire::stage::{run_thermal, scene_validity};
 use seamfire::synth::{Preset, SynthParams, generate};
@@ -117,9 +117,9 @@ fn background_case(per_mille: usize) -> (Array2<i64>, Array2<bool>, Vec<(usize, 
     (q, include, coords)
 }
 
-/// The candidate pass's running window sums alone: every pixel of a 928 x 7801 strip against
-/// its 31 x 31 window (the satellite candidate window at 30 m), a mean-only test as most
-/// pixels stop there; one thread, so the kernel's own cost.
+/// One candidate pass alone: every pixel of a 928 x 7801 strip against its 31 x 31 window (the
+/// satellite candidate window at 30 m) by running sums, with `contextual`'s candidate test
+/// (`candidate_k = 2`, half of `min_delta_k = 1`); one thread, so the kernel's own cost.
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn running_window_test(b: Bencher) {
     let (t, valid) = scene(928, 7801);
@@ -130,7 +130,13 @@ fn running_window_test(b: Bencher) {
         let mut out = Array2::from_elem(t.dim(), false);
         pool.install(|| {
             window_test(&q, &include, 31, &mut out, |r, c, s| {
-                s.mean().is_some_and(|m| f64::from(t[[r, c]]) - m >= 0.5)
+                if !valid[[r, c]] || t[[r, c]].is_nan() {
+                    return false;
+                }
+                s.mean().is_some_and(|m| {
+                    let v = f64::from(t[[r, c]]);
+                    v - m >= 0.5 && exceeds_mean_by_k_std(v, m, s.variance(), 2.0)
+                })
             })
         });
         out
