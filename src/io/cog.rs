@@ -13,7 +13,7 @@ use gdal::{Dataset, DriverManager};
 use ndarray::Array2;
 
 use super::atomic::{Staged, staging_path};
-use super::overviews::OwnOverviews;
+use super::overviews::{OwnOverviews, OwnRgbaOverviews};
 use crate::error::{Error, Result};
 use crate::raster::PixelWindow;
 use crate::raster::pyramid::PyramidValue;
@@ -75,7 +75,8 @@ pub fn stage_cog<T: GdalType + PyramidValue>(
 /// interpretation `Red`, `Green`, `Blue`, TIFF `PHOTOMETRIC=RGB`) plus, with `alpha`, band 4
 /// with colour interpretation `Alpha` (TIFF `EXTRASAMPLES` unassociated alpha: 0 transparent,
 /// 255 opaque). No nodata value is declared: transparency is the alpha band's. Overviews are
-/// averaged (GDAL weights the colour bands by the alpha band). Georeferencing is the image's.
+/// seamfire's (`io::overviews`: colours weighted by alpha, alpha averaged). Georeferencing is
+/// the image's.
 /// `descriptions` name the bands in order (e.g. `["B4", "B3", "B2", "alpha"]`); missing ones
 /// stay empty.
 pub fn stage_rgba_cog(
@@ -123,6 +124,11 @@ fn build_rgba_mem(
             use gdal::Metadata;
             band.set_description(d)?;
         }
+    }
+    // The overviews the streamed writer computes, from the same pixels (`io::overviews`).
+    if let Some(mut o) = OwnRgbaOverviews::start(&mut ds, (rows, cols), nbands)? {
+        o.feed(&ds, 0, (rows, cols), &img.data)?;
+        o.finish(&mut ds)?;
     }
     Ok(ds)
 }
@@ -246,40 +252,19 @@ mod tests {
     // Larger than a block, so OVERVIEWS=AUTO builds overviews; an odd size; NaN nodata.
     use crate::io::cog_stream::tests::field as raster;
 
-    /// The field as an opaque grey RGBA image (GDAL still builds the overviews of RGBA
-    /// products itself, through its temporary file).
-    fn rgba() -> Rgba8Image {
-        let r = raster();
-        let data = r
-            .data
-            .iter()
-            .flat_map(|&v| {
-                let g = if v.is_nan() {
-                    0
-                } else {
-                    (v - 250.0).clamp(0.0, 255.0) as u8
-                };
-                [g, g, g, 255]
-            })
-            .collect();
-        Rgba8Image {
-            width: r.data.ncols(),
-            height: r.data.nrows(),
-            data,
-            georef: r.georef,
-        }
-    }
-
     #[test]
     fn fast_temporary_overviews_write_the_same_file_and_leave_the_option_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
-        let img = rgba();
+        let r = raster();
+        // A resampling seamfire does not compute itself: GDAL builds these overviews, through
+        // its temporary file.
+        let opts = CogOptions {
+            resampling: "BILINEAR",
+            description: None,
+        };
         let key = FastTmpOverviews::KEY;
         let ours = dir.path().join("ours.tif");
-        stage_rgba_cog(&img, &ours, true, &[])
-            .unwrap()
-            .commit()
-            .unwrap();
+        write_cog(&r, &ours, &opts).unwrap();
         assert_eq!(gdal::config::get_config_option(key, "").unwrap(), "");
         // GDAL's own default level (9), set by the "user" of this thread: respected, and the
         // file is byte for byte the same.
@@ -288,10 +273,7 @@ mod tests {
         assert_eq!(gdal::config::get_config_option(key, "").unwrap(), "9");
         drop(guard);
         let zstd = dir.path().join("level9.tif");
-        stage_rgba_cog(&img, &zstd, true, &[])
-            .unwrap()
-            .commit()
-            .unwrap();
+        write_cog(&r, &zstd, &opts).unwrap();
         assert_eq!(gdal::config::get_config_option(key, "").unwrap(), "9");
         gdal::config::clear_thread_local_config_option(key).unwrap();
         let ds = Dataset::open(&ours).unwrap();
@@ -420,5 +402,101 @@ mod tests {
         }
         // 512 x 660: 256 x 330 and 128 x 165 compared; 300 x 1030: 150 x 515.
         assert_eq!(compared, 256 * 330 + 128 * 165 + 150 * 515);
+    }
+
+    /// A 512 x 660 RGBA image: the field's values as colours, transparent where it has NaN.
+    fn rgba() -> Rgba8Image {
+        let r = raster();
+        let part = r.data.slice(ndarray::s![..512, ..660]);
+        let data = part
+            .iter()
+            .flat_map(|&v| {
+                if v.is_nan() {
+                    [0, 0, 0, 0]
+                } else {
+                    let g = (v - 250.0).clamp(0.0, 255.0) as u8;
+                    [g, 255 - g, g / 2, 255]
+                }
+            })
+            .collect();
+        Rgba8Image {
+            width: 660,
+            height: 512,
+            data,
+            georef: r.georef,
+        }
+    }
+
+    #[test]
+    fn rgba_overviews_are_alpha_weighted_means_close_to_gdal_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = rgba();
+        let ours = dir.path().join("ours.tif");
+        stage_rgba_cog(&img, &ours, true, &[])
+            .unwrap()
+            .commit()
+            .unwrap();
+        // GDAL's own: the same image through the driver without source overviews.
+        let theirs = dir.path().join("gdal.tif");
+        let driver = DriverManager::get_driver_by_name("MEM").unwrap();
+        let mut mem = driver
+            .create_with_band_type::<u8, _>("", 660, 512, 4)
+            .unwrap();
+        mem.set_geo_transform(&img.georef.transform.0).unwrap();
+        for b in 0..4 {
+            let mut band = mem.rasterband(b + 1).unwrap();
+            let v: Vec<u8> = img.data.iter().skip(b).step_by(4).copied().collect();
+            band.write((0, 0), (660, 512), &mut Buffer::new((660, 512), v))
+                .unwrap();
+            if b == 3 {
+                band.set_color_interpretation(gdal::raster::ColorInterpretation::AlphaBand)
+                    .unwrap();
+            }
+        }
+        copy_to_cog(&mem, &theirs, &CogOptions::default()).unwrap();
+        let level0 = |p: &Path, b: usize| -> Vec<u8> {
+            let ds = Dataset::open(p).unwrap();
+            let ovr = ds.rasterband(b).unwrap().overview(0).unwrap();
+            assert_eq!(ovr.size(), (330, 256));
+            ovr.read_as::<u8>((0, 0), (330, 256), (330, 256), None)
+                .unwrap()
+                .data()
+                .to_vec()
+        };
+        // Ours, bit for bit: the pyramid of the pixels.
+        let pixels: Vec<[u8; 4]> = img
+            .data
+            .chunks_exact(4)
+            .map(|p| [p[0], p[1], p[2], p[3]])
+            .collect();
+        let pixels = Array2::from_shape_vec((512, 660), pixels).unwrap();
+        let mut p = crate::raster::pyramid::Pyramid::new(
+            (512, 660),
+            256,
+            crate::raster::pyramid::Reduction::Average { nodata: None },
+        );
+        let want = p.push(pixels.view()).remove(0).data;
+        let (mut opaque, mut partial) = (0, 0);
+        for b in 0..4 {
+            let (o, g) = (level0(&ours, b + 1), level0(&theirs, b + 1));
+            let w: Vec<u8> = want.iter().map(|px| px[b]).collect();
+            assert_eq!(o, w, "band {}", b + 1);
+            // Where the whole 2 x 2 block is opaque, GDAL's average is the same to rounding.
+            for (i, px) in want.iter().enumerate() {
+                if px[3] == 255 {
+                    assert!(
+                        o[i].abs_diff(g[i]) <= 1,
+                        "band {} pixel {i}: {} vs {}",
+                        b + 1,
+                        o[i],
+                        g[i]
+                    );
+                    opaque += 1;
+                } else if px[3] > 0 {
+                    partial += 1;
+                }
+            }
+        }
+        assert!(opaque > 4 * 50_000 && partial > 0, "{opaque} {partial}");
     }
 }

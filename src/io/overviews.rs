@@ -121,3 +121,99 @@ fn write_levels<T: GdalType + Copy>(
     }
     Ok(())
 }
+
+/// The overview levels of an RGB or RGBA image (bands 1–3 colours, band 4 alpha when
+/// `bands == 4`) being filled from full-width strips written top to bottom: colours averaged
+/// weighted by alpha, alpha averaged (`raster::pyramid`'s `[u8; 4]`; without an alpha band every
+/// pixel counts as opaque). Strips out of order are reduced at the end from the written image.
+pub(super) struct OwnRgbaOverviews {
+    pyramid: Option<Pyramid<[u8; 4]>>,
+    bands: usize,
+}
+
+impl OwnRgbaOverviews {
+    /// Adds empty overview levels to `ds` (`bands` bands of `shape`); `None` when the image
+    /// needs none.
+    pub(super) fn start(
+        ds: &mut Dataset,
+        shape: (usize, usize),
+        bands: usize,
+    ) -> gdal::errors::Result<Option<Self>> {
+        let pyramid = Pyramid::new(shape, COG_BLOCK, Reduction::Average { nodata: None });
+        if pyramid.shapes().is_empty() {
+            return Ok(None);
+        }
+        let factors: Vec<i32> = (1..=pyramid.shapes().len()).map(|l| 1 << l).collect();
+        ds.build_overviews("NONE", &factors, &[])?;
+        Ok(Some(Self {
+            pyramid: Some(pyramid),
+            bands,
+        }))
+    }
+
+    /// Takes the `rows x cols` RGBA pixels (row-major, 4 bytes each) just written at row `row0`
+    /// and writes the overview rows they complete.
+    pub(super) fn feed(
+        &mut self,
+        ds: &Dataset,
+        row0: usize,
+        (rows, cols): (usize, usize),
+        rgba: &[u8],
+    ) -> gdal::errors::Result<()> {
+        let Some(p) = self.pyramid.as_mut() else {
+            return Ok(());
+        };
+        if row0 != p.next_row() {
+            self.pyramid = None;
+            return Ok(());
+        }
+        let opaque = self.bands < 4;
+        let pixels: Vec<[u8; 4]> = rgba
+            .chunks_exact(4)
+            .map(|p| [p[0], p[1], p[2], if opaque { 255 } else { p[3] }])
+            .collect();
+        let strip = ndarray::Array2::from_shape_vec((rows, cols), pixels).expect("rows x cols");
+        for LevelRows { level, row0, data } in p.push(strip.view()) {
+            let (n, cols) = data.dim();
+            for b in 0..self.bands {
+                let values: Vec<u8> = data.iter().map(|px| px[b]).collect();
+                let mut buf = Buffer::new((cols, n), values);
+                let mut ovr = ds.rasterband(b + 1)?.overview(level)?;
+                ovr.write((0, row0 as isize), (cols, n), &mut buf)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Completes the levels: when the strips did not all arrive in order, they are computed
+    /// again from the written image, read back in strips of [`COG_BLOCK`] rows, so the file is
+    /// the same whatever the order of the writes.
+    pub(super) fn finish(mut self, ds: &mut Dataset) -> gdal::errors::Result<()> {
+        if self.pyramid.as_ref().is_some_and(Pyramid::is_complete) {
+            return Ok(());
+        }
+        let (cols, rows) = ds.raster_size();
+        self.pyramid = Some(Pyramid::new(
+            (rows, cols),
+            COG_BLOCK,
+            Reduction::Average { nodata: None },
+        ));
+        for row0 in (0..rows).step_by(COG_BLOCK) {
+            let n = COG_BLOCK.min(rows - row0);
+            let mut rgba = vec![255u8; n * cols * 4];
+            for b in 0..self.bands {
+                let buf = ds.rasterband(b + 1)?.read_as::<u8>(
+                    (0, row0 as isize),
+                    (cols, n),
+                    (cols, n),
+                    None,
+                )?;
+                for (px, &v) in rgba.chunks_exact_mut(4).zip(buf.data()) {
+                    px[b] = v;
+                }
+            }
+            self.feed(ds, row0, (n, cols), &rgba)?;
+        }
+        Ok(())
+    }
+}

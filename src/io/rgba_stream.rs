@@ -2,8 +2,9 @@
 //! held whole in memory. As [`crate::io::StreamedCog`] for single-band products: the strips go
 //! into an uncompressed, 256x256-tiled GTiff under a `.partial` name (red, green, blue and, with
 //! alpha, alpha bands, with the colour interpretations [`crate::io::stage_rgba_cog`] gives), and
-//! [`StreamedRgbaCog::finish`] copies it to the COG staging name with the same creation options
-//! (`AVERAGE` overviews). The result is the whole-image writer's file (tested).
+//! [`StreamedRgbaCog::finish`] copies it to the COG staging name with the same creation options;
+//! the overview levels are filled as the strips arrive (`io::overviews`). The result is the
+//! whole-image writer's file (tested).
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ use gdal::{Dataset, DriverManager, Metadata};
 use super::atomic::Staged;
 use super::cog::CogOptions;
 use super::cog_stream::{blocks_path, finish_blocks};
+use super::overviews::OwnRgbaOverviews;
 use crate::error::{Error, Result};
 use crate::raster::Georef;
 use crate::render::Rgba8Image;
@@ -20,6 +22,8 @@ use crate::render::Rgba8Image;
 /// An RGB(A) COG being written in strips of full rows, top to bottom or in any order.
 pub struct StreamedRgbaCog {
     ds: Option<Dataset>,
+    /// The overview levels filled as strips arrive (`io::overviews`).
+    overviews: Option<OwnRgbaOverviews>,
     blocks: PathBuf,
     dest: PathBuf,
     shape: (usize, usize),
@@ -49,12 +53,18 @@ impl StreamedRgbaCog {
         super::ensure_gdal_config();
         let blocks = blocks_path(dest);
         let bands = if alpha { 4 } else { 3 };
-        let ds = create_blocks(&blocks, shape, georef, bands, descriptions).map_err(|e| {
+        let created =
+            create_blocks(&blocks, shape, georef, bands, descriptions).and_then(|mut ds| {
+                let overviews = OwnRgbaOverviews::start(&mut ds, shape, bands)?;
+                Ok((ds, overviews))
+            });
+        let (ds, overviews) = created.map_err(|e| {
             let _ = std::fs::remove_file(&blocks);
             Error::gdal(dest, format!("cannot create the tiled intermediate: {e}"))
         })?;
         Ok(Self {
             ds: Some(ds),
+            overviews,
             blocks,
             dest: dest.to_path_buf(),
             shape,
@@ -89,6 +99,10 @@ impl StreamedRgbaCog {
                     )
                 })?;
         }
+        if let Some(o) = self.overviews.as_mut() {
+            o.feed(ds, row0, (strip.height, strip.width), &strip.data)
+                .map_err(|e| Error::gdal(&self.dest, format!("cannot write overviews: {e}")))?;
+        }
         self.written_px += strip.width * strip.height;
         Ok(())
     }
@@ -105,7 +119,11 @@ impl StreamedRgbaCog {
                 ),
             ));
         }
-        let ds = self.ds.take().expect("dataset open until finish");
+        let mut ds = self.ds.take().expect("dataset open until finish");
+        if let Some(o) = self.overviews.take() {
+            o.finish(&mut ds)
+                .map_err(|e| Error::gdal(&self.dest, format!("cannot build overviews: {e}")))?;
+        }
         let opts = CogOptions {
             resampling: "AVERAGE",
             description: None,

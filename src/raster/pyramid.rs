@@ -103,6 +103,34 @@ macro_rules! integer_average {
 }
 integer_average!(u8, i8, u16, i16, u32, i32);
 
+/// An RGBA pixel: colours averaged weighted by alpha, alpha averaged.
+impl PyramidValue for [u8; 4] {
+    /// Each colour the alpha-weighted mean, `(Σ c·a + Σa/2) / Σa`; alpha the mean,
+    /// `(Σa + n/2) / n`; fully transparent (all zero) where every pixel is (the quicklook's
+    /// block means, `render::quicklook::downsample`, for a 2 x 2 block).
+    fn average(v: &[[u8; 4]], _: Option<f64>) -> [u8; 4] {
+        let mut sum = [0u64; 4];
+        for p in v {
+            let a = u64::from(p[3]);
+            for (s, &c) in sum.iter_mut().zip(&p[..3]) {
+                *s += u64::from(c) * a;
+            }
+            sum[3] += a;
+        }
+        if sum[3] == 0 {
+            return [0; 4];
+        }
+        let colour = |s: u64| ((s + sum[3] / 2) / sum[3]) as u8;
+        let n = v.len() as u64;
+        [
+            colour(sum[0]),
+            colour(sum[1]),
+            colour(sum[2]),
+            ((sum[3] + n / 2) / n) as u8,
+        ]
+    }
+}
+
 /// Rows of one overview level, ready to be written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LevelRows<T> {
@@ -371,5 +399,15 @@ mod tests {
         assert_eq!(u8::average(&[255, 255], Some(255.0)), 255);
         assert_eq!(i16::average(&[-1, -2], None), -2);
         assert_eq!(u16::average(&[65535, 65535, 65534, 65535], None), 65535);
+        // RGBA: a transparent pixel does not tint its block; alpha is the mean.
+        let (red, clear) = ([200, 10, 0, 255], [0, 0, 255, 0]);
+        assert_eq!(
+            <[u8; 4]>::average(&[red, clear, clear, clear], None),
+            [200, 10, 0, 64]
+        );
+        assert_eq!(<[u8; 4]>::average(&[clear, clear], None), [0; 4]);
+        // Half-transparent weighs half: (100·255 + 200·127 + 191) / 382 = 133.
+        let half = [200, 0, 0, 127];
+        assert_eq!(<[u8; 4]>::average(&[[100, 0, 0, 255], half], None)[0], 133);
     }
 }
