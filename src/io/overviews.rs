@@ -33,6 +33,22 @@ pub(super) struct OwnOverviews<T> {
     shape: (usize, usize),
 }
 
+/// A pyramid of a `shape` raster and its levels added, empty, to every band of `ds`
+/// (`GDALBuildOverviews` with `NONE`); `None` when the raster needs no overviews.
+fn empty_levels<T: PyramidValue>(
+    ds: &mut Dataset,
+    shape: (usize, usize),
+    r: Reduction,
+) -> gdal::errors::Result<Option<Pyramid<T>>> {
+    let pyramid = Pyramid::new(shape, COG_BLOCK, r);
+    if pyramid.shapes().is_empty() {
+        return Ok(None);
+    }
+    let factors: Vec<i32> = (1..=pyramid.shapes().len()).map(|l| 1 << l).collect();
+    ds.build_overviews("NONE", &factors, &[])?;
+    Ok(Some(pyramid))
+}
+
 /// The pyramid reduction for `opts`' resampling, when seamfire computes it.
 fn reduction(opts: &CogOptions, nodata: Option<f64>) -> Option<Reduction> {
     match opts.resampling {
@@ -54,13 +70,7 @@ impl<T: GdalType + PyramidValue> OwnOverviews<T> {
         let Some(r) = reduction(opts, nodata) else {
             return Ok(None);
         };
-        let pyramid = Pyramid::new(shape, COG_BLOCK, r);
-        if pyramid.shapes().is_empty() {
-            return Ok(None);
-        }
-        let factors: Vec<i32> = (1..=pyramid.shapes().len()).map(|l| 1 << l).collect();
-        ds.build_overviews("NONE", &factors, &[])?;
-        Ok(Some(Self {
+        Ok(empty_levels(ds, shape, r)?.map(|pyramid| Self {
             pyramid: Some(pyramid),
             reduction: r,
             shape,
@@ -139,13 +149,8 @@ impl OwnRgbaOverviews {
         shape: (usize, usize),
         bands: usize,
     ) -> gdal::errors::Result<Option<Self>> {
-        let pyramid = Pyramid::new(shape, COG_BLOCK, Reduction::Average { nodata: None });
-        if pyramid.shapes().is_empty() {
-            return Ok(None);
-        }
-        let factors: Vec<i32> = (1..=pyramid.shapes().len()).map(|l| 1 << l).collect();
-        ds.build_overviews("NONE", &factors, &[])?;
-        Ok(Some(Self {
+        let r = Reduction::Average { nodata: None };
+        Ok(empty_levels(ds, shape, r)?.map(|pyramid| Self {
             pyramid: Some(pyramid),
             bands,
         }))
