@@ -23,7 +23,8 @@ use crate::render::Rgba8Image;
 /// How to write a COG.
 #[derive(Debug, Clone)]
 pub struct CogOptions {
-    /// Overview resampling: `AVERAGE` for continuous values, `NEAREST` for classes.
+    /// Overview resampling: `AVERAGE` for continuous values, `NEAREST` for classes,
+    /// [`crate::io::MAX_VALID`] for ordered classes whose highest must stay visible.
     pub resampling: &'static str,
     /// Band description (shown by QGIS and gdalinfo).
     pub description: Option<String>,
@@ -207,7 +208,10 @@ pub(super) fn copy_to_cog(
     co.set_name_value("PREDICTOR", "YES")?;
     co.set_name_value("BLOCKSIZE", "256")?;
     co.set_name_value("OVERVIEWS", "AUTO")?;
-    co.set_name_value("RESAMPLING", opts.resampling)?;
+    co.set_name_value(
+        "RESAMPLING",
+        super::overviews::gdal_resampling(opts.resampling),
+    )?;
     co.set_name_value("NUM_THREADS", "ALL_CPUS")?;
     let _tmp_overviews = FastTmpOverviews::set()?;
     let out = mem.create_copy(&driver, tmp, &co)?;
@@ -498,5 +502,44 @@ mod tests {
             }
         }
         assert!(opaque > 4 * 50_000 && partial > 0, "{opaque} {partial}");
+    }
+
+    #[test]
+    fn class_layers_keep_their_highest_class_in_the_overviews() {
+        // 600 x 700 classes: 0 everywhere, one isolated pixel of class 3 at (301, 451), one of 1
+        // at (3, 3) beside not-processed pixels (255), and a not-processed block.
+        let mut data = Array2::from_elem((600, 700), 0u8);
+        data[[301, 451]] = 3;
+        data[[3, 3]] = 1;
+        data.slice_mut(ndarray::s![0..3, ..]).fill(255);
+        data.slice_mut(ndarray::s![500.., 600..]).fill(255);
+        let r = Raster {
+            data,
+            georef: raster().georef,
+            nodata: Some(255.0),
+            unit: Unit::Other("class".into()),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("anomaly.tif");
+        let opts = CogOptions {
+            resampling: crate::io::MAX_VALID,
+            description: None,
+        };
+        write_cog(&r, &path, &opts).unwrap();
+        let ds = Dataset::open(&path).unwrap();
+        let band = ds.rasterband(1).unwrap();
+        assert_eq!(band.overview_count().unwrap(), 2);
+        let ovr = band.overview(0).unwrap();
+        assert_eq!(ovr.size(), (350, 300));
+        let v = ovr
+            .read_as::<u8>((0, 0), (350, 300), (350, 300), None)
+            .unwrap();
+        let at = |r: usize, c: usize| v.data()[r * 350 + c];
+        assert_eq!(at(150, 225), 3, "the isolated class-3 pixel survives");
+        assert_eq!(at(1, 1), 1, "class 1 beside not-processed pixels");
+        assert_eq!(at(1, 100), 0, "not processed beside processed: the processed class");
+        assert_eq!(at(0, 100), 255, "not processed where every pixel is");
+        assert_eq!(at(299, 349), 255, "not processed where every pixel is");
+        assert_eq!(v.data().iter().filter(|&&x| x == 3).count(), 1);
     }
 }

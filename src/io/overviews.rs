@@ -21,6 +21,20 @@ use super::cog::CogOptions;
 use crate::raster::PixelWindow;
 use crate::raster::pyramid::{LevelRows, Pyramid, PyramidValue, Reduction};
 
+/// The `CogOptions::resampling` of class layers whose overviews keep the largest class
+/// ([`Reduction::MaxValid`]); GDAL has no such resampling: should it have to build the levels
+/// itself, it uses `NEAREST` ([`gdal_resampling`]).
+pub const MAX_VALID: &str = "MAX_VALID";
+
+/// The resampling GDAL's COG driver is given for `resampling`.
+pub(super) fn gdal_resampling(resampling: &'static str) -> &'static str {
+    if resampling == MAX_VALID {
+        "NEAREST"
+    } else {
+        resampling
+    }
+}
+
 /// Block size of every COG seamfire writes (`BLOCKSIZE=256`).
 pub(super) const COG_BLOCK: usize = 256;
 
@@ -54,6 +68,7 @@ fn reduction(opts: &CogOptions, nodata: Option<f64>) -> Option<Reduction> {
     match opts.resampling {
         "AVERAGE" => Some(Reduction::Average { nodata }),
         "NEAREST" => Some(Reduction::Nearest),
+        MAX_VALID => Some(Reduction::MaxValid { nodata }),
         _ => None,
     }
 }

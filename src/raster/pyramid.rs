@@ -12,7 +12,10 @@
 //!   the nodata value), summed in `f64` and rounded once to `f32` (integers: to the nearest
 //!   integer, halves away from zero); nodata (NaN, or 0 for integers, when the band declares
 //!   none) when none is valid;
-//! - [`Reduction::Nearest`] (classes, any type): the top-left pixel.
+//! - [`Reduction::Nearest`] (any type): the top-left pixel;
+//! - [`Reduction::MaxValid`] (ordered classes such as the anomaly layer's confidence): the
+//!   largest value that is not nodata, so that a single flagged pixel stays visible at every
+//!   zoom; nodata where every pixel is.
 //!
 //! Pure: no I/O.
 
@@ -25,6 +28,8 @@ pub enum Reduction {
     Average { nodata: Option<f64> },
     /// The top-left pixel.
     Nearest,
+    /// The largest value that is not `nodata` (nor NaN); `nodata` where none is.
+    MaxValid { nodata: Option<f64> },
 }
 
 /// Shapes `(rows, cols)` of the overview levels of a `shape` raster tiled in `block` px
@@ -44,9 +49,28 @@ pub fn overview_shapes(shape: (usize, usize), block: usize) -> Vec<(usize, usize
 pub trait PyramidValue: Copy {
     /// The mean of the valid values among `v` (at least one value), or the nodata value.
     fn average(v: &[Self], nodata: Option<f64>) -> Self;
+    /// The largest valid value among `v` (at least one value), or the nodata value.
+    fn max_valid(v: &[Self], nodata: Option<f64>) -> Self;
+}
+
+/// The largest of the values `valid` keeps, else `none`.
+fn largest<T: Copy + PartialOrd>(v: &[T], valid: impl Fn(T) -> bool, none: T) -> T {
+    v.iter()
+        .copied()
+        .filter(|&x| valid(x))
+        .fold(None, |m: Option<T>, x| match m {
+            Some(m) if m >= x => Some(m),
+            _ => Some(x),
+        })
+        .unwrap_or(none)
 }
 
 impl PyramidValue for f32 {
+    fn max_valid(v: &[f32], nodata: Option<f64>) -> f32 {
+        let valid = |x: f32| !x.is_nan() && nodata.is_none_or(|nd| f64::from(x) != nd);
+        largest(v, valid, nodata.map_or(f32::NAN, |nd| nd as f32))
+    }
+
     fn average(v: &[f32], nodata: Option<f64>) -> f32 {
         let (mut sum, mut n) = (0.0f64, 0u32);
         for &x in v {
@@ -64,6 +88,11 @@ impl PyramidValue for f32 {
 }
 
 impl PyramidValue for f64 {
+    fn max_valid(v: &[f64], nodata: Option<f64>) -> f64 {
+        let valid = |x: f64| !x.is_nan() && nodata.is_none_or(|nd| x != nd);
+        largest(v, valid, nodata.unwrap_or(f64::NAN))
+    }
+
     fn average(v: &[f64], nodata: Option<f64>) -> f64 {
         let (mut sum, mut n) = (0.0f64, 0u32);
         for &x in v {
@@ -85,6 +114,11 @@ impl PyramidValue for f64 {
 macro_rules! integer_average {
     ($($t:ty),*) => {$(
         impl PyramidValue for $t {
+            fn max_valid(v: &[$t], nodata: Option<f64>) -> $t {
+                let valid = |x: $t| nodata.is_none_or(|nd| f64::from(x) != nd);
+                largest(v, valid, nodata.map_or(0, |nd| nd as $t))
+            }
+
             fn average(v: &[$t], nodata: Option<f64>) -> $t {
                 let (mut sum, mut n) = (0i64, 0i64);
                 for &x in v {
@@ -105,6 +139,17 @@ integer_average!(u8, i8, u16, i16, u32, i32);
 
 /// An RGBA pixel: colours averaged weighted by alpha, alpha averaged.
 impl PyramidValue for [u8; 4] {
+    /// Colours have no order: each channel's largest value.
+    fn max_valid(v: &[[u8; 4]], _: Option<f64>) -> [u8; 4] {
+        let mut m = [0u8; 4];
+        for p in v {
+            for (a, &b) in m.iter_mut().zip(p) {
+                *a = (*a).max(b);
+            }
+        }
+        m
+    }
+
     /// Each colour the alpha-weighted mean, `(Σ c·a + Σa/2) / Σa`; alpha the mean,
     /// `(Σa + n/2) / n`; fully transparent (all zero) where every pixel is (the quicklook's
     /// block means, `render::quicklook::downsample`, for a 2 x 2 block).
@@ -237,6 +282,7 @@ impl<T: PyramidValue> Pyramid<T> {
         let reduce = |v: &[T]| match self.reduction {
             Reduction::Nearest => v[0],
             Reduction::Average { nodata } => T::average(v, nodata),
+            Reduction::MaxValid { nodata } => T::max_valid(v, nodata),
         };
         let mut out = Vec::new();
         let mut i = self.produced[level];
@@ -297,6 +343,12 @@ mod tests {
             let block = above.slice(ndarray::s![rows, cols]);
             match r {
                 Reduction::Nearest => block[[0, 0]],
+                Reduction::MaxValid { nodata } => block
+                    .iter()
+                    .copied()
+                    .filter(|v| !v.is_nan() && nodata != Some(f64::from(*v)))
+                    .reduce(f32::max)
+                    .unwrap_or(nodata.map_or(f32::NAN, |n| n as f32)),
                 Reduction::Average { nodata } => {
                     let valid: Vec<f64> = block
                         .iter()
@@ -340,6 +392,10 @@ mod tests {
                     nodata: Some(-9999.0),
                 },
                 Reduction::Nearest,
+                Reduction::MaxValid { nodata: None },
+                Reduction::MaxValid {
+                    nodata: Some(-9999.0),
+                },
             ] {
                 // Reference: level by level from the whole array.
                 let shapes = overview_shapes((rows, cols), block);
@@ -399,6 +455,14 @@ mod tests {
         assert_eq!(u8::average(&[255, 255], Some(255.0)), 255);
         assert_eq!(i16::average(&[-1, -2], None), -2);
         assert_eq!(u16::average(&[65535, 65535, 65534, 65535], None), 65535);
+        // The largest valid class; nodata only where every pixel is.
+        assert_eq!(u8::max_valid(&[0, 1, 255, 3], Some(255.0)), 3);
+        assert_eq!(u8::max_valid(&[255, 255], Some(255.0)), 255);
+        assert_eq!(u8::max_valid(&[255, 2], None), 255);
+        assert_eq!(
+            f32::max_valid(&[f32::NAN, 2.0, -9999.0], Some(-9999.0)),
+            2.0
+        );
         // RGBA: a transparent pixel does not tint its block; alpha is the mean.
         let (red, clear) = ([200, 10, 0, 255], [0, 0, 255, 0]);
         assert_eq!(

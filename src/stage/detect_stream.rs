@@ -392,7 +392,9 @@ fn write_rasters(
 ) -> Result<(Vec<Staged>, [usize; 5])> {
     let mut bt = with_bt.then(|| create_bt(plan, dir)).transpose()?;
     let anomaly_opts = CogOptions {
-        resampling: "NEAREST",
+        // Overviews keep the highest class of each block: a flagged pixel stays visible when
+        // zoomed out.
+        resampling: crate::io::MAX_VALID,
         description: Some(
             "anomaly confidence: 0 none, 1 low, 2 nominal, 3 high, 255 not processed".into(),
         ),

@@ -371,7 +371,9 @@ fn stage_rasters(dir: &Path, det: &SceneDetection) -> Result<Vec<io::Staged>> {
         unit: Unit::Other("class".into()),
     };
     let opts = CogOptions {
-        resampling: "NEAREST",
+        // Overviews keep the highest class of each block: a flagged pixel stays visible when
+        // zoomed out.
+        resampling: crate::io::MAX_VALID,
         description: Some(
             "anomaly confidence: 0 none, 1 low, 2 nominal, 3 high, 255 not processed".into(),
         ),
