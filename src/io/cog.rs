@@ -537,7 +537,11 @@ mod tests {
         let at = |r: usize, c: usize| v.data()[r * 350 + c];
         assert_eq!(at(150, 225), 3, "the isolated class-3 pixel survives");
         assert_eq!(at(1, 1), 1, "class 1 beside not-processed pixels");
-        assert_eq!(at(1, 100), 0, "not processed beside processed: the processed class");
+        assert_eq!(
+            at(1, 100),
+            0,
+            "not processed beside processed: the processed class"
+        );
         assert_eq!(at(0, 100), 255, "not processed where every pixel is");
         assert_eq!(at(299, 349), 255, "not processed where every pixel is");
         assert_eq!(v.data().iter().filter(|&&x| x == 3).count(), 1);
