@@ -13,7 +13,7 @@ use gdal::{Dataset, DriverManager};
 use ndarray::Array2;
 
 use super::atomic::{Staged, staging_path};
-use super::overviews::{OwnOverviews, OwnRgbaOverviews};
+use super::overviews::OwnOverviews;
 use crate::error::{Error, Result};
 use crate::raster::PixelWindow;
 use crate::raster::pyramid::PyramidValue;
@@ -127,8 +127,8 @@ fn build_rgba_mem(
         }
     }
     // The overviews the streamed writer computes, from the same pixels (`io::overviews`).
-    if let Some(mut o) = OwnRgbaOverviews::start(&mut ds, (rows, cols), nbands)? {
-        o.feed(&ds, 0, (rows, cols), &img.data)?;
+    if let Some(mut o) = OwnOverviews::of_image(&mut ds, (rows, cols), nbands)? {
+        o.feed_rgba(&ds, 0, (rows, cols), &img.data)?;
         o.finish(&mut ds)?;
     }
     Ok(ds)
@@ -157,7 +157,7 @@ fn build_mem<T: GdalType + PyramidValue>(
     }
     // The overviews the streamed writer would compute, from the same rows (`io::overviews`).
     if let [data] = bands
-        && let Some(mut o) = OwnOverviews::<T>::start(&mut ds, (rows, cols), nodata, opts)?
+        && let Some(mut o) = OwnOverviews::<T>::of_band(&mut ds, (rows, cols), nodata, opts)?
     {
         o.feed(&ds, PixelWindow::full((rows, cols)), data.view())?;
         o.finish(&mut ds)?;
@@ -433,6 +433,7 @@ mod tests {
 
     #[test]
     fn rgba_overviews_are_alpha_weighted_means_close_to_gdal_s() {
+        use crate::raster::pyramid::Rgba;
         let dir = tempfile::tempdir().unwrap();
         let img = rgba();
         let ours = dir.path().join("ours.tif");
@@ -468,10 +469,10 @@ mod tests {
                 .to_vec()
         };
         // Ours, bit for bit: the pyramid of the pixels.
-        let pixels: Vec<[u8; 4]> = img
+        let pixels: Vec<Rgba> = img
             .data
             .chunks_exact(4)
-            .map(|p| [p[0], p[1], p[2], p[3]])
+            .map(|p| Rgba([p[0], p[1], p[2], p[3]]))
             .collect();
         let pixels = Array2::from_shape_vec((512, 660), pixels).unwrap();
         let mut p = crate::raster::pyramid::Pyramid::new(
@@ -483,10 +484,10 @@ mod tests {
         let (mut opaque, mut partial) = (0, 0);
         for b in 0..4 {
             let (o, g) = (level0(&ours, b + 1), level0(&theirs, b + 1));
-            let w: Vec<u8> = want.iter().map(|px| px[b]).collect();
+            let w: Vec<u8> = want.iter().map(|px| px.0[b]).collect();
             assert_eq!(o, w, "band {}", b + 1);
             // Where the whole 2 x 2 block is opaque, GDAL's average is the same to rounding.
-            for (i, px) in want.iter().enumerate() {
+            for (i, Rgba(px)) in want.iter().enumerate() {
                 if px[3] == 255 {
                     assert!(
                         o[i].abs_diff(g[i]) <= 1,

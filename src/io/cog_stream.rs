@@ -73,7 +73,7 @@ impl<T: GdalType + PyramidValue> StreamedCog<T> {
         let blocks = blocks_path(dest);
         let created =
             create_blocks::<T>(&blocks, shape, georef, nodata, unit, opts).and_then(|mut ds| {
-                let overviews = OwnOverviews::start(&mut ds, shape, nodata, opts)?;
+                let overviews = OwnOverviews::of_band(&mut ds, shape, nodata, opts)?;
                 Ok((ds, overviews))
             });
         let (ds, overviews) = created.map_err(|e| {

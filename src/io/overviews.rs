@@ -15,11 +15,11 @@
 
 use gdal::Dataset;
 use gdal::raster::{Buffer, GdalType};
-use ndarray::ArrayView2;
+use ndarray::{Array2, ArrayView2};
 
 use super::cog::CogOptions;
 use crate::raster::PixelWindow;
-use crate::raster::pyramid::{LevelRows, Pyramid, PyramidValue, Reduction};
+use crate::raster::pyramid::{LevelRows, Pyramid, PyramidValue, Reduction, Rgba};
 
 /// The `CogOptions::resampling` of class layers whose overviews keep the largest class
 /// ([`Reduction::MaxValid`]); GDAL has no such resampling: should it have to build the levels
@@ -38,29 +38,120 @@ pub(super) fn gdal_resampling(resampling: &'static str) -> &'static str {
 /// Block size of every COG seamfire writes (`BLOCKSIZE=256`).
 pub(super) const COG_BLOCK: usize = 256;
 
-/// The overview levels of one band being filled.
-pub(super) struct OwnOverviews<T> {
+/// How pixels of a pyramid lie in a dataset's bands: a value of band 1, or an RGB(A) pixel
+/// across bands 1–3 (4: alpha).
+pub(super) trait BandPixel: PyramidValue + Sized {
+    /// Writes `data` at row `row0` of overview `level` of the first `bands` bands of `ds`.
+    fn write_level(
+        ds: &Dataset,
+        bands: usize,
+        level: usize,
+        row0: usize,
+        data: &Array2<Self>,
+    ) -> gdal::errors::Result<()>;
+
+    /// Reads `dim = (rows, cols)` pixels from row `row0` (every column) of the first `bands`
+    /// bands of `ds`.
+    fn read_rows(
+        ds: &Dataset,
+        bands: usize,
+        row0: usize,
+        dim: (usize, usize),
+    ) -> gdal::errors::Result<Array2<Self>>;
+}
+
+/// Writes `values` (`rows x cols`, row-major) at row `row0` of overview `level` of band `band`.
+fn write_band_level<T: GdalType + Copy>(
+    ds: &Dataset,
+    band: usize,
+    level: usize,
+    row0: usize,
+    (rows, cols): (usize, usize),
+    values: Vec<T>,
+) -> gdal::errors::Result<()> {
+    let mut buf = Buffer::new((cols, rows), values);
+    let mut ovr = ds.rasterband(band)?.overview(level)?;
+    ovr.write((0, row0 as isize), (cols, rows), &mut buf)
+}
+
+/// Rows `row0..row0 + rows` of band `band`, row-major.
+fn read_band_rows<T: GdalType + Copy>(
+    ds: &Dataset,
+    band: usize,
+    row0: usize,
+    (rows, cols): (usize, usize),
+) -> gdal::errors::Result<Vec<T>> {
+    let buf =
+        ds.rasterband(band)?
+            .read_as::<T>((0, row0 as isize), (cols, rows), (cols, rows), None)?;
+    Ok(buf.into_shape_and_vec().1)
+}
+
+impl<T: GdalType + PyramidValue> BandPixel for T {
+    fn write_level(
+        ds: &Dataset,
+        _: usize,
+        level: usize,
+        row0: usize,
+        data: &Array2<T>,
+    ) -> gdal::errors::Result<()> {
+        let values = data.iter().copied().collect();
+        write_band_level(ds, 1, level, row0, data.dim(), values)
+    }
+
+    fn read_rows(
+        ds: &Dataset,
+        _: usize,
+        row0: usize,
+        dim: (usize, usize),
+    ) -> gdal::errors::Result<Array2<T>> {
+        let values = read_band_rows(ds, 1, row0, dim)?;
+        Ok(Array2::from_shape_vec(dim, values).expect("rows x cols values"))
+    }
+}
+
+impl BandPixel for Rgba {
+    fn write_level(
+        ds: &Dataset,
+        bands: usize,
+        level: usize,
+        row0: usize,
+        data: &Array2<Rgba>,
+    ) -> gdal::errors::Result<()> {
+        for b in 0..bands {
+            let values = data.iter().map(|px| px.0[b]).collect();
+            write_band_level(ds, b + 1, level, row0, data.dim(), values)?;
+        }
+        Ok(())
+    }
+
+    /// Without an alpha band (`bands == 3`) every pixel is opaque.
+    fn read_rows(
+        ds: &Dataset,
+        bands: usize,
+        row0: usize,
+        dim: (usize, usize),
+    ) -> gdal::errors::Result<Array2<Rgba>> {
+        let mut px = Array2::from_elem(dim, Rgba([0, 0, 0, 255]));
+        for b in 0..bands {
+            let values: Vec<u8> = read_band_rows(ds, b + 1, row0, dim)?;
+            for (p, v) in px.iter_mut().zip(values) {
+                p.0[b] = v;
+            }
+        }
+        Ok(px)
+    }
+}
+
+/// The overview levels of a raster being filled as its rows are written.
+pub(super) struct OwnOverviews<P> {
     /// `None` once rows arrived out of order: the levels are computed at the end.
-    pyramid: Option<Pyramid<T>>,
+    pyramid: Option<Pyramid<P>>,
     reduction: Reduction,
     /// `(rows, cols)` of the raster.
     shape: (usize, usize),
-}
-
-/// A pyramid of a `shape` raster and its levels added, empty, to every band of `ds`
-/// (`GDALBuildOverviews` with `NONE`); `None` when the raster needs no overviews.
-fn empty_levels<T: PyramidValue>(
-    ds: &mut Dataset,
-    shape: (usize, usize),
-    r: Reduction,
-) -> gdal::errors::Result<Option<Pyramid<T>>> {
-    let pyramid = Pyramid::new(shape, COG_BLOCK, r);
-    if pyramid.shapes().is_empty() {
-        return Ok(None);
-    }
-    let factors: Vec<i32> = (1..=pyramid.shapes().len()).map(|l| 1 << l).collect();
-    ds.build_overviews("NONE", &factors, &[])?;
-    Ok(Some(pyramid))
+    /// Bands the pixels span ([`BandPixel`]).
+    bands: usize,
 }
 
 /// The pyramid reduction for `opts`' resampling, when seamfire computes it.
@@ -74,31 +165,88 @@ fn reduction(opts: &CogOptions, nodata: Option<f64>) -> Option<Reduction> {
 }
 
 impl<T: GdalType + PyramidValue> OwnOverviews<T> {
-    /// Adds empty overview levels to `ds` (one band of `shape`) when seamfire can compute them
-    /// for `opts`; `None` when the raster needs no overviews or GDAL must make them.
-    pub(super) fn start(
+    /// For band 1 of `ds` (a `shape` raster): adds empty overview levels when seamfire can
+    /// compute them for `opts`; `None` when the raster needs no overviews or GDAL must make
+    /// them.
+    pub(super) fn of_band(
         ds: &mut Dataset,
         shape: (usize, usize),
         nodata: Option<f64>,
         opts: &CogOptions,
     ) -> gdal::errors::Result<Option<Self>> {
-        let Some(r) = reduction(opts, nodata) else {
-            return Ok(None);
+        match reduction(opts, nodata) {
+            Some(r) => Self::start(ds, shape, 1, r),
+            None => Ok(None),
+        }
+    }
+}
+
+impl OwnOverviews<Rgba> {
+    /// For an RGB (`bands == 3`) or RGBA image: colours averaged weighted by alpha, alpha
+    /// averaged (`raster::pyramid::Rgba`; without an alpha band every pixel counts as
+    /// opaque).
+    pub(super) fn of_image(
+        ds: &mut Dataset,
+        shape: (usize, usize),
+        bands: usize,
+    ) -> gdal::errors::Result<Option<Self>> {
+        Self::start(ds, shape, bands, Reduction::Average { nodata: None })
+    }
+
+    /// Takes `rows x cols` RGBA pixels (row-major, 4 bytes each) written at row `row0`.
+    pub(super) fn feed_rgba(
+        &mut self,
+        ds: &Dataset,
+        row0: usize,
+        (rows, cols): (usize, usize),
+        rgba: &[u8],
+    ) -> gdal::errors::Result<()> {
+        let opaque = self.bands < 4;
+        let pixels: Vec<Rgba> = rgba
+            .chunks_exact(4)
+            .map(|p| Rgba([p[0], p[1], p[2], if opaque { 255 } else { p[3] }]))
+            .collect();
+        let strip = Array2::from_shape_vec((rows, cols), pixels).expect("rows x cols pixels");
+        let window = PixelWindow {
+            row0,
+            col0: 0,
+            rows,
+            cols,
         };
-        Ok(empty_levels(ds, shape, r)?.map(|pyramid| Self {
+        self.feed(ds, window, strip.view())
+    }
+}
+
+impl<P: BandPixel> OwnOverviews<P> {
+    /// Adds empty overview levels to every band of `ds` (`GDALBuildOverviews` with `NONE`), the
+    /// levels of [`Pyramid`]; `None` when the raster needs none.
+    fn start(
+        ds: &mut Dataset,
+        shape: (usize, usize),
+        bands: usize,
+        reduction: Reduction,
+    ) -> gdal::errors::Result<Option<Self>> {
+        let pyramid = Pyramid::new(shape, COG_BLOCK, reduction);
+        if pyramid.shapes().is_empty() {
+            return Ok(None);
+        }
+        let factors: Vec<i32> = (1..=pyramid.shapes().len()).map(|l| 1 << l).collect();
+        ds.build_overviews("NONE", &factors, &[])?;
+        Ok(Some(Self {
             pyramid: Some(pyramid),
-            reduction: r,
+            reduction,
             shape,
+            bands,
         }))
     }
 
-    /// Takes rows just written at `window` of `ds`'s band 1 and writes the overview rows they
+    /// Takes pixels just written at `window` of `ds` and writes the overview rows they
     /// complete.
     pub(super) fn feed(
         &mut self,
         ds: &Dataset,
         window: PixelWindow,
-        data: ArrayView2<'_, T>,
+        data: ArrayView2<'_, P>,
     ) -> gdal::errors::Result<()> {
         let Some(p) = self.pyramid.as_mut() else {
             return Ok(());
@@ -108,131 +256,31 @@ impl<T: GdalType + PyramidValue> OwnOverviews<T> {
             self.pyramid = None;
             return Ok(());
         }
-        write_levels(ds, p.push(data))
+        for LevelRows { level, row0, data } in p.push(data) {
+            P::write_level(ds, self.bands, level, row0, &data)?;
+        }
+        Ok(())
     }
 
     /// Completes the levels. When the rows did not all arrive in order, the levels are
     /// computed again from the written raster, read back in strips of [`COG_BLOCK`] rows, so
     /// the file is the same whatever the order of the writes.
-    pub(super) fn finish(self, ds: &mut Dataset) -> gdal::errors::Result<()> {
-        if self.pyramid.as_ref().is_some_and(Pyramid::is_complete) {
-            return Ok(());
-        }
-        let (rows, cols) = self.shape;
-        let mut p = Pyramid::<T>::new(self.shape, COG_BLOCK, self.reduction);
-        let band = ds.rasterband(1)?;
-        for row0 in (0..rows).step_by(COG_BLOCK) {
-            let n = COG_BLOCK.min(rows - row0);
-            let buf = band.read_as::<T>((0, row0 as isize), (cols, n), (cols, n), None)?;
-            let strip = ndarray::Array2::from_shape_vec((n, cols), buf.into_shape_and_vec().1)
-                .expect("rows x cols values");
-            write_levels(ds, p.push(strip.view()))?;
-        }
-        Ok(())
-    }
-}
-
-/// Writes overview rows into band 1's overview levels of `ds`.
-fn write_levels<T: GdalType + Copy>(
-    ds: &Dataset,
-    rows: Vec<LevelRows<T>>,
-) -> gdal::errors::Result<()> {
-    let band = ds.rasterband(1)?;
-    for LevelRows { level, row0, data } in rows {
-        let (n, cols) = data.dim();
-        let mut buf = Buffer::new((cols, n), data.into_raw_vec_and_offset().0);
-        let mut ovr = band.overview(level)?;
-        ovr.write((0, row0 as isize), (cols, n), &mut buf)?;
-    }
-    Ok(())
-}
-
-/// The overview levels of an RGB or RGBA image (bands 1–3 colours, band 4 alpha when
-/// `bands == 4`) being filled from full-width strips written top to bottom: colours averaged
-/// weighted by alpha, alpha averaged (`raster::pyramid`'s `[u8; 4]`; without an alpha band every
-/// pixel counts as opaque). Strips out of order are reduced at the end from the written image.
-pub(super) struct OwnRgbaOverviews {
-    pyramid: Option<Pyramid<[u8; 4]>>,
-    bands: usize,
-}
-
-impl OwnRgbaOverviews {
-    /// Adds empty overview levels to `ds` (`bands` bands of `shape`); `None` when the image
-    /// needs none.
-    pub(super) fn start(
-        ds: &mut Dataset,
-        shape: (usize, usize),
-        bands: usize,
-    ) -> gdal::errors::Result<Option<Self>> {
-        let r = Reduction::Average { nodata: None };
-        Ok(empty_levels(ds, shape, r)?.map(|pyramid| Self {
-            pyramid: Some(pyramid),
-            bands,
-        }))
-    }
-
-    /// Takes the `rows x cols` RGBA pixels (row-major, 4 bytes each) just written at row `row0`
-    /// and writes the overview rows they complete.
-    pub(super) fn feed(
-        &mut self,
-        ds: &Dataset,
-        row0: usize,
-        (rows, cols): (usize, usize),
-        rgba: &[u8],
-    ) -> gdal::errors::Result<()> {
-        let Some(p) = self.pyramid.as_mut() else {
-            return Ok(());
-        };
-        if row0 != p.next_row() {
-            self.pyramid = None;
-            return Ok(());
-        }
-        let opaque = self.bands < 4;
-        let pixels: Vec<[u8; 4]> = rgba
-            .chunks_exact(4)
-            .map(|p| [p[0], p[1], p[2], if opaque { 255 } else { p[3] }])
-            .collect();
-        let strip = ndarray::Array2::from_shape_vec((rows, cols), pixels).expect("rows x cols");
-        for LevelRows { level, row0, data } in p.push(strip.view()) {
-            let (n, cols) = data.dim();
-            for b in 0..self.bands {
-                let values: Vec<u8> = data.iter().map(|px| px[b]).collect();
-                let mut buf = Buffer::new((cols, n), values);
-                let mut ovr = ds.rasterband(b + 1)?.overview(level)?;
-                ovr.write((0, row0 as isize), (cols, n), &mut buf)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Completes the levels: when the strips did not all arrive in order, they are computed
-    /// again from the written image, read back in strips of [`COG_BLOCK`] rows, so the file is
-    /// the same whatever the order of the writes.
     pub(super) fn finish(mut self, ds: &mut Dataset) -> gdal::errors::Result<()> {
         if self.pyramid.as_ref().is_some_and(Pyramid::is_complete) {
             return Ok(());
         }
-        let (cols, rows) = ds.raster_size();
-        self.pyramid = Some(Pyramid::new(
-            (rows, cols),
-            COG_BLOCK,
-            Reduction::Average { nodata: None },
-        ));
+        let (rows, cols) = self.shape;
+        self.pyramid = Some(Pyramid::new(self.shape, COG_BLOCK, self.reduction));
         for row0 in (0..rows).step_by(COG_BLOCK) {
             let n = COG_BLOCK.min(rows - row0);
-            let mut rgba = vec![255u8; n * cols * 4];
-            for b in 0..self.bands {
-                let buf = ds.rasterband(b + 1)?.read_as::<u8>(
-                    (0, row0 as isize),
-                    (cols, n),
-                    (cols, n),
-                    None,
-                )?;
-                for (px, &v) in rgba.chunks_exact_mut(4).zip(buf.data()) {
-                    px[b] = v;
-                }
-            }
-            self.feed(ds, row0, (n, cols), &rgba)?;
+            let strip = P::read_rows(ds, self.bands, row0, (n, cols))?;
+            let window = PixelWindow {
+                row0,
+                col0: 0,
+                rows: n,
+                cols,
+            };
+            self.feed(ds, window, strip.view())?;
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ use gdal::{Dataset, DriverManager, Metadata};
 use super::atomic::Staged;
 use super::cog::CogOptions;
 use super::cog_stream::{blocks_path, finish_blocks};
-use super::overviews::OwnRgbaOverviews;
+use super::overviews::OwnOverviews;
 use crate::error::{Error, Result};
 use crate::raster::Georef;
 use crate::render::Rgba8Image;
@@ -23,7 +23,7 @@ use crate::render::Rgba8Image;
 pub struct StreamedRgbaCog {
     ds: Option<Dataset>,
     /// The overview levels filled as strips arrive (`io::overviews`).
-    overviews: Option<OwnRgbaOverviews>,
+    overviews: Option<OwnOverviews<crate::raster::pyramid::Rgba>>,
     blocks: PathBuf,
     dest: PathBuf,
     shape: (usize, usize),
@@ -55,7 +55,7 @@ impl StreamedRgbaCog {
         let bands = if alpha { 4 } else { 3 };
         let created =
             create_blocks(&blocks, shape, georef, bands, descriptions).and_then(|mut ds| {
-                let overviews = OwnRgbaOverviews::start(&mut ds, shape, bands)?;
+                let overviews = OwnOverviews::of_image(&mut ds, shape, bands)?;
                 Ok((ds, overviews))
             });
         let (ds, overviews) = created.map_err(|e| {
@@ -100,7 +100,7 @@ impl StreamedRgbaCog {
                 })?;
         }
         if let Some(o) = self.overviews.as_mut() {
-            o.feed(ds, row0, (strip.height, strip.width), &strip.data)
+            o.feed_rgba(ds, row0, (strip.height, strip.width), &strip.data)
                 .map_err(|e| Error::gdal(&self.dest, format!("cannot write overviews: {e}")))?;
         }
         self.written_px += strip.width * strip.height;

@@ -137,25 +137,29 @@ macro_rules! integer_average {
 }
 integer_average!(u8, i8, u16, i16, u32, i32);
 
-/// An RGBA pixel: colours averaged weighted by alpha, alpha averaged.
-impl PyramidValue for [u8; 4] {
+/// An 8-bit RGBA pixel (red, green, blue, alpha: 0 transparent, 255 opaque).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgba(pub [u8; 4]);
+
+/// RGBA pixels: colours averaged weighted by alpha, alpha averaged.
+impl PyramidValue for Rgba {
     /// Colours have no order: each channel's largest value.
-    fn max_valid(v: &[[u8; 4]], _: Option<f64>) -> [u8; 4] {
+    fn max_valid(v: &[Rgba], _: Option<f64>) -> Rgba {
         let mut m = [0u8; 4];
-        for p in v {
+        for Rgba(p) in v {
             for (a, &b) in m.iter_mut().zip(p) {
                 *a = (*a).max(b);
             }
         }
-        m
+        Rgba(m)
     }
 
     /// Each colour the alpha-weighted mean, `(Σ c·a + Σa/2) / Σa`; alpha the mean,
     /// `(Σa + n/2) / n`; fully transparent (all zero) where every pixel is (the quicklook's
     /// block means, `render::quicklook::downsample`, for a 2 x 2 block).
-    fn average(v: &[[u8; 4]], _: Option<f64>) -> [u8; 4] {
+    fn average(v: &[Rgba], _: Option<f64>) -> Rgba {
         let mut sum = [0u64; 4];
-        for p in v {
+        for Rgba(p) in v {
             let a = u64::from(p[3]);
             for (s, &c) in sum.iter_mut().zip(&p[..3]) {
                 *s += u64::from(c) * a;
@@ -163,16 +167,16 @@ impl PyramidValue for [u8; 4] {
             sum[3] += a;
         }
         if sum[3] == 0 {
-            return [0; 4];
+            return Rgba([0; 4]);
         }
         let colour = |s: u64| ((s + sum[3] / 2) / sum[3]) as u8;
         let n = v.len() as u64;
-        [
+        Rgba([
             colour(sum[0]),
             colour(sum[1]),
             colour(sum[2]),
             ((sum[3] + n / 2) / n) as u8,
-        ]
+        ])
     }
 }
 
@@ -235,13 +239,9 @@ impl<T: PyramidValue> Pyramid<T> {
     pub fn push(&mut self, rows: ArrayView2<T>) -> Vec<LevelRows<T>> {
         let mut out: Vec<LevelRows<T>> = Vec::new();
         for level in 0..self.received.len() {
-            let reduced = match out.last() {
-                None => self.reduce_level(level, rows),
-                Some(above) if above.data.nrows() > 0 => {
-                    self.reduce_level(level, above.data.view())
-                }
-                Some(_) => break,
-            };
+            // The rows just pushed, then each level's new rows (never empty: see below).
+            let input = out.last().map_or(rows, |above| above.data.view());
+            let reduced = self.reduce_level(level, input);
             let row0 = self.produced[level];
             self.produced[level] += reduced.nrows();
             if reduced.nrows() == 0 {
@@ -464,14 +464,17 @@ mod tests {
             2.0
         );
         // RGBA: a transparent pixel does not tint its block; alpha is the mean.
-        let (red, clear) = ([200, 10, 0, 255], [0, 0, 255, 0]);
+        let (red, clear) = (Rgba([200, 10, 0, 255]), Rgba([0, 0, 255, 0]));
         assert_eq!(
-            <[u8; 4]>::average(&[red, clear, clear, clear], None),
-            [200, 10, 0, 64]
+            Rgba::average(&[red, clear, clear, clear], None),
+            Rgba([200, 10, 0, 64])
         );
-        assert_eq!(<[u8; 4]>::average(&[clear, clear], None), [0; 4]);
+        assert_eq!(Rgba::average(&[clear, clear], None), Rgba([0; 4]));
         // Half-transparent weighs half: (100·255 + 200·127 + 191) / 382 = 133.
-        let half = [200, 0, 0, 127];
-        assert_eq!(<[u8; 4]>::average(&[[100, 0, 0, 255], half], None)[0], 133);
+        let half = Rgba([200, 0, 0, 127]);
+        assert_eq!(
+            Rgba::average(&[Rgba([100, 0, 0, 255]), half], None).0[0],
+            133
+        );
     }
 }

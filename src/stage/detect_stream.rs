@@ -48,10 +48,11 @@ use crate::scene::Scene;
 const DETECT_BYTES_PER_PX: usize = 32;
 
 /// Memory of `bt.tif`'s writer running beside the pixel test, beyond GDAL's block cache: its
-/// window (256 rows, 5 B/px) and the COG driver's own buffers while it builds the overviews,
-/// which grow with the width. Measured: peak RSS rose by 115 MiB on a 16000-column mosaic and
-/// by less than the run-to-run spread (about 60 MiB) on a 7801-column scene; 8 KiB per column
-/// covers both (125 and 61 MiB).
+/// window (256 rows, 5 B/px) and the COG driver's buffers, which grow with the width. Measured
+/// when the driver still built the overviews itself (it now copies seamfire's, `io::overviews`,
+/// so this is on the safe side): peak RSS rose by 115 MiB on a 16000-column mosaic and by less
+/// than the run-to-run spread (about 60 MiB) on a 7801-column scene; 8 KiB per column covers
+/// both (125 and 61 MiB).
 fn bt_writer_bytes(cols: usize) -> u64 {
     cols as u64 * 8192
 }
@@ -300,8 +301,8 @@ type TestedAndWritten = (StreamedThermal, Vec<Staged>, [usize; 5], [f64; 2]);
 /// as "scene statistics", "contextual" and "write rasters" (the last two returned in seconds).
 /// With a scratch file (`scratch`), `bt.tif` needs only the temperatures the first pass put
 /// there, so its COG is written on a thread of its own beside the pixel test (whose reads no
-/// longer go to GDAL): GDAL's copy (compression, overviews) is partly serial and would
-/// otherwise leave a core idle after the test.
+/// longer go to GDAL): GDAL's copy is partly serial and would otherwise leave a core idle after
+/// the test.
 fn test_and_write(
     plan: &CalibrationPlan,
     dir: &Path,
@@ -432,8 +433,8 @@ fn write_rasters(
     )?;
     // The whole-raster read refuses inputs without a valid pixel, naming the file.
     plan.check_valid(valid_inputs)?;
-    // The two COG copies (compression and overviews) run side by side: each is mostly serial
-    // inside GDAL, so one core would otherwise wait.
+    // The two COG copies run side by side: each is partly serial inside GDAL, so one core
+    // would otherwise wait.
     let (bt, anomaly) = rayon::join(|| bt.map(StreamedCog::finish), || anomaly.finish());
     let mut staged = Vec::new();
     if let Some(bt) = bt {
