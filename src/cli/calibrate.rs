@@ -90,6 +90,7 @@ fn write(a: &CalibrateArgs, plan: &crate::stage::CalibrationPlan) -> Result<()> 
         description: Some(
             "validity flags: 0 valid; 1 fill, 2 cloud, 4 shadow, 8 water, 16 cirrus".into(),
         ),
+        ..CogOptions::default()
     };
     let memory_limit_bytes = memory::resolve(a.memory_limit);
     let (rows, cols) = plan.shape;

@@ -1,7 +1,8 @@
 //! Cloud Optimized GeoTIFF writer.
 //!
 //! The COG driver is CreateCopy-only, so the bands are assembled in a `MEM` dataset and copied
-//! with `COMPRESS=DEFLATE, LEVEL=1, PREDICTOR=YES, BLOCKSIZE=256, OVERVIEWS=AUTO`. The copy goes to a
+//! with `COMPRESS=DEFLATE, LEVEL=1, BLOCKSIZE=256, OVERVIEWS=AUTO` and the product's
+//! [`Predictor`] (none, but for photographic images). The copy goes to a
 //! staging name in the destination directory and is renamed only once GDAL has closed it
 //! without error (see [`crate::io::Staged`]).
 
@@ -28,6 +29,8 @@ pub struct CogOptions {
     pub resampling: &'static str,
     /// Band description (shown by QGIS and gdalinfo).
     pub description: Option<String>,
+    /// The TIFF predictor applied before DEFLATE.
+    pub predictor: Predictor,
 }
 
 impl Default for CogOptions {
@@ -35,6 +38,32 @@ impl Default for CogOptions {
         Self {
             resampling: "AVERAGE",
             description: None,
+            predictor: Predictor::None,
+        }
+    }
+}
+
+/// The TIFF predictor a COG is compressed with (`PREDICTOR`), chosen per kind of product by the
+/// sizes it gives at DEFLATE level 1 (docs/performance.md, "No predictor"): on values computed
+/// from quantized counts (temperature from Landsat DNs or ECOSTRESS's scaled integers,
+/// reflectance), palette-coloured maps and class layers, the differences are no easier to
+/// compress than the values (a 4–45 % *larger* file with the predictor, and slower to write
+/// and to read); on photographs they are (6–13 % smaller).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Predictor {
+    /// No predictor (`PREDICTOR=NO`): temperatures, reflectance, classes, thermal maps.
+    #[default]
+    None,
+    /// Horizontal differencing (TIFF predictor 2, `PREDICTOR=STANDARD`): photographic images
+    /// (orthophotos).
+    Horizontal,
+}
+
+impl Predictor {
+    fn creation_value(self) -> &'static str {
+        match self {
+            Predictor::None => "NO",
+            Predictor::Horizontal => "STANDARD",
         }
     }
 }
@@ -85,6 +114,7 @@ pub fn stage_rgba_cog(
     dest: &Path,
     alpha: bool,
     descriptions: &[&str],
+    predictor: Predictor,
 ) -> Result<Staged> {
     super::ensure_gdal_config();
     let mem = build_rgba_mem(img, alpha, descriptions)
@@ -92,8 +122,8 @@ pub fn stage_rgba_cog(
     let tmp = staging_path(dest);
     let staged = Staged::new(tmp.clone(), dest.to_path_buf());
     let opts = CogOptions {
-        resampling: "AVERAGE",
-        description: None,
+        predictor,
+        ..CogOptions::default()
     };
     copy_to_cog(&mem, &tmp, &opts)
         .map_err(|e| Error::gdal(dest, format!("cannot write COG: {e}")))?;
@@ -205,7 +235,7 @@ pub(super) fn copy_to_cog(
     // DEFLATE level 1: half the time of the default level 6 on a Float32 scene (5.1 → 2.6 s
     // for a full Landsat `bt.tif` with overviews) for 3 % larger files (docs/performance.md).
     co.set_name_value("LEVEL", "1")?;
-    co.set_name_value("PREDICTOR", "YES")?;
+    co.set_name_value("PREDICTOR", opts.predictor.creation_value())?;
     co.set_name_value("BLOCKSIZE", "256")?;
     co.set_name_value("OVERVIEWS", "AUTO")?;
     co.set_name_value(
@@ -255,6 +285,36 @@ mod tests {
     use super::*;
     // Larger than a block, so OVERVIEWS=AUTO builds overviews; an odd size; NaN nodata.
     use crate::io::cog_stream::tests::field as raster;
+    use gdal::Metadata;
+
+    #[test]
+    fn the_predictor_is_the_product_s_and_leaves_the_values_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = raster();
+        let mut sizes = Vec::new();
+        for (predictor, tag) in [(Predictor::None, None), (Predictor::Horizontal, Some("2"))] {
+            let path = dir.path().join(format!("{predictor:?}.tif"));
+            let opts = CogOptions {
+                predictor,
+                ..CogOptions::default()
+            };
+            write_cog(&r, &path, &opts).unwrap();
+            let ds = Dataset::open(&path).unwrap();
+            assert_eq!(
+                ds.metadata_item("PREDICTOR", "IMAGE_STRUCTURE").as_deref(),
+                tag,
+                "{predictor:?}"
+            );
+            let back: Raster<f32> = crate::io::read_band(&path, 1).unwrap();
+            assert_eq!(back.data.shape(), r.data.shape());
+            for (a, b) in back.data.iter().zip(r.data.iter()) {
+                assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()));
+            }
+            sizes.push(std::fs::metadata(&path).unwrap().len());
+        }
+        // Different encodings of the same values.
+        assert_ne!(sizes[0], sizes[1]);
+    }
 
     #[test]
     fn fast_temporary_overviews_write_the_same_file_and_leave_the_option_as_it_was() {
@@ -264,7 +324,7 @@ mod tests {
         // its temporary file.
         let opts = CogOptions {
             resampling: "BILINEAR",
-            description: None,
+            ..CogOptions::default()
         };
         let key = FastTmpOverviews::KEY;
         let ours = dir.path().join("ours.tif");
@@ -437,7 +497,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let img = rgba();
         let ours = dir.path().join("ours.tif");
-        stage_rgba_cog(&img, &ours, true, &[])
+        stage_rgba_cog(&img, &ours, true, &[], Predictor::None)
             .unwrap()
             .commit()
             .unwrap();
@@ -524,7 +584,7 @@ mod tests {
         let path = dir.path().join("anomaly.tif");
         let opts = CogOptions {
             resampling: crate::io::MAX_VALID,
-            description: None,
+            ..CogOptions::default()
         };
         write_cog(&r, &path, &opts).unwrap();
         let ds = Dataset::open(&path).unwrap();

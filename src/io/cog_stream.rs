@@ -297,6 +297,7 @@ pub(super) mod tests {
         let opts = CogOptions {
             resampling: "AVERAGE",
             description: Some("brightness temperature (K)".into()),
+            ..CogOptions::default()
         };
         let whole = dir.path().join("whole.tif");
         crate::io::write_cog(&r, &whole, &opts).unwrap();
@@ -347,6 +348,7 @@ pub(super) mod tests {
         let opts = CogOptions {
             resampling: "NEAREST",
             description: Some("validity flags".into()),
+            ..CogOptions::default()
         };
         let whole = dir.path().join("whole.tif");
         crate::io::write_cog(&r, &whole, &opts).unwrap();

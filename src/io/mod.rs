@@ -19,7 +19,7 @@ mod warp;
 
 pub use atomic::{Staged, commit_all, stage_bytes, stage_writer, staging_path, write_atomic};
 pub use block_read::BlockReader;
-pub use cog::{CogOptions, stage_cog, stage_rgba_cog, write_cog};
+pub use cog::{CogOptions, Predictor, stage_cog, stage_rgba_cog, write_cog};
 pub use cog_stream::StreamedCog;
 pub use files::{disk_free_bytes, not_found, regular_file};
 pub use gdal_log::{FileScope, scope as gdal_file_scope};

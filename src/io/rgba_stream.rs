@@ -12,7 +12,7 @@ use gdal::raster::{Buffer, ColorInterpretation, RasterCreationOptions};
 use gdal::{Dataset, DriverManager, Metadata};
 
 use super::atomic::Staged;
-use super::cog::CogOptions;
+use super::cog::{CogOptions, Predictor};
 use super::cog_stream::{blocks_path, finish_blocks};
 use super::overviews::OwnOverviews;
 use crate::error::{Error, Result};
@@ -29,6 +29,7 @@ pub struct StreamedRgbaCog {
     shape: (usize, usize),
     bands: usize,
     written_px: usize,
+    predictor: Predictor,
 }
 
 impl std::fmt::Debug for StreamedRgbaCog {
@@ -42,13 +43,14 @@ impl std::fmt::Debug for StreamedRgbaCog {
 
 impl StreamedRgbaCog {
     /// Starts a `shape = (rows, cols)` image destined for `dest`; `alpha` adds band 4;
-    /// `descriptions` name the bands in order.
+    /// `descriptions` name the bands in order; the COG is compressed with `predictor`.
     pub fn create(
         dest: &Path,
         shape: (usize, usize),
         georef: &Georef,
         alpha: bool,
         descriptions: &[&str],
+        predictor: Predictor,
     ) -> Result<Self> {
         super::ensure_gdal_config();
         let blocks = blocks_path(dest);
@@ -70,6 +72,7 @@ impl StreamedRgbaCog {
             shape,
             bands,
             written_px: 0,
+            predictor,
         })
     }
 
@@ -125,8 +128,8 @@ impl StreamedRgbaCog {
                 .map_err(|e| Error::gdal(&self.dest, format!("cannot build overviews: {e}")))?;
         }
         let opts = CogOptions {
-            resampling: "AVERAGE",
-            description: None,
+            predictor: self.predictor,
+            ..CogOptions::default()
         };
         finish_blocks(ds, &self.blocks, &self.dest, &opts)
     }
@@ -228,15 +231,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let img = image();
         let names = ["red", "green", "blue", "alpha"];
-        for alpha in [true, false] {
-            let whole = dir.path().join(format!("whole_{alpha}.tif"));
-            crate::io::stage_rgba_cog(&img, &whole, alpha, &names)
+        // Both predictors: the streamed writer passes its own to the copy as the whole one does.
+        for (alpha, predictor) in [
+            (true, Predictor::None),
+            (false, Predictor::None),
+            (true, Predictor::Horizontal),
+        ] {
+            let case = format!("{alpha}_{predictor:?}");
+            let whole = dir.path().join(format!("whole_{case}.tif"));
+            crate::io::stage_rgba_cog(&img, &whole, alpha, &names, predictor)
                 .unwrap()
                 .commit()
                 .unwrap();
-            let streamed = dir.path().join(format!("streamed_{alpha}.tif"));
-            let mut w =
-                StreamedRgbaCog::create(&streamed, (533, 700), &img.georef, alpha, &names).unwrap();
+            let streamed = dir.path().join(format!("streamed_{case}.tif"));
+            let mut w = StreamedRgbaCog::create(
+                &streamed,
+                (533, 700),
+                &img.georef,
+                alpha,
+                &names,
+                predictor,
+            )
+            .unwrap();
             // Strips of 100 rows, bottom first: order and strip height do not matter.
             let starts: Vec<usize> = (0..533).step_by(100).collect();
             for &r0 in starts.iter().rev() {
@@ -247,11 +263,25 @@ mod tests {
             assert_eq!(
                 std::fs::read(&whole).unwrap(),
                 std::fs::read(&streamed).unwrap(),
-                "alpha {alpha}"
+                "{case}"
             );
+            let ds = gdal::Dataset::open(&whole).unwrap();
+            let md = ds
+                .metadata_item("COMPRESSION", "IMAGE_STRUCTURE")
+                .unwrap_or_default();
+            assert_eq!(md, "DEFLATE");
+            let pred = ds
+                .metadata_item("PREDICTOR", "IMAGE_STRUCTURE")
+                .unwrap_or_else(|| "1".into());
+            let expect = if predictor == Predictor::Horizontal {
+                "2"
+            } else {
+                "1"
+            };
+            assert_eq!(pred, expect, "{case}");
         }
         // Only the two products per case remain: no tiled intermediate is left behind.
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 6);
     }
 
     #[test]
@@ -259,7 +289,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let img = image();
         let dest = dir.path().join("t.tif");
-        let mut w = StreamedRgbaCog::create(&dest, (533, 700), &img.georef, true, &[]).unwrap();
+        let mut w =
+            StreamedRgbaCog::create(&dest, (533, 700), &img.georef, true, &[], Predictor::None)
+                .unwrap();
         w.write_rows(0, &rows(&img, 0, 100)).unwrap();
         assert!(
             w.write_rows(500, &rows(&img, 0, 100)).is_err(),

@@ -380,6 +380,7 @@ mod identity_tests {
         let mask_cog = CogOptions {
             resampling: "NEAREST",
             description: Some("flags".into()),
+            ..CogOptions::default()
         };
         // Whole-raster path.
         let cal = calibrate_scene(&scene, &opts).unwrap();

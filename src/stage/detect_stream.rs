@@ -399,6 +399,7 @@ fn write_rasters(
         description: Some(
             "anomaly confidence: 0 none, 1 low, 2 nominal, 3 high, 255 not processed".into(),
         ),
+        ..CogOptions::default()
     };
     let mut anomaly = StreamedCog::<u8>::create(
         &dir.join("anomaly.tif"),

@@ -377,6 +377,7 @@ fn stage_rasters(dir: &Path, det: &SceneDetection) -> Result<Vec<io::Staged>> {
         description: Some(
             "anomaly confidence: 0 none, 1 low, 2 nominal, 3 high, 255 not processed".into(),
         ),
+        ..CogOptions::default()
     };
     staged.push(io::stage_cog(&anomaly, &dir.join("anomaly.tif"), &opts)?);
     Ok(staged)

@@ -558,7 +558,8 @@ fn stage_orthophoto(
         dir.join(format!("{stem}.png")),
     );
     let (cog, quicklook) = rayon::join(
-        || io::stage_rgba_cog(&img, &tif, true, &names),
+        // A photograph: horizontal differencing makes it smaller (io::Predictor).
+        || io::stage_rgba_cog(&img, &tif, true, &names, io::Predictor::Horizontal),
         || quicklook_files(&img, &png),
     );
     staging.files.push(cog?);

@@ -112,6 +112,8 @@ fn stage_with(
         &georef,
         true,
         &["red", "green", "blue", "alpha"],
+        // Palette colours: no predictor (io::Predictor).
+        io::Predictor::None,
     )?;
     let mut quick = Rgba8Image::transparent(
         shape.1.div_ceil(factor),
@@ -189,6 +191,7 @@ mod tests {
             &dir.join("thermal_map.tif"),
             true,
             &["red", "green", "blue", "alpha"],
+            io::Predictor::None,
         )
         .unwrap()
         .commit()

@@ -35,6 +35,7 @@ fn cog(description: &str, resampling: &'static str) -> CogOptions {
     CogOptions {
         resampling,
         description: Some(description.to_string()),
+        ..CogOptions::default()
     }
 }
 

@@ -33,6 +33,7 @@ pub fn write_mosaic(dir: &Path, p: &MosaicParams) -> Result<Vec<PathBuf>> {
     let opts = CogOptions {
         resampling: "AVERAGE",
         description: Some("surface temperature (K), generated drone mosaic".into()),
+        ..CogOptions::default()
     };
     let mut w =
         StreamedCog::<f32>::create(&tif, p.shape, &georef, Some(f64::NAN), &Unit::Kelvin, &opts)?;
