@@ -36,6 +36,7 @@ fn field() -> Raster<f32> {
             transform: GeoTransform([0.0, 30.0, 0.0, 0.0, 0.0, -30.0]),
             crs_wkt: String::new(),
             epsg: None,
+            ground_m_per_unit: None,
         },
         nodata: Some(f64::NAN),
         unit: Unit::Kelvin,

@@ -42,6 +42,7 @@ fn scene(dir: &Path) -> PathBuf {
                 .to_wkt()
                 .unwrap(),
             epsg: Some(4326),
+            ground_m_per_unit: None,
         },
         nodata: None,
         unit: Unit::Kelvin,

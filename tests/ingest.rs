@@ -185,6 +185,7 @@ fn write_raster<T: gdal::raster::GdalType + seamfire::raster::pyramid::PyramidVa
                 .to_wkt()
                 .unwrap(),
             epsg: Some(32649),
+            ground_m_per_unit: None,
         },
         nodata: None,
         unit,

@@ -19,6 +19,7 @@ fn utm21() -> Georef {
         transform: GeoTransform([400_000.0, 30.0, 0.0, -2_100_000.0, 0.0, -30.0]),
         crs_wkt: String::new(),
         epsg: Some(32621),
+        ground_m_per_unit: None,
     }
 }
 

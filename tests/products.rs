@@ -570,6 +570,7 @@ fn thermal_raster(path: &Path) -> Georef {
         transform: GeoTransform([460_000.0, 30.0, 0.0, 3_400_000.0, 0.0, -30.0]),
         crs_wkt: utm16(),
         epsg: Some(32616),
+        ground_m_per_unit: None,
     };
     let raster = Raster {
         data: t,

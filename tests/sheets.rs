@@ -615,6 +615,7 @@ fn orthophoto_in_another_crs_is_resampled() {
             .to_wkt()
             .unwrap(),
         epsg: Some(4326),
+        ground_m_per_unit: None,
     };
     let mut bands = vec![vec![0u8; w * h]; 4];
     for r in 0..h {

@@ -454,6 +454,7 @@ fn hand_made_georef() -> Georef {
             .to_wkt()
             .unwrap(),
         epsg: Some(32648),
+        ground_m_per_unit: None,
     }
 }
 
@@ -941,6 +942,7 @@ fn a_grid_without_crs_gets_rasters_only_and_vector_options_are_refused() {
             transform: GeoTransform([0.0, 1.0, 0.0, 40.0, 0.0, -1.0]),
             crs_wkt: String::new(),
             epsg: None,
+            ground_m_per_unit: None,
         },
         nodata: None,
         unit: Unit::Kelvin,

@@ -230,6 +230,7 @@ pub(super) mod tests {
             transform: GeoTransform([500_000.0, 0.25, 0.0, 4_400_000.0, 0.0, -0.25]),
             crs_wkt: srs.to_wkt().unwrap(),
             epsg: Some(32648),
+            ground_m_per_unit: None,
         }
     }
 

@@ -9,6 +9,7 @@ use ndarray::Array2;
 
 use crate::error::{Error, Result};
 use crate::raster::Georef;
+use crate::raster::SCALE_TOLERANCE;
 
 pub(super) fn srs_of(georef: &Georef) -> Result<SpatialRef> {
     let mut srs = match georef.epsg {
@@ -63,6 +64,34 @@ pub fn to_lonlat(georef: &Georef, xy: &[(f64, f64)]) -> Result<Vec<(f64, f64)>> 
     ct.transform_coords(&mut xs, &mut ys, &mut zs)
         .map_err(|e| Error::Usage(format!("CRS transform: {e}")))?;
     Ok(xs.into_iter().zip(ys).collect())
+}
+
+/// Ground metres per CRS unit along the CRS's x and y axes at the centre of a `(rows, cols)`
+/// grid ([`Georef::ground_m_per_unit`]): the geodesic lengths (WGS84, Karney 2013) of one
+/// pixel's size stepped east and north from the centre in map units, divided by that size.
+/// `None` for a geographic grid, a grid without a CRS, a CRS GDAL cannot transform, and where
+/// both factors are within [`crate::raster::SCALE_TOLERANCE`] of 1 (UTM: measured in its own metres). Catches
+/// Web Mercator (`1/cos φ`), and CRSs in feet (0.3048), whose units are not ground metres.
+pub fn ground_scale(georef: &Georef, (rows, cols): (usize, usize)) -> Option<(f64, f64)> {
+    use geo::{Distance, Geodesic, Point};
+    if georef.is_geographic() || (georef.crs_wkt.is_empty() && georef.epsg.is_none()) {
+        return None;
+    }
+    let (x, y) = georef
+        .transform
+        .pixel_to_map(rows as f64 / 2.0, cols as f64 / 2.0);
+    let g = georef.transform.0;
+    let step = g[1].hypot(g[4]).max(g[2].hypot(g[5]));
+    if !(step.is_finite() && step > 0.0) {
+        return None;
+    }
+    let ll = to_lonlat(georef, &[(x, y), (x + step, y), (x, y + step)]).ok()?;
+    let at = |i: usize| Point::new(ll[i].0, ll[i].1.clamp(-90.0, 90.0));
+    let kx = Geodesic.distance(at(0), at(1)) / step;
+    let ky = Geodesic.distance(at(0), at(2)) / step;
+    let off = |k: f64| (k - 1.0).abs() > SCALE_TOLERANCE;
+    (kx.is_finite() && ky.is_finite() && kx > 0.0 && ky > 0.0 && (off(kx) || off(ky)))
+        .then_some((kx, ky))
 }
 
 /// Pixels of a `shape = (rows, cols)` grid whose centre lies inside the polygons of the vector

@@ -104,11 +104,15 @@ pub(super) fn georef_of(ds: &Dataset, path: &Path) -> Result<Georef> {
             .flatten()
             .and_then(|c| u32::try_from(c).ok())
     });
-    Ok(Georef {
+    let mut georef = Georef {
         transform: GeoTransform(transform),
         crs_wkt,
         epsg,
-    })
+        ground_m_per_unit: None,
+    };
+    let (cols, rows) = ds.raster_size();
+    georef.ground_m_per_unit = super::geo::ground_scale(&georef, (rows, cols));
+    Ok(georef)
 }
 
 /// Size, georeferencing, nodata and type of a raster file.

@@ -460,6 +460,7 @@ mod tests {
             transform: GeoTransform([400_000.0, 30.0, 0.0, -2_100_000.0, 0.0, -30.0]),
             crs_wkt: String::new(),
             epsg: Some(32621),
+            ground_m_per_unit: None,
         }
     }
 

@@ -232,6 +232,7 @@ mod tests {
                 transform: GeoTransform(gt),
                 crs_wkt: String::new(),
                 epsg: None,
+                ground_m_per_unit: None,
             },
             nodata: Some(f64::NAN),
             unit: Unit::Dn,
@@ -266,6 +267,7 @@ mod tests {
             transform: GeoTransform([0.0, 1.0, 0.0, 4.0, 0.0, -1.0]),
             crs_wkt: String::new(),
             epsg: None,
+            ground_m_per_unit: None,
         };
         let out = warp_bands(
             &[&src],

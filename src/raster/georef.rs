@@ -79,7 +79,20 @@ pub struct Georef {
     pub crs_wkt: String,
     /// EPSG code when the CRS has one.
     pub epsg: Option<u32>,
+    /// Ground metres per CRS unit along the CRS's x and y axes, when the CRS is projected and its
+    /// scale at the grid's centre differs from 1 by more than [`SCALE_TOLERANCE`] (Web Mercator
+    /// away from the equator: `1/cos φ`, 1.15 at 30°, 1.41 at 45°); `None` for geographic grids
+    /// (measured on the ellipsoid instead) and for projections close to true scale (UTM, whose
+    /// scale stays within 0.9996–1.001 in its zone, is measured in its own metres as GIS do).
+    /// Set by `io` from the CRS (`io::geo::ground_scale`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ground_m_per_unit: Option<(f64, f64)>,
 }
+
+/// A projected CRS's scale at a grid's centre is applied to its measures when it differs from 1
+/// by more than this (1 %): Web Mercator and other far-from-true-scale grids, not UTM or national
+/// transverse Mercator grids.
+pub const SCALE_TOLERANCE: f64 = 0.01;
 
 impl Georef {
     /// True when the CRS is geographic (longitude/latitude in degrees, e.g. EPSG:4326), where
@@ -90,20 +103,23 @@ impl Georef {
     }
 
     /// Ground width and height (metres) of a pixel of row `row` (fractional allowed): the CRS
-    /// units for projected grids, the geodesic lengths on the WGS84 ellipsoid across the pixel
+    /// units for projected grids (times [`Georef::ground_m_per_unit`] when set), the geodesic lengths on the WGS84 ellipsoid across the pixel
     /// at that row's latitude for geographic grids ([`GeoTransform::geodesic_pixel_m`]).
     pub fn ground_pixel_m(&self, row: f64) -> (f64, f64) {
         let g = &self.transform.0;
-        if !self.is_geographic() {
-            return (g[1].hypot(g[4]), g[2].hypot(g[5]));
+        if self.is_geographic() {
+            return self.transform.geodesic_pixel_m(row);
         }
-        self.transform.geodesic_pixel_m(row)
+        // A pixel's sides are the vectors (dx, ry) and (rx, dy) in CRS units.
+        let (kx, ky) = self.ground_m_per_unit.unwrap_or((1.0, 1.0));
+        ((g[1] * kx).hypot(g[4] * ky), (g[2] * kx).hypot(g[5] * ky))
     }
 
     /// Ground area (m²) of a pixel of row `row` (see [`Georef::ground_pixel_m`]).
     pub fn pixel_area_m2_at(&self, row: f64) -> f64 {
         if !self.is_geographic() {
-            return self.transform.pixel_area();
+            let (kx, ky) = self.ground_m_per_unit.unwrap_or((1.0, 1.0));
+            return self.transform.pixel_area() * kx * ky;
         }
         let (w, h) = self.ground_pixel_m(row);
         w * h
@@ -157,6 +173,7 @@ mod tests {
             ]),
             crs_wkt: "GEOGCRS[\"WGS 84\",DATUM[\"World Geodetic System 1984\"]]".into(),
             epsg: Some(4326),
+            ground_m_per_unit: None,
         };
         assert!(g.is_geographic());
         // Independent (WGS84 radii of curvature at φ = 33.9906° N, the centre of row 526):
@@ -170,6 +187,7 @@ mod tests {
             transform: GT,
             crs_wkt: "PROJCRS[\"WGS 84 / UTM zone 16N\"]".into(),
             epsg: Some(32616),
+            ground_m_per_unit: None,
         };
         assert!(!utm.is_geographic());
         assert_eq!(utm.ground_pixel_m(3.0), (30.0, 30.0));

@@ -18,7 +18,7 @@ mod ordered;
 pub mod pyramid;
 
 pub use blocks::{Block, PixelWindow, tile};
-pub use georef::{GeoTransform, Georef};
+pub use georef::{GeoTransform, Georef, SCALE_TOLERANCE};
 pub use mask::{MaskReason, ValidityMask};
 pub use ordered::for_each_block;
 

@@ -149,6 +149,7 @@ mod tests {
             transform: GeoTransform([0.0, 30.0, 0.0, 0.0, 0.0, -30.0]),
             crs_wkt: String::new(),
             epsg: None,
+            ground_m_per_unit: None,
         }
     }
 

@@ -76,6 +76,7 @@ mod tests {
             transform: GeoTransform([10.0, 30.0, 0.0, 100.0, 0.0, -30.0]),
             crs_wkt: String::new(),
             epsg: None,
+            ground_m_per_unit: None,
         };
         let mut img = Rgba8Image::transparent(3, 2, georef);
         img.set(0, 0, [100, 0, 0, 255]);

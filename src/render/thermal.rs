@@ -65,6 +65,7 @@ mod tests {
                 transform: GeoTransform([100.0, 30.0, 0.0, 500.0, 0.0, -30.0]),
                 crs_wkt: String::new(),
                 epsg: Some(32616),
+                ground_m_per_unit: None,
             },
             nodata: Some(f64::NAN),
             unit: Unit::Kelvin,

@@ -240,11 +240,13 @@ fn crs_facts(georef: &Georef, centre: (f64, f64), path: &Path) -> Result<(String
     let az = ((lon1 - lon0) * lat0.to_radians().cos())
         .atan2(lat1 - lat0)
         .to_degrees();
+    // Ground metres per unit at the grid's centre where the CRS is not at true scale (Web
+    // Mercator: the bar and the 1:N are true at the centre), else the CRS's unit.
     let unit = srs.linear_units();
-    let mpu = if unit.is_finite() && unit > 0.0 {
-        unit
-    } else {
-        1.0
+    let mpu = match georef.ground_m_per_unit {
+        Some((kx, ky)) => (kx * ky).sqrt(),
+        None if unit.is_finite() && unit > 0.0 => unit,
+        None => 1.0,
     };
     Ok((label, mpu, false, -az))
 }
@@ -619,6 +621,7 @@ mod tests {
                 transform: GeoTransform([1000.0, 30.0, 0.0, 5000.0, 0.0, -30.0]),
                 crs_wkt: String::new(),
                 epsg: None,
+                ground_m_per_unit: None,
             },
             nodata: Some(255.0),
             unit: Unit::Dn,

@@ -318,9 +318,11 @@ pub(super) fn check_pixel_size(input: &Path, pixel_m: f64, georef: &Georef) -> R
 }
 
 /// Sets each zone's area from the ground area of its pixels (their latitude, on a
-/// geographic grid; on a projected grid this equals pixel count × pixel area).
+/// geographic grid; pixel count × the scaled pixel area on a grid whose units are not ground
+/// metres, [`Georef::ground_m_per_unit`]; on any other projected grid this equals pixel
+/// count × pixel area, already set).
 fn ground_areas(zones: &mut [FireZone], labels: &Array2<u32>, georef: &Georef) {
-    if !georef.is_geographic() {
+    if !georef.is_geographic() && georef.ground_m_per_unit.is_none() {
         return;
     }
     let mut area = vec![0f64; zones.len() + 1];

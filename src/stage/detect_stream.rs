@@ -489,7 +489,8 @@ fn zones_of(flagged: &[Flagged], cfg: &DetectConfig, plan: &CalibrationPlan) -> 
         &|r, c| temperature.get(&(r, c)).copied(),
         &plan.georef.transform,
     );
-    if plan.georef.is_geographic() {
+    // Ground areas where the CRS units are not ground metres (`stage::detect::ground_areas`).
+    if plan.georef.is_geographic() || plan.georef.ground_m_per_unit.is_some() {
         for (z, px) in zones.iter_mut().zip(&components) {
             z.area_m2 = px
                 .iter()

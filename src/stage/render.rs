@@ -794,6 +794,7 @@ mod tests {
                 transform: GeoTransform([452_475.0, 30.0, 0.0, 3_408_645.0, 0.0, -30.0]),
                 crs_wkt: String::new(),
                 epsg: None,
+                ground_m_per_unit: None,
             },
             shape: (603, 627),
         };

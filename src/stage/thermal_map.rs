@@ -173,6 +173,7 @@ mod tests {
                 transform: GeoTransform([500_000.0, 30.0, 0.0, 4_400_000.0, 0.0, -30.0]),
                 crs_wkt: srs.to_wkt().unwrap(),
                 epsg: Some(32648),
+                ground_m_per_unit: None,
             },
             nodata: Some(f64::NAN),
             unit: Unit::Kelvin,

@@ -295,6 +295,7 @@ pub fn synth_georef(rows: usize, cols: usize, pixel_m: f64) -> Georef {
         transform: GeoTransform([x0, pixel_m, 0.0, y0, 0.0, -pixel_m]),
         crs_wkt,
         epsg: Some(SYNTH_EPSG),
+        ground_m_per_unit: None,
     }
 }
 

@@ -28,6 +28,7 @@ pub fn write_mosaic(dir: &Path, p: &MosaicParams) -> Result<Vec<PathBuf>> {
         transform: GeoTransform([ORIGIN_M.0, p.pixel_m, 0.0, ORIGIN_M.1, 0.0, -p.pixel_m]),
         crs_wkt: srs,
         epsg: Some(MOSAIC_EPSG),
+        ground_m_per_unit: None,
     };
     let tif = dir.join("mosaic.tif");
     let opts = CogOptions {

@@ -42,22 +42,29 @@ const MIN_M_PER_DEG_LAT: f64 = 110_574.27;
 const M_PER_DEG_LON_EQUATOR: f64 = 111_319.49;
 
 /// How map units of a grid's CRS become ground metres.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum Ground {
     /// A projected CRS: map units are metres.
     #[default]
     Map,
     /// A geographic CRS: map units are degrees of longitude and latitude (WGS84 ellipsoid).
     Geographic,
+    /// A projected CRS whose units are not ground metres at the grid
+    /// ([`Georef::ground_m_per_unit`]: Web Mercator away from the equator, a CRS in feet):
+    /// map units along x and y times `kx`, `ky` are metres. The factors are the grid centre's
+    /// (Web Mercator's changes by 0.16 % over 10 km north–south at 45°).
+    Scaled { kx: f64, ky: f64 },
 }
 
 impl Ground {
     /// The measure of `georef`'s CRS.
     pub fn of(georef: &Georef) -> Ground {
         if georef.is_geographic() {
-            Ground::Geographic
-        } else {
-            Ground::Map
+            return Ground::Geographic;
+        }
+        match georef.ground_m_per_unit {
+            Some((kx, ky)) => Ground::Scaled { kx, ky },
+            None => Ground::Map,
         }
     }
 
@@ -66,8 +73,16 @@ impl Ground {
         match (self, near.bounding_rect()) {
             (Ground::Geographic, Some(r)) => Frame {
                 centre: Some(Point::from(r.center())),
+                scale: None,
             },
-            _ => Frame { centre: None },
+            (Ground::Scaled { kx, ky }, _) => Frame {
+                centre: None,
+                scale: Some((kx, ky)),
+            },
+            _ => Frame {
+                centre: None,
+                scale: None,
+            },
         }
     }
 
@@ -85,6 +100,7 @@ impl Ground {
         let dy = (a.min().y - b.max().y).max(b.min().y - a.max().y).max(0.0);
         match self {
             Ground::Map => dx.hypot(dy),
+            Ground::Scaled { kx, ky } => (dx * kx).hypot(dy * ky),
             Ground::Geographic => {
                 // A degree of longitude is shortest at the rectangles' highest |latitude|; the
                 // 1 % margin covers geodesics bulging poleward and the frame's small excess.
@@ -105,6 +121,7 @@ impl Ground {
                 .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
         match self {
             Ground::Map => rings.map(|r| Euclidean.length(r)).sum(),
+            Ground::Scaled { kx, ky } => rings.map(|r| Euclidean.length(&scaled(r, kx, ky))).sum(),
             Ground::Geographic => rings.map(|r| Geodesic.length(&clamped(r))).sum(),
         }
     }
@@ -113,6 +130,7 @@ impl Ground {
     pub fn area(self, mp: &MultiPolygon<f64>) -> f64 {
         match self {
             Ground::Map => mp.unsigned_area(),
+            Ground::Scaled { kx, ky } => mp.unsigned_area() * kx * ky,
             // Per polygon, so that the orientation of one part does not cancel another.
             // Exterior counter-clockwise first: Karney's area is that of the region to the left.
             Ground::Geographic => {
@@ -127,12 +145,21 @@ impl Ground {
     pub fn pixel_area_m2(self, gt: &GeoTransform, row: f64) -> f64 {
         match self {
             Ground::Map => gt.pixel_area(),
+            Ground::Scaled { kx, ky } => gt.pixel_area() * kx * ky,
             Ground::Geographic => {
                 let (w, h) = gt.geodesic_pixel_m(row);
                 w * h
             }
         }
     }
+}
+
+/// `r` with x and y multiplied by `kx` and `ky` (map units to ground metres).
+fn scaled(r: &LineString<f64>, kx: f64, ky: f64) -> LineString<f64> {
+    r.map_coords(|c| Coord {
+        x: c.x * kx,
+        y: c.y * ky,
+    })
 }
 
 /// Latitudes clamped to ±90° (a ring at a grid's polar edge can overshoot by rounding).
@@ -143,19 +170,25 @@ fn clamped(r: &LineString<f64>) -> LineString<f64> {
     })
 }
 
-/// Where distances are measured: map units (a projected CRS), or a local azimuthal equidistant
-/// frame on the WGS84 ellipsoid centred on a query geometry (metres).
+/// Where distances are measured: map units (a projected CRS), map units scaled to metres
+/// ([`Ground::Scaled`]), or a local azimuthal equidistant frame on the WGS84 ellipsoid centred on
+/// a query geometry (metres).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Frame {
     centre: Option<Point<f64>>,
+    scale: Option<(f64, f64)>,
 }
 
 impl Frame {
     /// `g` (map units) in this frame; borrowed unchanged in map units.
     pub fn map<'a>(&self, g: &'a Geometry<f64>) -> Cow<'a, Geometry<f64>> {
-        match self.centre {
-            None => Cow::Borrowed(g),
-            Some(c) => Cow::Owned(to_aeqd(c, g)),
+        match (self.centre, self.scale) {
+            (Some(c), _) => Cow::Owned(to_aeqd(c, g)),
+            (None, Some((kx, ky))) => Cow::Owned(g.map_coords(|c| Coord {
+                x: c.x * kx,
+                y: c.y * ky,
+            })),
+            (None, None) => Cow::Borrowed(g),
         }
     }
 
@@ -219,6 +252,33 @@ mod tests {
     }
 
     #[test]
+    fn scaled_grids_measure_map_units_times_their_factors() {
+        // kx = 0.5, ky = 0.25 by hand: a 3-4-5 triangle in ground metres.
+        let g = Ground::Scaled { kx: 0.5, ky: 0.25 };
+        let (a, b) = (pt(100.0, 200.0), pt(106.0, 216.0));
+        assert_eq!(g.distance(&a, &b), 5.0, "(6·0.5, 16·0.25) = (3, 4)");
+        let ra = a.bounding_rect().unwrap();
+        let rb = b.bounding_rect().unwrap();
+        assert_eq!(g.rect_lower_bound(&ra, &rb), 5.0);
+        // A 10 x 8 map-unit rectangle: ground 5 x 2, perimeter 14, area 10.
+        let rect: MultiPolygon<f64> = vec![Polygon::new(
+            LineString::from(vec![
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 8.0),
+                (0.0, 8.0),
+                (0.0, 0.0),
+            ]),
+            vec![],
+        )]
+        .into();
+        assert_eq!(g.perimeter(&rect), 14.0);
+        assert_eq!(g.area(&rect), 10.0);
+        let gt = GeoTransform([0.0, 10.0, 0.0, 0.0, 0.0, -8.0]);
+        assert_eq!(g.pixel_area_m2(&gt, 3.0), 10.0);
+    }
+
+    #[test]
     fn point_distances_are_geodesic() {
         let a = Point::new(LA.0, LA.1);
         // Points 500 m, 30 km and 100 km from `a` (Karney's direct problem), and pairs of them:
@@ -249,7 +309,10 @@ mod tests {
             let c = Point::new(-118.0, lat);
             for r in [1_000.0, 10_000.0, 100_000.0] {
                 let bound = (r / 6_371_000f64).powi(2) / 6.0;
-                let frame = Frame { centre: Some(c) };
+                let frame = Frame {
+                    centre: Some(c),
+                    scale: None,
+                };
                 for (az1, az2) in [(0.0, 90.0), (30.0, 200.0), (45.0, 135.0), (10.0, 350.0)] {
                     let p = Geodesic.destination(c, az1, r);
                     let q = Geodesic.destination(c, az2, 0.7 * r);

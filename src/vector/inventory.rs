@@ -327,7 +327,7 @@ pub fn report(
 /// the sum of each pixel's area at its latitude on a geographic one.
 fn anomalous_area_m2(ground: Ground, gt: &GeoTransform, hs: &[&Hotspot]) -> f64 {
     match ground {
-        Ground::Map => hs.len() as f64 * gt.pixel_area(),
+        Ground::Map | Ground::Scaled { .. } => hs.len() as f64 * ground.pixel_area_m2(gt, 0.0),
         Ground::Geographic => hs
             .iter()
             .map(|h| ground.pixel_area_m2(gt, h.row as f64))
