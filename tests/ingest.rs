@@ -227,6 +227,51 @@ fn aster_tir_band_uses_handbook_constants() {
 }
 
 #[test]
+fn a_single_file_ignores_what_lies_beside_it_but_its_own_product() {
+    // A drone mosaic in a working folder that also holds an earlier run's output directory
+    // named like a GeoTIFF and a stale link: neither is the mosaic's business.
+    let dir = tempfile::tempdir().unwrap();
+    let mosaic = dir.path().join("ortho_thermal.tif");
+    write_raster(
+        &mosaic,
+        Array2::<f32>::from_elem((5, 5), 25.3),
+        Unit::Celsius,
+    );
+    std::fs::create_dir(dir.path().join("run1.tif")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("moved.tif"), dir.path().join("old.tif")).unwrap();
+    let r = info(&[mosaic.to_str().unwrap()]);
+    assert_eq!(s(&r["mission"]), "GENERIC");
+    let out = dir.path().join("bt.tif");
+    seamfire()
+        .args(["calibrate", mosaic.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!((common::read_f32(&out).data[[0, 0]] - 298.45).abs() < 1e-4);
+
+    // A Landsat band file whose own product's MTL is a dangling link: that is an error naming
+    // the link, as in a product directory.
+    let band_name = "LT05_L1TP_224063_19880814_20200917_02_T1_B6.TIF";
+    let src = fixture("landsat5-tm-para-1988/LT52240631988227CUB02_B6.TIF");
+    let band = dir.path().join(band_name);
+    std::fs::copy(&src, &band).unwrap();
+    let mtl = dir
+        .path()
+        .join("LT05_L1TP_224063_19880814_20200917_02_T1_MTL.txt");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.txt"), &mtl).unwrap();
+    let out = seamfire()
+        .args(["info", band.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("_MTL.txt") && err.contains("symbolic link whose target does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
 fn generic_drone_mosaic_in_celsius_and_scaled_dn() {
     let dir = tempfile::tempdir().unwrap();
     let mosaic = dir.path().join("ortho_thermal.tif");

@@ -28,7 +28,7 @@ pub fn open_scene(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
         io::regular_file(input)?;
     }
     if input.is_dir() {
-        let files = list_dir(input)?;
+        let files = list_dir(input, looks_like_input)?;
         let mtl_path = match mtl {
             Some(m) => m.to_path_buf(),
             None => pick_mtl(input, &files, None)?,
@@ -67,7 +67,7 @@ fn open_single_file(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
         // A virtual file (`/vsicurl/`, `/vsis3/`) has no folder to search: name its MTL with --mtl.
         None if io::is_virtual(input) => None,
         None => {
-            let files = list_dir(dir)?;
+            let files = list_dir(dir, |n| belongs_to(n, &name))?;
             pick_mtl(dir, &files, product_prefix(&name).as_deref()).ok()
         }
     };
@@ -79,7 +79,10 @@ fn open_single_file(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
             let mut paths: Vec<PathBuf> = if io::is_virtual(input) {
                 Vec::new()
             } else {
-                list_dir(dir)?.iter().map(|f| dir.join(f)).collect()
+                list_dir(dir, |n| belongs_to(n, &name))?
+                    .iter()
+                    .map(|f| dir.join(f))
+                    .collect()
             };
             paths.retain(|p| p != input);
             paths.insert(0, input.to_path_buf());
@@ -245,10 +248,11 @@ fn is_archive(p: &Path) -> bool {
 }
 
 /// Names of the files in `dir`, in name order, symbolic links followed (a directory of links is
-/// a common way to stage a product on a cluster or a scratch disk). An entry that looks like an
-/// input (a GeoTIFF or an MTL) but is not a readable file (a directory, a dangling link, a link
-/// loop) is an error naming it; other entries are ignored.
-fn list_dir(dir: &Path) -> Result<Vec<String>> {
+/// a common way to stage a product on a cluster or a scratch disk). An entry that is not a
+/// readable file (a directory, a dangling link, a link loop) is an error naming it when
+/// `strict(name)` (a product directory: any GeoTIFF or MTL, [`looks_like_input`]; the folder of
+/// a single band file: the files of its own product, [`belongs_to`]); other entries are ignored.
+fn list_dir(dir: &Path, strict: impl Fn(&str) -> bool) -> Result<Vec<String>> {
     let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     let mut names = Vec::new();
     for entry in rd {
@@ -256,12 +260,25 @@ fn list_dir(dir: &Path) -> Result<Vec<String>> {
         let name = entry.file_name().to_string_lossy().into_owned();
         match io::regular_file(&entry.path()) {
             Ok(()) => names.push(name),
-            Err(e) if looks_like_input(&name) => return Err(e),
+            Err(e) if strict(&name) => return Err(e),
             Err(e) => tracing::debug!("ignored: {e}"),
         }
     }
     names.sort();
     Ok(names)
+}
+
+/// In the folder of the single file `input` (a file name), an entry whose failure to read is an
+/// error: a GeoTIFF or MTL of the same Landsat product (same name prefix). Anything else beside
+/// a file (an output directory named `….tif`, a stale link) is none of its business: a generic
+/// raster has no product, so nothing beside it is.
+fn belongs_to(name: &str, input: &str) -> bool {
+    product_prefix(input).is_some_and(|prefix| {
+        looks_like_input(name)
+            && name
+                .to_ascii_uppercase()
+                .starts_with(&prefix.to_ascii_uppercase())
+    })
 }
 
 /// A GeoTIFF or an MTL by its name.
