@@ -87,18 +87,26 @@ pub struct GenericRequest {
     pub offset: Option<f64>,
 }
 
-/// Generic raster → kelvin (NaN where `x` is NaN or equals `nodata`).
+/// Generic raster → kelvin (NaN where `x` is NaN or equals `nodata`, and where the result is
+/// not a temperature: at or below 0 K, or not finite, as a `−9999` fill value read without its
+/// nodata declaration, or a negative radiance, gives. That is not capping: such a value cannot
+/// be a temperature, so the pixel is not processed).
 pub fn generic_to_bt_k(x: &Array2<f64>, nodata: Option<f64>, how: GenericThermal) -> Array2<f32> {
     Zip::from(x).par_map_collect(|&v| {
         if v.is_nan() || nodata.is_some_and(|n| v == n) {
             return f32::NAN;
         }
         let v = how.scale * v + how.offset;
-        (match how.unit {
+        let k = (match how.unit {
             GenericUnit::Kelvin => v,
             GenericUnit::Celsius => v + 273.15,
             GenericUnit::Radiance(k) => radiance_to_bt_k(v, k),
-        }) as f32
+        }) as f32;
+        if k > 0.0 && k.is_finite() {
+            k
+        } else {
+            f32::NAN
+        }
     })
 }
 

@@ -11,6 +11,7 @@ pub mod ksigma;
 pub mod multiscale;
 pub mod otsu;
 pub mod params;
+pub mod plausible;
 pub mod preset;
 pub mod robust;
 pub mod scene_histogram;

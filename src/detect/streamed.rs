@@ -140,8 +140,11 @@ fn strip_pass<R: Send>(
 /// The contextual test and its budget on a `shape` raster read in full-width strips of
 /// `strip_rows` rows (plus the halo) through `read`, one strip per reader at a time.
 /// `cfg` is the effective configuration (window preset applied); its thermal method must be
-/// `contextual` ([`can_stream`]). `after_first_pass` runs once every strip has been read once
-/// (the caller may start work that needs the whole raster read, beside the pixel test).
+/// `contextual` ([`can_stream`]). `check_median` sees the valid pixels' median (K) once the
+/// first pass has read every strip, and may refuse the scene
+/// ([`super::plausible::check_median_k`]); `after_first_pass` runs after it (the caller may
+/// start work that needs the whole raster read, beside the pixel test).
+#[allow(clippy::too_many_arguments)]
 pub fn detect_thermal_streamed<R: Send>(
     shape: (usize, usize),
     pixel_m: f64,
@@ -149,6 +152,7 @@ pub fn detect_thermal_streamed<R: Send>(
     strip_rows: usize,
     readers: &mut [R],
     read: &(dyn Fn(&mut R, PixelWindow) -> Result<ThermalWindow> + Sync),
+    check_median: &dyn Fn(f64) -> Result<()>,
     after_first_pass: impl FnOnce(),
 ) -> Result<StreamedThermal> {
     debug_assert!(can_stream(cfg));
@@ -162,6 +166,9 @@ pub fn detect_thermal_streamed<R: Send>(
         cold: scene_cold,
         valid_px,
     } = scene_stats(&cores, readers, read, cfg.budget.enabled)?;
+    if let Some((median, _)) = scene_hot {
+        check_median(median)?;
+    }
     after_first_pass();
     let scene_stats_s = start.elapsed().as_secs_f64();
     let strips = tile(shape, (strip_rows.max(1), 0), halo_rows(pixel_m, p));
@@ -233,7 +240,17 @@ mod tests {
             })
         };
         let mut readers = vec![(); 2];
-        detect_thermal_streamed(t.dim(), 30.0, cfg, strip_rows, &mut readers, &read, || ()).unwrap()
+        detect_thermal_streamed(
+            t.dim(),
+            30.0,
+            cfg,
+            strip_rows,
+            &mut readers,
+            &read,
+            &|_| Ok(()),
+            || (),
+        )
+        .unwrap()
     }
 
     fn check(

@@ -93,9 +93,14 @@ pub struct BlockOutput {
     pub values: Array2<f32>,
     /// Validity flags (fill where `values` is NaN, plus the QA flags), when the scene has QA.
     pub mask: Option<Array2<u8>>,
-    /// Input pixels that are not fill/nodata: main band, then red and NIR for LST.
-    pub valid_inputs: [usize; 3],
+    /// Input pixels that are not fill/nodata ([`InputCounts`]).
+    pub valid_inputs: InputCounts,
 }
+
+/// Pixel counts of a block's inputs, summed over blocks: `[0]` main band, `[1]` red and `[2]`
+/// NIR (for LST) pixels that are not fill/nodata; `[3]` main-band pixels that were not nodata
+/// but came out at or below 0 K (not temperatures: not processed, and reported once).
+pub type InputCounts = [usize; 4];
 
 impl CalibrationPlan {
     /// Whether a validity mask is produced.
@@ -145,13 +150,18 @@ impl CalibrationPlan {
         main_in + 4 + 4 + lst + mask
     }
 
+    /// The file of the band being calibrated.
+    pub fn input_path(&self) -> &std::path::Path {
+        &self.main.path
+    }
+
     /// Calibrates the pixels of `window`.
     pub fn calibrate_block(&self, r: &PlanReaders, window: PixelWindow) -> Result<BlockOutput> {
-        let (mut values, main_valid) = run_kernel(&self.main, &r.main, window)?;
-        let mut valid_inputs = [main_valid, 0, 0];
+        let (mut values, main_valid, not_k) = run_kernel(&self.main, &r.main, window)?;
+        let mut valid_inputs = [main_valid, 0, 0, not_k];
         if let (Some(l), Some((red_r, nir_r))) = (&self.lst, &r.lst) {
-            let (red, n_red) = run_kernel(&l.red, red_r, window)?;
-            let (nir, n_nir) = run_kernel(&l.nir, nir_r, window)?;
+            let (red, n_red, _) = run_kernel(&l.red, red_r, window)?;
+            let (nir, n_nir, _) = run_kernel(&l.nir, nir_r, window)?;
             valid_inputs[1] = n_red;
             valid_inputs[2] = n_nir;
             values = land_surface_temperature(&values, &red, &nir, l.wavelength_um);
@@ -173,8 +183,18 @@ impl CalibrationPlan {
     }
 
     /// Errors when an input had no valid pixel at all (`valid_inputs` summed over all blocks),
-    /// naming the file, as the whole-raster reads always did.
-    pub fn check_valid(&self, valid_inputs: [usize; 3]) -> Result<()> {
+    /// naming the file, as the whole-raster reads always did; warns once about values that
+    /// were not temperatures.
+    pub fn check_valid(&self, valid_inputs: InputCounts) -> Result<()> {
+        if valid_inputs[3] > 0 {
+            tracing::warn!(
+                "{}: {} pixels came out at or below 0 K (a fill value such as -9999 without a \
+                 declared nodata value, or the wrong --input-unit/--scale): not processed, as \
+                 nodata; declare the file's nodata value (gdal_edit.py -a_nodata VALUE)",
+                self.main.path.display(),
+                valid_inputs[3]
+            );
+        }
         let none = |input: &Input| match input.kernel {
             Kernel::Generic { .. } => {
                 Error::input(&input.path, "no valid pixels: every pixel is nodata")
@@ -199,12 +219,13 @@ impl CalibrationPlan {
     }
 }
 
-/// Reads `window` of `input` and applies its formula; also counts its valid input pixels.
+/// Reads `window` of `input` and applies its formula; also counts its valid input pixels, and
+/// (generic rasters) those that were not nodata but came out at or below 0 K.
 fn run_kernel(
     input: &Input,
     reader: &BlockReader,
     window: PixelWindow,
-) -> Result<(Array2<f32>, usize)> {
+) -> Result<(Array2<f32>, usize, usize)> {
     let dn_fill = |fill: Option<u16>| move |d: u16| d == 0 || fill == Some(d);
     let dn_valid = |dn: &Array2<u16>, fill: Option<u16>| {
         let is_fill = dn_fill(fill);
@@ -215,17 +236,27 @@ fn run_kernel(
             let x = reader.read::<f64>(window)?;
             let v = generic_to_bt_k(&x.data, nodata, how);
             let n = v.iter().filter(|v| !v.is_nan()).count();
-            (v, n)
+            let given = x
+                .data
+                .iter()
+                .filter(|&&d| !d.is_nan() && nodata != Some(d))
+                .count();
+            (v, n, given - n)
         }
         Kernel::St { scale, fill } => {
             let dn = reader.read::<u16>(window)?.data;
-            (dn_to_st_k(&dn, dn_fill(fill), scale), dn_valid(&dn, fill))
+            (
+                dn_to_st_k(&dn, dn_fill(fill), scale),
+                dn_valid(&dn, fill),
+                0,
+            )
         }
         Kernel::Bt { rescale, k, fill } => {
             let dn = reader.read::<u16>(window)?.data;
             (
                 dn_to_bt_k(&dn, dn_fill(fill), rescale, k),
                 dn_valid(&dn, fill),
+                0,
             )
         }
         Kernel::Reflectance {
@@ -237,6 +268,7 @@ fn run_kernel(
             (
                 dn_to_reflectance(&dn, dn_fill(fill), rescale, sun_elevation_deg),
                 dn_valid(&dn, fill),
+                0,
             )
         }
     })

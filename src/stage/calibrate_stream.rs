@@ -197,7 +197,7 @@ pub fn calibrate_streamed(
     let t0 = std::time::Instant::now();
     let bar = progress_bar(opts.progress, blocks.len(), &plan.band);
     let mut stats = ValueStats::default();
-    let mut valid = [0usize; 3];
+    let mut valid = [0usize; 4];
     // Wave i is written (in raster order, on the calling thread) while wave i + 1 is read and
     // calibrated on the other workers: two waves are in memory at once.
     let mut pending: Option<(&[Block], Vec<super::BlockOutput>)> = None;

@@ -192,6 +192,13 @@ pub fn detect_scenes(
         }
         let pixel_m = cal.raster.georef.nominal_pixel_m(cal.raster.shape().0);
         check_pixel_size(&scene.input, pixel_m, &cal.raster.georef)?;
+        // A scene that is not surface temperatures (a wrong unit or scale) is refused before
+        // any test, as the streamed path does after its first pass.
+        if let Some((median, _)) = crate::detect::robust::median_mad(&cal.raster.data, &valid) {
+            let band_file = scene.bands.get(&cal.band).unwrap_or(&scene.input);
+            crate::detect::plausible::check_median_k(median)
+                .map_err(|why| Error::input(band_file, why))?;
+        }
         let name = cfg.thermal.method().map_or("thermal", |m| m.name());
         let (cfg_eff, preset) = crate::detect::preset::effective(cfg, pixel_m);
         windows = Some(preset);

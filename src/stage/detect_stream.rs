@@ -35,7 +35,7 @@ use crate::detect::streamed::{
 };
 use crate::detect::strip::window_classes;
 use crate::detect::{Flagged, confidence, sparse_zones, stitch};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::io::{CogOptions, Staged, StreamedCog};
 use crate::raster::{PixelWindow, Unit, for_each_block, tile};
 use crate::scene::Scene;
@@ -318,12 +318,23 @@ fn test_and_write(
     let start = Instant::now();
     std::thread::scope(|s| {
         let mut bt_writer = None;
-        let thermal =
-            detect_thermal_streamed(plan.shape, pixel_m, cfg, strip_rows, readers, &read, || {
+        let thermal = detect_thermal_streamed(
+            plan.shape,
+            pixel_m,
+            cfg,
+            strip_rows,
+            readers,
+            &read,
+            &|median| {
+                crate::detect::plausible::check_median_k(median)
+                    .map_err(|why| Error::input(plan.input_path(), why))
+            },
+            || {
                 if scratch {
                     bt_writer = Some(s.spawn(|| write_bt(plan, dir, read_counted)));
                 }
-            });
+            },
+        );
         let contextual_s = start.elapsed().as_secs_f64();
         let written = thermal.and_then(|thermal| {
             let (staged, counts) = write_rasters(
@@ -410,7 +421,7 @@ fn write_rasters(
         &anomaly_opts,
     )?;
     let mut counts = [0usize; 5];
-    let mut valid_inputs = [0usize; 3];
+    let mut valid_inputs = [0usize; 4];
     let blocks = tile(plan.shape, (strip_rows, 0), 0);
     for_each_block(
         &blocks,

@@ -21,12 +21,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use ndarray::Array2;
 
+use super::calibrate_plan::InputCounts;
 use crate::detect::streamed::ThermalWindow;
 use crate::error::Result;
 use crate::raster::PixelWindow;
 
 /// A window's temperatures and validity with its non-fill input counts (main band, red, NIR).
-pub type CountedWindow = (ThermalWindow, [usize; 3]);
+pub type CountedWindow = (ThermalWindow, InputCounts);
 
 /// Calibrated temperatures and validity of a raster of `shape`, filled strip by strip.
 #[derive(Debug)]
@@ -37,7 +38,7 @@ pub struct ThermalScratch {
     filled: Vec<AtomicBool>,
     /// Input pixels that were not fill (main band, red, NIR), attributed to the first row of
     /// the window they were read with: their sum over all rows is the raster's.
-    inputs: Mutex<Vec<[usize; 3]>>,
+    inputs: Mutex<Vec<InputCounts>>,
     /// A write failed: every later read goes to the input.
     broken: AtomicBool,
 }
@@ -108,7 +109,7 @@ impl ThermalScratch {
             file,
             shape,
             filled: (0..shape.0).map(|_| AtomicBool::new(false)).collect(),
-            inputs: Mutex::new(vec![[0; 3]; shape.0]),
+            inputs: Mutex::new(vec![[0; 4]; shape.0]),
             broken: AtomicBool::new(false),
         }
     }
@@ -158,7 +159,7 @@ impl ThermalScratch {
         Ok((win, inputs))
     }
 
-    fn store(&self, w: PixelWindow, win: &ThermalWindow, inputs: [usize; 3]) {
+    fn store(&self, w: PixelWindow, win: &ThermalWindow, inputs: InputCounts) {
         // The arrays' own bytes when they are contiguous (always, for windows read by this
         // crate); a copy otherwise.
         let t: Cow<'_, [u8]> = match win.t.as_slice() {
@@ -210,10 +211,10 @@ impl ThermalScratch {
             return None;
         }
         let valid: Vec<bool> = valid.into_iter().map(|v| v != 0).collect();
-        let inputs = self.inputs.lock().ok().map_or([0; 3], |counts| {
+        let inputs = self.inputs.lock().ok().map_or([0; 4], |counts| {
             counts[w.row0..w.row0 + w.rows]
                 .iter()
-                .fold([0; 3], |a, c| [a[0] + c[0], a[1] + c[1], a[2] + c[2]])
+                .fold([0; 4], |a, c| std::array::from_fn(|i| a[i] + c[i]))
         });
         Some((
             ThermalWindow {
@@ -239,7 +240,7 @@ mod tests {
     }
 
     /// A raster whose every value and validity is a function of its position.
-    fn source(w: PixelWindow) -> (ThermalWindow, [usize; 3]) {
+    fn source(w: PixelWindow) -> (ThermalWindow, InputCounts) {
         let t = Array2::from_shape_fn((w.rows, w.cols), |(r, c)| {
             let (r, c) = (r + w.row0, c + w.col0);
             if (r + c) % 7 == 0 {
@@ -252,7 +253,7 @@ mod tests {
             !t[[r, c]].is_nan() && (r + w.row0) % 5 != 1
         });
         let n = valid.iter().filter(|&&v| v).count();
-        (ThermalWindow { t, valid }, [n, 0, 0])
+        (ThermalWindow { t, valid }, [n, 0, 0, 0])
     }
 
     /// `s.read(w)` with [`source`] as the input, counting the input reads in `reads`.
