@@ -115,6 +115,25 @@ fn compare(input: &Path, dir: &Path, strip_rows: Option<usize>) {
             assert!(a == b, "{name} differs ({})", other.display());
         }
     }
+    // bt.tif carries the robust range of its own values for the thermal map (the same bytes in
+    // the three runs, above): the range a sample of the values read back gives.
+    let bt_path = whole_dir.join("bt.tif");
+    let bt = seamfire::io::read_band::<f32>(&bt_path, 1).unwrap();
+    let tag = {
+        use gdal::Metadata;
+        let ds = gdal::Dataset::open(&bt_path).unwrap();
+        let band = ds.rasterband(1).unwrap();
+        band.metadata_item(seamfire::render::stretch::RANGE_TAG, "")
+            .expect("bt.tif is tagged")
+    };
+    let shape = bt.data.dim();
+    let mut sampler = seamfire::render::stretch::Sampler::new(shape.0 * shape.1);
+    sampler.push(0, bt.data.iter().copied());
+    assert_eq!(
+        seamfire::render::stretch::parse_range_tag(&tag, shape),
+        sampler.robust_range(),
+        "{tag}"
+    );
     let anomaly = seamfire::io::read_band::<u8>(&strips_dir.join("anomaly.tif"), 1).unwrap();
     let flagged = anomaly
         .data

@@ -71,6 +71,15 @@ impl BlockReader {
         &self.path
     }
 
+    /// A metadata item (default domain) of the band read; `None` when it has none.
+    pub fn metadata_item(&self, key: &str) -> Option<String> {
+        use gdal::Metadata;
+        self.ds
+            .rasterband(self.band)
+            .ok()
+            .and_then(|b| b.metadata_item(key, ""))
+    }
+
     /// `(rows, cols)` of the whole raster.
     pub fn shape(&self) -> (usize, usize) {
         self.shape

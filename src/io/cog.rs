@@ -31,6 +31,9 @@ pub struct CogOptions {
     pub description: Option<String>,
     /// The TIFF predictor applied before DEFLATE.
     pub predictor: Predictor,
+    /// Band metadata items (default domain), e.g. the robust range the thermal map uses
+    /// ([`crate::render::stretch::RANGE_TAG`]).
+    pub metadata: Vec<(String, String)>,
 }
 
 impl Default for CogOptions {
@@ -39,6 +42,7 @@ impl Default for CogOptions {
             resampling: "AVERAGE",
             description: None,
             predictor: Predictor::None,
+            metadata: Vec::new(),
         }
     }
 }
@@ -205,9 +209,12 @@ pub(super) fn set_band_metadata(
 ) -> gdal::errors::Result<()> {
     band.set_no_data_value(nodata)?;
     set_unit(band, unit.gdal_name());
+    use gdal::Metadata;
     if let Some(d) = &opts.description {
-        use gdal::Metadata;
         band.set_description(d)?;
+    }
+    for (key, value) in &opts.metadata {
+        band.set_metadata_item(key, value, "")?;
     }
     Ok(())
 }

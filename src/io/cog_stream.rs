@@ -97,6 +97,16 @@ impl<T: GdalType + PyramidValue> StreamedCog<T> {
         &self.dest
     }
 
+    /// Adds a band metadata item (default domain) known only once the rows are written, such
+    /// as a statistic of them; the COG carries it.
+    pub fn set_metadata_item(&mut self, key: &str, value: &str) -> Result<()> {
+        use gdal::Metadata;
+        let ds = self.ds.as_ref().expect("dataset open until finish");
+        ds.rasterband(1)
+            .and_then(|mut b| b.set_metadata_item(key, value, ""))
+            .map_err(|e| Error::gdal(&self.dest, format!("cannot set {key}: {e}")))
+    }
+
     /// Writes `data` at `window` (same shape, inside the raster).
     pub fn write(&mut self, window: PixelWindow, data: ArrayView2<'_, T>) -> Result<()> {
         if data.dim() != window.shape() || !PixelWindow::full(self.shape).contains(&window) {

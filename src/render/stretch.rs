@@ -17,6 +17,30 @@ pub const MAX_SAMPLES: usize = 4_000_000;
 /// `robust=True` and most remote-sensing viewers).
 pub const ROBUST_PERCENTILES: (f64, f64) = (2.0, 98.0);
 
+/// Band metadata item of a temperature product (`bt.tif`) holding the robust range of its
+/// values, written by the detection as it writes them, so that the thermal map need not read
+/// the raster once more to sample it: `"MIN MAX ROWSxCOLS"`, the unrounded 2nd and 98th
+/// percentiles ([`Sampler::robust_range`]) in Rust's shortest round-trip notation and the
+/// shape they were taken on (a copy cut to another size does not match and is sampled again).
+pub const RANGE_TAG: &str = "SEAMFIRE_ROBUST_RANGE_K";
+
+/// The [`RANGE_TAG`] value of `range` over a raster of `shape = (rows, cols)`.
+pub fn range_tag(range: Range, shape: (usize, usize)) -> String {
+    format!("{} {} {}x{}", range.min, range.max, shape.0, shape.1)
+}
+
+/// The range of a [`RANGE_TAG`] value when it was taken on `shape`; `None` otherwise or when
+/// it is not one.
+pub fn parse_range_tag(text: &str, shape: (usize, usize)) -> Option<Range> {
+    let mut it = text.split_whitespace();
+    let min: f64 = it.next()?.parse().ok()?;
+    let max: f64 = it.next()?.parse().ok()?;
+    let (rows, cols) = it.next()?.split_once('x')?;
+    let tagged: (usize, usize) = (rows.parse().ok()?, cols.parse().ok()?);
+    (it.next().is_none() && tagged == shape && min.is_finite() && max > min)
+        .then_some(Range { min, max })
+}
+
 /// A closed value range `[min, max]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Range {

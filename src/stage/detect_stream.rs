@@ -38,6 +38,7 @@ use crate::detect::{Flagged, confidence, sparse_zones, stitch};
 use crate::error::{Error, Result};
 use crate::io::{CogOptions, Staged, StreamedCog};
 use crate::raster::{PixelWindow, Unit, for_each_block, tile};
+use crate::render::stretch::{RANGE_TAG, Sampler, range_tag};
 use crate::scene::Scene;
 
 /// Working bytes per pixel of a detection strip beyond the calibration's: the fixed-point copy
@@ -384,11 +385,23 @@ fn write_bt(
 ) -> Result<Staged> {
     let mut readers = plan.open_readers()?;
     let mut bt = create_bt(plan, dir)?;
+    let mut sampler = Sampler::new(plan.shape.0 * plan.shape.1);
     for b in tile(plan.shape, (TILE_ROWS, 0), 0) {
         let (w, _) = read(&mut readers, b.core)?;
         bt.write(b.core, w.t.view())?;
+        sampler.push(b.core.row0 * plan.shape.1, w.t.iter().copied());
     }
+    tag_range(&mut bt, sampler, plan.shape)?;
     bt.finish()
+}
+
+/// Tags `bt.tif` with the robust range of its values ([`RANGE_TAG`]): the thermal map then need
+/// not read it once more to sample it.
+fn tag_range(bt: &mut StreamedCog<f32>, sampler: Sampler, shape: (usize, usize)) -> Result<()> {
+    match sampler.robust_range() {
+        Some(r) => bt.set_metadata_item(RANGE_TAG, &range_tag(r, shape)),
+        None => Ok(()),
+    }
 }
 
 /// Second pass: `anomaly.tif` (and `bt.tif` when `with_bt`), strip by strip, with the class
@@ -422,6 +435,7 @@ fn write_rasters(
     )?;
     let mut counts = [0usize; 5];
     let mut valid_inputs = [0usize; 4];
+    let mut sampler = Sampler::new(plan.shape.0 * plan.shape.1);
     let blocks = tile(plan.shape, (strip_rows, 0), 0);
     for_each_block(
         &blocks,
@@ -434,6 +448,7 @@ fn write_rasters(
         |b, (t, classes, inputs)| {
             if let Some(bt) = bt.as_mut() {
                 bt.write(b.core, t.view())?;
+                sampler.push(b.core.row0 * plan.shape.1, t.iter().copied());
             }
             anomaly.write(b.core, classes.view())?;
             add_counts(&mut counts, &classes);
@@ -445,6 +460,9 @@ fn write_rasters(
     )?;
     // The whole-raster read refuses inputs without a valid pixel, naming the file.
     plan.check_valid(valid_inputs)?;
+    if let Some(bt) = bt.as_mut() {
+        tag_range(bt, sampler, plan.shape)?;
+    }
     // The two COG copies run side by side: each is partly serial inside GDAL, so one core
     // would otherwise wait.
     let (bt, anomaly) = rayon::join(|| bt.map(StreamedCog::finish), || anomaly.finish());

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::io::{self, CogOptions};
 use crate::mtl::{Level, Sensor};
 use crate::raster::{Georef, Raster, Unit};
+use crate::render::stretch::{RANGE_TAG, Sampler, range_tag};
 use crate::scene::Scene;
 use crate::vector::{
     self, AssetKind, Assets, Inventory, RiskParams, SceneInfo, Sources, VectorInputs,
@@ -358,8 +359,17 @@ pub(super) fn vector_products_with(
 fn stage_rasters(dir: &Path, det: &SceneDetection) -> Result<Vec<io::Staged>> {
     let mut staged = Vec::new();
     if let Some(t) = &det.temperature {
+        // The robust range the thermal map will use, as the streamed writer tags it.
+        let shape = t.raster.shape();
+        let mut sampler = Sampler::new(shape.0 * shape.1);
+        sampler.push(0, t.raster.data.iter().copied());
         let opts = CogOptions {
             description: Some(t.quantity.label().into()),
+            metadata: sampler
+                .robust_range()
+                .map(|r| (RANGE_TAG.to_string(), range_tag(r, shape)))
+                .into_iter()
+                .collect(),
             ..Default::default()
         };
         staged.push(io::stage_cog(&t.raster, &dir.join("bt.tif"), &opts)?);

@@ -54,6 +54,14 @@ fn range_in(
         return Ok(Some(r));
     }
     let shape = readers[0].shape();
+    // The detection tags bt.tif with this very range as it writes it (`RANGE_TAG`): no second
+    // read of the raster to sample it.
+    let tagged = readers[0]
+        .metadata_item(render::stretch::RANGE_TAG)
+        .and_then(|t| render::stretch::parse_range_tag(&t, shape));
+    if let Some(r) = tagged {
+        return Ok(Some(r.rounded_out(render::thermal::RANGE_STEP_K)));
+    }
     let n_px = shape.0 * shape.1;
     let mut sampler = Sampler::new(n_px);
     for_each_block(
@@ -253,5 +261,38 @@ mod tests {
         );
         assert!(strip_rows(40_000, 10).is_multiple_of(10) && strip_rows(40_000, 10) >= 10);
         assert_eq!(strip_rows(700, 1), (32 << 20) / (700 * 8));
+    }
+
+    #[test]
+    fn a_range_tag_that_fits_the_raster_is_used_without_sampling() {
+        let tmp = tempfile::tempdir().unwrap();
+        let plain = bt(tmp.path());
+        let sampled = thermal_range_of_file(&plain, RangeChoice::Robust)
+            .unwrap()
+            .unwrap();
+        assert!(sampled.min < 280.0, "unlike the tag below: {sampled:?}");
+        let t: Raster<f32> = io::read_band(&plain, 1).unwrap();
+        // The same pixels tagged with a range their sample does not give (it gives 275.6–294.4 K
+        // for the 285 ± 10 K field): used as it is, rounded out to 0.1 K; a tag taken on another shape,
+        // or one that is not a range, is not.
+        for (n, (tag, want)) in [
+            ("290.52 300.21 533x700", Range::new(290.5, 300.3).unwrap()),
+            ("290.52 300.21 533x699", sampled),
+            ("290.52 533x700", sampled),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let path = tmp.path().join(format!("tagged{n}.tif"));
+            let opts = io::CogOptions {
+                metadata: vec![(render::stretch::RANGE_TAG.into(), tag.into())],
+                ..Default::default()
+            };
+            io::write_cog(&t, &path, &opts).unwrap();
+            let got = thermal_range_of_file(&path, RangeChoice::Robust)
+                .unwrap()
+                .unwrap();
+            assert_eq!(got, want, "{tag}");
+        }
     }
 }
