@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use common::{listing, read_json, seamfire};
 use ndarray::Array2;
-use seamfire::raster::{GeoTransform, Georef, Raster, Unit};
+use seamfire::raster::Unit;
 
 fn temperatures() -> Array2<f32> {
     Array2::from_shape_fn((120, 120), |(r, c)| {
@@ -34,21 +34,7 @@ fn write<T: gdal::raster::GdalType + seamfire::raster::pyramid::PyramidValue>(
     unit: Unit,
     nodata: Option<f64>,
 ) -> PathBuf {
-    let r = Raster {
-        data,
-        georef: Georef {
-            transform: GeoTransform([500_000.0, 30.0, 0.0, 4_400_000.0, 0.0, -30.0]),
-            crs_wkt: gdal::spatial_ref::SpatialRef::from_epsg(32649)
-                .unwrap()
-                .to_wkt()
-                .unwrap(),
-            epsg: Some(32649),
-            ground_m_per_unit: None,
-        },
-        nodata,
-        unit,
-    };
-    seamfire::io::write_cog(&r, path, &Default::default()).unwrap();
+    common::write_utm_raster(path, data, 30.0, unit, nodata);
     path.to_path_buf()
 }
 

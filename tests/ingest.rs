@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{fixture, seamfire};
 use ndarray::Array2;
-use seamfire::raster::{GeoTransform, Georef, Raster, Unit};
+use seamfire::raster::Unit;
 
 fn info(args: &[&str]) -> serde_json::Value {
     let out = seamfire()
@@ -176,21 +176,7 @@ fn write_raster<T: gdal::raster::GdalType + seamfire::raster::pyramid::PyramidVa
     data: Array2<T>,
     unit: Unit,
 ) {
-    let r = Raster {
-        data,
-        georef: Georef {
-            transform: GeoTransform([500_000.0, 90.0, 0.0, 4_400_000.0, 0.0, -90.0]),
-            crs_wkt: gdal::spatial_ref::SpatialRef::from_epsg(32649)
-                .unwrap()
-                .to_wkt()
-                .unwrap(),
-            epsg: Some(32649),
-            ground_m_per_unit: None,
-        },
-        nodata: None,
-        unit,
-    };
-    seamfire::io::write_cog(&r, path, &Default::default()).unwrap();
+    common::write_utm_raster(path, data, 90.0, unit, None);
 }
 
 #[test]

@@ -93,3 +93,30 @@ pub fn listing(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Writes `data` as a single-band COG on a north-up UTM 49N grid (EPSG:32649) of `pixel_m`
+/// pixels with its top-left corner at (500000, 4400000), with `unit` and `nodata`.
+pub fn write_utm_raster<T: gdal::raster::GdalType + seamfire::raster::pyramid::PyramidValue>(
+    path: &Path,
+    data: ndarray::Array2<T>,
+    pixel_m: f64,
+    unit: seamfire::raster::Unit,
+    nodata: Option<f64>,
+) {
+    use seamfire::raster::{GeoTransform, Georef, Raster};
+    let r = Raster {
+        data,
+        georef: Georef {
+            transform: GeoTransform([500_000.0, pixel_m, 0.0, 4_400_000.0, 0.0, -pixel_m]),
+            crs_wkt: gdal::spatial_ref::SpatialRef::from_epsg(32649)
+                .unwrap()
+                .to_wkt()
+                .unwrap(),
+            epsg: Some(32649),
+            ground_m_per_unit: None,
+        },
+        nodata,
+        unit,
+    };
+    seamfire::io::write_cog(&r, path, &Default::default()).unwrap();
+}
