@@ -70,8 +70,9 @@ pub fn to_lonlat(georef: &Georef, xy: &[(f64, f64)]) -> Result<Vec<(f64, f64)>> 
 /// grid ([`Georef::ground_m_per_unit`]): the geodesic lengths (WGS84, Karney 2013) of one
 /// pixel's size stepped east and north from the centre in map units, divided by that size.
 /// `None` for a geographic grid, a grid without a CRS, a CRS GDAL cannot transform, and where
-/// both factors are within [`crate::raster::SCALE_TOLERANCE`] of 1 (UTM: measured in its own metres). Catches
-/// Web Mercator (`1/cos φ`), and CRSs in feet (0.3048), whose units are not ground metres.
+/// both factors are within [`SCALE_TOLERANCE`] of 1 (UTM: measured in its own metres).
+/// Catches Web Mercator (`cos φ` ground metres per unit) and CRSs in feet (0.3048), whose units
+/// are not ground metres.
 pub fn ground_scale(georef: &Georef, (rows, cols): (usize, usize)) -> Option<(f64, f64)> {
     use geo::{Distance, Geodesic, Point};
     if georef.is_geographic() || (georef.crs_wkt.is_empty() && georef.epsg.is_none()) {

@@ -81,7 +81,7 @@ pub struct Georef {
     pub epsg: Option<u32>,
     /// Ground metres per CRS unit along the CRS's x and y axes, when the CRS is projected and its
     /// scale at the grid's centre differs from 1 by more than [`SCALE_TOLERANCE`] (Web Mercator
-    /// away from the equator: `1/cos φ`, 1.15 at 30°, 1.41 at 45°); `None` for geographic grids
+    /// away from the equator: `cos φ`, 0.87 at 30°, 0.71 at 45°); `None` for geographic grids
     /// (measured on the ellipsoid instead) and for projections close to true scale (UTM, whose
     /// scale stays within 0.9996–1.001 in its zone, is measured in its own metres as GIS do).
     /// Set by `io` from the CRS (`io::geo::ground_scale`).
@@ -103,8 +103,9 @@ impl Georef {
     }
 
     /// Ground width and height (metres) of a pixel of row `row` (fractional allowed): the CRS
-    /// units for projected grids (times [`Georef::ground_m_per_unit`] when set), the geodesic lengths on the WGS84 ellipsoid across the pixel
-    /// at that row's latitude for geographic grids ([`GeoTransform::geodesic_pixel_m`]).
+    /// units for projected grids (times [`Georef::ground_m_per_unit`] when set), the geodesic
+    /// lengths on the WGS84 ellipsoid across the pixel at that row's latitude for geographic
+    /// grids ([`GeoTransform::geodesic_pixel_m`]).
     pub fn ground_pixel_m(&self, row: f64) -> (f64, f64) {
         let g = &self.transform.0;
         if self.is_geographic() {
