@@ -28,20 +28,34 @@ pub fn radiance_to_bt_k(l: f64, k: ThermalConstants) -> f64 {
 }
 
 /// Level-1 DN → brightness temperature (K, `f32`, NaN where `is_fill(dn)`).
+///
+/// A DN has 65 536 values and the temperature is a function of the DN alone, so above
+/// [`LUT_ABOVE_PX`] pixels the formula is evaluated once per DN into a table and each pixel
+/// looks its value up: the same numbers (the same expression makes each entry), without a
+/// logarithm and two divisions per pixel.
 pub fn dn_to_bt_k(
     dn: &Array2<u16>,
     is_fill: impl Fn(u16) -> bool + Sync,
     rescale: Rescale,
     k: ThermalConstants,
 ) -> Array2<f32> {
-    Zip::from(dn).par_map_collect(|&d| {
-        if is_fill(d) {
-            f32::NAN
-        } else {
-            radiance_to_bt_k(rescale.mult * f64::from(d) + rescale.add, k) as f32
-        }
-    })
+    let bt = |d: u16| radiance_to_bt_k(rescale.mult * f64::from(d) + rescale.add, k) as f32;
+    if dn.len() > LUT_ABOVE_PX {
+        let lut: Vec<f32> = (0..=u16::MAX).map(bt).collect();
+        return Zip::from(dn).par_map_collect(|&d| {
+            if is_fill(d) {
+                f32::NAN
+            } else {
+                lut[usize::from(d)]
+            }
+        });
+    }
+    Zip::from(dn).par_map_collect(|&d| if is_fill(d) { f32::NAN } else { bt(d) })
 }
+
+/// Pixels above which [`dn_to_bt_k`] tabulates the formula: a table costs 65 536 evaluations,
+/// so it pays from about twice as many pixels.
+pub const LUT_ABOVE_PX: usize = 1 << 17;
 
 /// Level-2 ST DN → surface temperature (K, NaN where `is_fill(dn)`).
 pub fn dn_to_st_k(
@@ -123,6 +137,31 @@ mod tests {
         mult: 3.342e-4,
         add: 0.1,
     };
+
+    #[test]
+    fn the_table_gives_the_formula_s_values_bit_for_bit() {
+        // Every DN once, in a raster large enough for the table, against the formula per
+        // pixel; fill 0 and 7 (a declared fill) are NaN either way.
+        let all = ndarray::Array2::from_shape_fn((256, 256), |(r, c)| (r * 256 + c) as u16);
+        let big = ndarray::concatenate![ndarray::Axis(0), all, all, all];
+        assert!(big.len() > LUT_ABOVE_PX);
+        let fill = |d: u16| d == 0 || d == 7;
+        let table = dn_to_bt_k(&big, fill, ML_AL, K10);
+        for (&d, &t) in big.iter().zip(&table) {
+            let want = if fill(d) {
+                f32::NAN
+            } else {
+                radiance_to_bt_k(ML_AL.mult * f64::from(d) + ML_AL.add, K10) as f32
+            };
+            assert!(
+                t.to_bits() == want.to_bits() || (t.is_nan() && want.is_nan()),
+                "DN {d}: {t} vs {want}"
+            );
+        }
+        // A small raster takes the per-pixel path: the same values.
+        let small = dn_to_bt_k(&all.slice(ndarray::s![..2, ..]).to_owned(), fill, ML_AL, K10);
+        assert_eq!(small.row(1), table.row(1));
+    }
 
     #[test]
     fn fill_is_nan_and_values_follow_formula() {
