@@ -159,7 +159,12 @@ mod tests {
             );
         }
         // A small raster takes the per-pixel path: the same values.
-        let small = dn_to_bt_k(&all.slice(ndarray::s![..2, ..]).to_owned(), fill, ML_AL, K10);
+        let small = dn_to_bt_k(
+            &all.slice(ndarray::s![..2, ..]).to_owned(),
+            fill,
+            ML_AL,
+            K10,
+        );
         assert_eq!(small.row(1), table.row(1));
     }
 
