@@ -37,6 +37,28 @@ pub fn detection_grid_is_geographic(detection: &serde_json::Value) -> bool {
         .is_some_and(epsg_is_geographic)
 }
 
+/// Ground metres per map unit of a `detection.json` record's projected grid: the square root of
+/// its ground pixel area (`grid.pixel_area_m2`) over its pixel area in map units (the
+/// geotransform's determinant). 1 for UTM and other true-scale grids, `cos φ` on Web Mercator,
+/// 0.3048 in feet (`Georef::ground_m_per_unit`); 1 when the record lacks either (older records,
+/// geographic grids, whose extents are degrees and are handled as such).
+pub fn detection_grid_m_per_unit(detection: &serde_json::Value) -> f64 {
+    let grid = &detection["grid"];
+    let g: Vec<f64> = grid["geotransform"]
+        .as_array()
+        .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+        .unwrap_or_default();
+    let ground = grid["pixel_area_m2"].as_f64();
+    match (g.as_slice(), ground) {
+        ([_, dx, rx, _, ry, dy], Some(ground)) if !detection_grid_is_geographic(detection) => {
+            let map = (dx * dy - rx * ry).abs();
+            let k = (ground / map).sqrt();
+            if k.is_finite() && k > 0.0 { k } else { 1.0 }
+        }
+        _ => 1.0,
+    }
+}
+
 fn wgs84() -> Result<SpatialRef> {
     let mut srs =
         SpatialRef::from_epsg(4326).map_err(|e| Error::Usage(format!("EPSG:4326: {e}")))?;
@@ -128,4 +150,29 @@ pub fn aoi_mask(path: &Path, georef: &Georef, shape: (usize, usize)) -> Result<A
     let (_, data) = buf.into_shape_and_vec();
     let inside = Array2::from_shape_vec(shape, data).map_err(|e| Error::gdal(path, e))?;
     Ok(inside.mapv(|v| v != 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn detection_records_give_their_grid_s_ground_metres_per_unit() {
+        // UTM, 30 m pixels of 900 m²: map units are metres.
+        let utm = json!({"grid": {"epsg": 32616, "pixel_area_m2": 900.0,
+            "geotransform": [452475.0, 30.0, 0.0, 3408645.0, 0.0, -30.0]}});
+        assert_eq!(detection_grid_m_per_unit(&utm), 1.0);
+        // The Pensacola crop warped to Web Mercator (`seamfire detect`'s record): 34.9659 map
+        // units per pixel, 900.49 m² of ground: √900.492149747575 / 34.965858496284284.
+        let merc = json!({"grid": {"epsg": 3857, "pixel_area_m2": 900.492149747575,
+            "geotransform": [-9740103.15, 34.965858496284284, 0.0, 3608169.87, 0.0,
+                -34.965858496284284]}});
+        assert!((detection_grid_m_per_unit(&merc) - 0.858_214_345_8).abs() < 1e-9);
+        // Geographic grids (degrees, handled as such) and records without the fields: 1.
+        let lonlat = json!({"grid": {"epsg": 4326, "pixel_area_m2": 4000.0,
+            "geotransform": [-118.4, 0.000631, 0.0, 34.1, 0.0, -0.000631]}});
+        assert_eq!(detection_grid_m_per_unit(&lonlat), 1.0);
+        assert_eq!(detection_grid_m_per_unit(&json!({})), 1.0);
+    }
 }

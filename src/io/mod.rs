@@ -23,7 +23,10 @@ pub use cog::{CogOptions, Predictor, stage_cog, stage_rgba_cog, write_cog};
 pub use cog_stream::StreamedCog;
 pub use files::{disk_free_bytes, not_found, regular_file};
 pub use gdal_log::{FileScope, scope as gdal_file_scope};
-pub use geo::{aoi_mask, detection_grid_is_geographic, epsg_is_geographic, to_lonlat};
+pub use geo::{
+    aoi_mask, detection_grid_is_geographic, detection_grid_m_per_unit, epsg_is_geographic,
+    to_lonlat,
+};
 pub use overviews::MAX_VALID;
 pub use quicklook::{
     aux_xml_text, encode_png, stage_png_quicklook, world_file_path, world_file_text,

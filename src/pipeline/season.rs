@@ -99,6 +99,8 @@ struct SceneRecord {
     excluded: std::collections::BTreeSet<u64>,
     /// The scene's grid is in a geographic CRS (`grid.epsg`): its `bbox_map` is in degrees.
     geographic: bool,
+    /// Otherwise, ground metres per map unit of its grid (1 for UTM; `cos φ` on Web Mercator).
+    m_per_unit: f64,
 }
 
 fn read_json(path: &Path) -> Result<Value> {
@@ -150,6 +152,7 @@ fn read_scenes(dirs: &[(String, PathBuf)]) -> Result<Vec<SceneRecord>> {
             .filter_map(|f| Some((f["properties"]["zone_id"].as_u64()?, f["geometry"].clone())))
             .collect();
         let geographic = crate::io::detection_grid_is_geographic(&detection);
+        let m_per_unit = crate::io::detection_grid_m_per_unit(&detection);
         out.push(SceneRecord {
             id: id.clone(),
             date,
@@ -158,6 +161,7 @@ fn read_scenes(dirs: &[(String, PathBuf)]) -> Result<Vec<SceneRecord>> {
             polygons,
             excluded,
             geographic,
+            m_per_unit,
         });
     }
     // Acquisition order; ties by id, so the result does not depend on directory order.
@@ -181,7 +185,7 @@ fn zones_of(scenes: &[SceneRecord]) -> Vec<Zone> {
                 "acquisition_date".into(),
                 s.detection["scene"]["acquisition_date"].clone(),
             );
-            let (half_w, half_h) = half_extent_deg(&z["bbox_map"], lat, s.geographic);
+            let (half_w, half_h) = half_extent_deg(&z["bbox_map"], lat, s.geographic, s.m_per_unit);
             let geometry = z["id"].as_u64().and_then(|id| s.polygons.get(&id).cloned());
             zones.push(Zone {
                 scene: i,
@@ -197,8 +201,9 @@ fn zones_of(scenes: &[SceneRecord]) -> Vec<Zone> {
 }
 
 /// Half the width and height (degrees) of a zone's `bbox_map`: as they are on a geographic
-/// grid, else its metres divided by the length of a degree at latitude `lat`.
-fn half_extent_deg(bbox_map: &Value, lat: f64, geographic: bool) -> (f64, f64) {
+/// grid, else its map units times `m_per_unit` (ground metres per unit) divided by the length of
+/// a degree at latitude `lat`.
+fn half_extent_deg(bbox_map: &Value, lat: f64, geographic: bool, m_per_unit: f64) -> (f64, f64) {
     let side = |lo: usize, hi: usize| {
         bbox_map.as_array().map_or(0.0, |b| {
             (f(&b[hi]).unwrap_or(0.0) - f(&b[lo]).unwrap_or(0.0)) / 2.0
@@ -207,8 +212,8 @@ fn half_extent_deg(bbox_map: &Value, lat: f64, geographic: bool) -> (f64, f64) {
     if geographic {
         return (side(0, 2), side(1, 3));
     }
-    let half_w = side(0, 2) / 111_320.0;
-    let half_h = side(1, 3) / 110_540.0;
+    let half_w = side(0, 2) * m_per_unit / 111_320.0;
+    let half_h = side(1, 3) * m_per_unit / 110_540.0;
     (half_w / lat.to_radians().cos().max(0.01), half_h)
 }
 
@@ -455,6 +460,7 @@ mod tests {
             polygons: Default::default(),
             excluded: Default::default(),
             geographic: false,
+            m_per_unit: 1.0,
         }
     }
 
@@ -462,12 +468,15 @@ mod tests {
     fn zone_extents_of_geographic_grids_are_degrees() {
         // A 3 x 3 zone of 0.000631° pixels (ECOSTRESS, EPSG:4326): its bbox_map is degrees.
         let b = json!([-118.40, 33.90, -118.398107, 33.901893]);
-        let (w, h) = half_extent_deg(&b, 33.9, true);
+        let (w, h) = half_extent_deg(&b, 33.9, true, 1.0);
         assert!((w - 0.0009465).abs() < 1e-9 && (h - 0.0009465).abs() < 1e-9);
         // A 60 m UTM zone at 60° N: 30 m / 111 320 m per degree / cos 60° = 0.000539°.
-        let (w, h) = half_extent_deg(&json!([0.0, 0.0, 60.0, 60.0]), 60.0, false);
+        let (w, h) = half_extent_deg(&json!([0.0, 0.0, 60.0, 60.0]), 60.0, false, 1.0);
         assert!((w - 30.0 / 111_320.0 / 0.5).abs() < 1e-12);
         assert!((h - 30.0 / 110_540.0).abs() < 1e-12);
+        // The same 60 m of ground on Web Mercator at 60° N: 120 map units of 0.5 m each.
+        let (wm, hm) = half_extent_deg(&json!([0.0, 0.0, 120.0, 120.0]), 60.0, false, 0.5);
+        assert!((wm - w).abs() < 1e-12 && (hm - h).abs() < 1e-12);
         assert!(crate::io::epsg_is_geographic(4326) && !crate::io::epsg_is_geographic(32611));
     }
 

@@ -403,8 +403,9 @@ struct Place {
 }
 
 impl Place {
-    /// `geographic`: the scene's CRS is in degrees (its extents are lon/lat already).
-    fn of(z: &Value, geographic: bool) -> Option<Place> {
+    /// `geographic`: the scene's CRS is in degrees (its extents are lon/lat already);
+    /// otherwise `m_per_unit` ground metres per map unit (1 for UTM, `cos φ` on Web Mercator).
+    fn of(z: &Value, geographic: bool, m_per_unit: f64) -> Option<Place> {
         let bbox = bbox(z)?;
         let centroid = z["centroid_lon"].as_f64().zip(z["centroid_lat"].as_f64());
         let ground = centroid.map(|(lon, lat)| {
@@ -415,9 +416,13 @@ impl Place {
                 ((cx, cy), (half_x * m_lon, half_y * m_lat))
             } else {
                 // Metres: the extent's centre is the centroid moved by the (small) offset.
-                let dx = cx - z["centroid_x"].as_f64().unwrap_or(cx);
-                let dy = cy - z["centroid_y"].as_f64().unwrap_or(cy);
-                ((lon + dx / m_lon, lat + dy / m_lat), (half_x, half_y))
+                let k = m_per_unit;
+                let dx = (cx - z["centroid_x"].as_f64().unwrap_or(cx)) * k;
+                let dy = (cy - z["centroid_y"].as_f64().unwrap_or(cy)) * k;
+                (
+                    (lon + dx / m_lon, lat + dy / m_lat),
+                    (half_x * k, half_y * k),
+                )
             }
         });
         Some(Place { bbox, ground })
@@ -464,9 +469,10 @@ fn sites(run: &RunData, scenes: &[SceneRow]) -> Vec<Site> {
             continue;
         };
         let geographic = crate::io::detection_grid_is_geographic(&d.detection);
+        let m_per_unit = crate::io::detection_grid_m_per_unit(&d.detection);
         for z in &d.fire_zones {
             if z["status"].as_str() == Some("new")
-                && let Some(b) = Place::of(z, geographic)
+                && let Some(b) = Place::of(z, geographic, m_per_unit)
             {
                 zones.push((i, z.clone(), b));
             }
