@@ -295,6 +295,17 @@ fn generic_drone_mosaic_in_celsius_and_scaled_dn() {
         .assert()
         .success();
     assert!((common::read_f32(&out2).data[[1, 1]] - 300.0).abs() < 1e-4);
+
+    // Temperatures from a floating-point raster are continuous and compress with the
+    // floating-point predictor; from integer counts, without one (io::Predictor).
+    let predictor = |path: &Path| {
+        use gdal::Metadata;
+        gdal::Dataset::open(path)
+            .unwrap()
+            .metadata_item("PREDICTOR", "IMAGE_STRUCTURE")
+    };
+    assert_eq!(predictor(&out).as_deref(), Some("3"), "from Float32");
+    assert_eq!(predictor(&out2), None, "from UInt16 counts");
 }
 
 #[test]

@@ -82,6 +82,7 @@ fn created_dirs(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
 fn write(a: &CalibrateArgs, plan: &crate::stage::CalibrationPlan) -> Result<()> {
     let cog = CogOptions {
         description: Some(plan.quantity.label().to_string()),
+        predictor: plan.predictor,
         ..CogOptions::default()
     };
     let mask_out = plan.has_mask().then(|| mask_path(&a.out));

@@ -91,6 +91,8 @@ pub struct Calibrated {
     pub constants: serde_json::Value,
     /// K1/K2 used, for thermal Level-1 bands.
     pub thermal: Option<ThermalConstants>,
+    /// The predictor the values compress best with (`CalibrationPlan::predictor`).
+    pub predictor: crate::io::Predictor,
 }
 
 /// Calibrates one band of `scene`, whole (one block covering the raster; the streamed path,
@@ -113,5 +115,6 @@ pub fn calibrate_scene(scene: &Scene, opts: &CalibrateOptions) -> Result<Calibra
         warnings: plan.warnings,
         constants: plan.constants,
         thermal: plan.thermal,
+        predictor: plan.predictor,
     })
 }

@@ -73,6 +73,10 @@ pub struct CalibrationPlan {
     pub warnings: Vec<String>,
     /// K1/K2 used, for thermal Level-1 bands.
     pub thermal: Option<ThermalConstants>,
+    /// The predictor the output values compress best with ([`crate::io::Predictor`]): floating
+    /// point when they come from a floating-point raster (continuous values), none when they
+    /// come from integer counts (DNs, scaled integers: few distinct values).
+    pub predictor: crate::io::Predictor,
     main: Input,
     lst: Option<LstPlan>,
     qa: Option<(PathBuf, QaLayout)>,
@@ -342,6 +346,13 @@ fn plan_generic(path: &Path, band: &str, req: GenericRequest) -> Result<Calibrat
         constants: serde_json::json!({ "generic": how }),
         warnings,
         thermal: None,
+        // Integer counts (a radiometric DN, ECOSTRESS's scaled UInt16) take few distinct
+        // values; a floating-point raster's are continuous.
+        predictor: if matches!(info.data_type.as_str(), "Float32" | "Float64") {
+            crate::io::Predictor::FloatingPoint
+        } else {
+            crate::io::Predictor::None
+        },
         main: Input {
             path: path.to_path_buf(),
             kernel: Kernel::Generic {
@@ -446,6 +457,8 @@ fn plan_dn(scene: &Scene, path: &Path, band: &str) -> Result<CalibrationPlan> {
         constants,
         warnings,
         thermal,
+        // From UInt16 DNs: few distinct values.
+        predictor: crate::io::Predictor::None,
         main: Input {
             path: path.to_path_buf(),
             kernel,

@@ -364,6 +364,7 @@ fn test_and_write(
 fn create_bt(plan: &CalibrationPlan, dir: &Path) -> Result<StreamedCog<f32>> {
     let bt_opts = CogOptions {
         description: Some(plan.quantity.label().into()),
+        predictor: plan.predictor,
         ..Default::default()
     };
     StreamedCog::<f32>::create(

@@ -365,6 +365,7 @@ fn stage_rasters(dir: &Path, det: &SceneDetection) -> Result<Vec<io::Staged>> {
         sampler.push(0, t.raster.data.iter().copied());
         let opts = CogOptions {
             description: Some(t.quantity.label().into()),
+            predictor: t.predictor,
             metadata: sampler
                 .robust_range()
                 .map(|r| (RANGE_TAG.to_string(), range_tag(r, shape)))

@@ -31,10 +31,13 @@ fn raster<T>(
     }
 }
 
+/// The generated bands are written as USGS writes Landsat Collection-2 GeoTIFFs: DEFLATE with
+/// horizontal differencing (their integer DNs).
 fn cog(description: &str, resampling: &'static str) -> CogOptions {
     CogOptions {
         resampling,
         description: Some(description.to_string()),
+        predictor: crate::io::Predictor::Horizontal,
         ..CogOptions::default()
     }
 }

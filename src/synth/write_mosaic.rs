@@ -34,6 +34,8 @@ pub fn write_mosaic(dir: &Path, p: &MosaicParams) -> Result<Vec<PathBuf>> {
     let opts = CogOptions {
         resampling: "AVERAGE",
         description: Some("surface temperature (K), generated drone mosaic".into()),
+        // Continuous floats, as a real orthomosaic's blended values.
+        predictor: crate::io::Predictor::FloatingPoint,
         ..CogOptions::default()
     };
     let mut w =
