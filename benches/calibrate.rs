@@ -1,6 +1,7 @@
-//! Calibration throughput: the rayon-parallel DN → BT kernel against a plain serial loop over the
-//! same 2000 x 2000 scene (the baseline, run side by side in the same command), plus the QA
-//! decoder. Run: `cargo bench --bench calibrate`.
+//! Calibration throughput: the rayon-parallel DN → BT kernel (a per-DN table above 2¹⁷ pixels)
+//! against the same formula per pixel in parallel (what the kernel did before the table) and a
+//! plain serial loop, over the same 2000 x 2000 scene (the baselines, run side by side in the
+//! same command), plus the QA decoder. Run: `cargo bench --bench calibrate`.
 
 use divan::{Bencher, black_box};
 use ndarray::Array2;
@@ -36,6 +37,21 @@ fn scene() -> Array2<u16> {
 fn bt_parallel(b: Bencher) {
     let dn = scene();
     b.bench(|| dn_to_bt_k(black_box(&dn), |d| d == 0, ML_AL, K10));
+}
+
+#[divan::bench]
+fn bt_parallel_formula_per_pixel(b: Bencher) {
+    use ndarray::Zip;
+    let dn = scene();
+    b.bench(|| {
+        Zip::from(black_box(&dn)).par_map_collect(|&d| {
+            if d == 0 {
+                f32::NAN
+            } else {
+                radiance_to_bt_k(ML_AL.mult * f64::from(d) + ML_AL.add, K10) as f32
+            }
+        })
+    });
 }
 
 #[divan::bench]
