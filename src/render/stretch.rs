@@ -29,6 +29,12 @@ pub fn range_tag(range: Range, shape: (usize, usize)) -> String {
     format!("{} {} {}x{}", range.min, range.max, shape.0, shape.1)
 }
 
+/// The [`RANGE_TAG`] value of the robust range of `sampler`'s values over a raster of `shape`;
+/// `None` when none was valid.
+pub fn sampled_range_tag(sampler: Sampler, shape: (usize, usize)) -> Option<String> {
+    sampler.robust_range().map(|r| range_tag(r, shape))
+}
+
 /// The range of a [`RANGE_TAG`] value when it was taken on `shape`; `None` otherwise or when
 /// it is not one.
 pub fn parse_range_tag(text: &str, shape: (usize, usize)) -> Option<Range> {

@@ -101,7 +101,7 @@ pub fn calibrate_scene(scene: &Scene, opts: &CalibrateOptions) -> Result<Calibra
     let plan = plan_calibration(scene, opts)?;
     let readers = plan.open_readers()?;
     let block = plan.calibrate_block(&readers, PixelWindow::full(plan.shape))?;
-    plan.check_valid(block.valid_inputs)?;
+    plan.check_valid(block.input_counts)?;
     Ok(Calibrated {
         raster: Raster {
             data: block.values,

@@ -98,7 +98,7 @@ pub struct BlockOutput {
     /// Validity flags (fill where `values` is NaN, plus the QA flags), when the scene has QA.
     pub mask: Option<Array2<u8>>,
     /// Input pixels that are not fill/nodata ([`InputCounts`]).
-    pub valid_inputs: InputCounts,
+    pub input_counts: InputCounts,
 }
 
 /// Pixel counts of a block's inputs, summed over blocks: `[0]` main band, `[1]` red and `[2]`
@@ -162,12 +162,12 @@ impl CalibrationPlan {
     /// Calibrates the pixels of `window`.
     pub fn calibrate_block(&self, r: &PlanReaders, window: PixelWindow) -> Result<BlockOutput> {
         let (mut values, main_valid, not_k) = run_kernel(&self.main, &r.main, window)?;
-        let mut valid_inputs = [main_valid, 0, 0, not_k];
+        let mut input_counts = [main_valid, 0, 0, not_k];
         if let (Some(l), Some((red_r, nir_r))) = (&self.lst, &r.lst) {
             let (red, n_red, _) = run_kernel(&l.red, red_r, window)?;
             let (nir, n_nir, _) = run_kernel(&l.nir, nir_r, window)?;
-            valid_inputs[1] = n_red;
-            valid_inputs[2] = n_nir;
+            input_counts[1] = n_red;
+            input_counts[2] = n_nir;
             values = land_surface_temperature(&values, &red, &nir, l.wavelength_um);
         }
         let mask = match (&self.qa, &r.qa) {
@@ -182,21 +182,21 @@ impl CalibrationPlan {
         Ok(BlockOutput {
             values,
             mask,
-            valid_inputs,
+            input_counts,
         })
     }
 
-    /// Errors when an input had no valid pixel at all (`valid_inputs` summed over all blocks),
+    /// Errors when an input had no valid pixel at all (`input_counts` summed over all blocks),
     /// naming the file, as the whole-raster reads always did; warns once about values that
     /// were not temperatures.
-    pub fn check_valid(&self, valid_inputs: InputCounts) -> Result<()> {
-        if valid_inputs[3] > 0 {
+    pub fn check_valid(&self, input_counts: InputCounts) -> Result<()> {
+        if input_counts[3] > 0 {
             tracing::warn!(
                 "{}: {} pixels came out at or below 0 K (a fill value such as -9999 without a \
                  declared nodata value, or the wrong --input-unit/--scale): not processed, as \
                  nodata; declare the file's nodata value (gdal_edit.py -a_nodata VALUE)",
                 self.main.path.display(),
-                valid_inputs[3]
+                input_counts[3]
             );
         }
         let none = |input: &Input| match input.kernel {
@@ -208,14 +208,14 @@ impl CalibrationPlan {
                 "no valid pixels: every pixel is fill (DN 0) or nodata",
             ),
         };
-        if valid_inputs[0] == 0 {
+        if input_counts[0] == 0 {
             return Err(none(&self.main));
         }
         if let Some(l) = &self.lst {
-            if valid_inputs[1] == 0 {
+            if input_counts[1] == 0 {
                 return Err(none(&l.red));
             }
-            if valid_inputs[2] == 0 {
+            if input_counts[2] == 0 {
                 return Err(none(&l.nir));
             }
         }

@@ -205,7 +205,7 @@ pub fn calibrate_streamed(
         for (b, o) in wave.iter().zip(outs) {
             write_block(b, &o, &mut writer, mask_writer.as_mut())?;
             stats.add(o.values.iter());
-            for (v, n) in valid.iter_mut().zip(o.valid_inputs) {
+            for (v, n) in valid.iter_mut().zip(o.input_counts) {
                 *v += n;
             }
             bar.inc(1);

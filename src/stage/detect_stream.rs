@@ -38,7 +38,7 @@ use crate::detect::{Flagged, confidence, sparse_zones, stitch};
 use crate::error::{Error, Result};
 use crate::io::{CogOptions, Staged, StreamedCog};
 use crate::raster::{PixelWindow, Unit, for_each_block, tile};
-use crate::render::stretch::{RANGE_TAG, Sampler, range_tag};
+use crate::render::stretch::{RANGE_TAG, Sampler, sampled_range_tag};
 use crate::scene::Scene;
 
 /// Working bytes per pixel of a detection strip beyond the calibration's: the fixed-point copy
@@ -197,7 +197,7 @@ pub fn detect_streamed(
     let read_counted = |r: &mut PlanReaders, w: PixelWindow| -> Result<CountedWindow> {
         let source = |r: &mut PlanReaders| -> Result<CountedWindow> {
             let out = plan.calibrate_block(r, w)?;
-            let inputs = out.valid_inputs;
+            let inputs = out.input_counts;
             Ok((thermal_window(out, reject), inputs))
         };
         match &scratch {
@@ -399,8 +399,8 @@ fn write_bt(
 /// Tags `bt.tif` with the robust range of its values ([`RANGE_TAG`]): the thermal map then need
 /// not read it once more to sample it.
 fn tag_range(bt: &mut StreamedCog<f32>, sampler: Sampler, shape: (usize, usize)) -> Result<()> {
-    match sampler.robust_range() {
-        Some(r) => bt.set_metadata_item(RANGE_TAG, &range_tag(r, shape)),
+    match sampled_range_tag(sampler, shape) {
+        Some(tag) => bt.set_metadata_item(RANGE_TAG, &tag),
         None => Ok(()),
     }
 }
@@ -435,7 +435,7 @@ fn write_rasters(
         &anomaly_opts,
     )?;
     let mut counts = [0usize; 5];
-    let mut valid_inputs = [0usize; 4];
+    let mut input_counts = [0usize; 4];
     let mut sampler = Sampler::new(plan.shape.0 * plan.shape.1);
     let blocks = tile(plan.shape, (strip_rows, 0), 0);
     for_each_block(
@@ -453,14 +453,14 @@ fn write_rasters(
             }
             anomaly.write(b.core, classes.view())?;
             add_counts(&mut counts, &classes);
-            for (v, n) in valid_inputs.iter_mut().zip(inputs) {
+            for (v, n) in input_counts.iter_mut().zip(inputs) {
                 *v += n;
             }
             Ok(())
         },
     )?;
     // The whole-raster read refuses inputs without a valid pixel, naming the file.
-    plan.check_valid(valid_inputs)?;
+    plan.check_valid(input_counts)?;
     if let Some(bt) = bt.as_mut() {
         tag_range(bt, sampler, plan.shape)?;
     }

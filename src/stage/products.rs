@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::io::{self, CogOptions};
 use crate::mtl::{Level, Sensor};
 use crate::raster::{Georef, Raster, Unit};
-use crate::render::stretch::{RANGE_TAG, Sampler, range_tag};
+use crate::render::stretch::{RANGE_TAG, Sampler, sampled_range_tag};
 use crate::scene::Scene;
 use crate::vector::{
     self, AssetKind, Assets, Inventory, RiskParams, SceneInfo, Sources, VectorInputs,
@@ -366,9 +366,8 @@ fn stage_rasters(dir: &Path, det: &SceneDetection) -> Result<Vec<io::Staged>> {
         let opts = CogOptions {
             description: Some(t.quantity.label().into()),
             predictor: t.predictor,
-            metadata: sampler
-                .robust_range()
-                .map(|r| (RANGE_TAG.to_string(), range_tag(r, shape)))
+            metadata: sampled_range_tag(sampler, shape)
+                .map(|tag| (RANGE_TAG.to_string(), tag))
                 .into_iter()
                 .collect(),
             ..Default::default()

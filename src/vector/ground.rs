@@ -71,18 +71,9 @@ impl Ground {
     /// The frame in which distances from `near` (a geometry in map units) are measured.
     pub fn frame(self, near: &Geometry<f64>) -> Frame {
         match (self, near.bounding_rect()) {
-            (Ground::Geographic, Some(r)) => Frame {
-                centre: Some(Point::from(r.center())),
-                scale: None,
-            },
-            (Ground::Scaled { kx, ky }, _) => Frame {
-                centre: None,
-                scale: Some((kx, ky)),
-            },
-            _ => Frame {
-                centre: None,
-                scale: None,
-            },
+            (Ground::Geographic, Some(r)) => Frame::Aeqd(Point::from(r.center())),
+            (Ground::Scaled { kx, ky }, _) => Frame::Scaled { kx, ky },
+            _ => Frame::Map,
         }
     }
 
@@ -121,7 +112,9 @@ impl Ground {
                 .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
         match self {
             Ground::Map => rings.map(|r| Euclidean.length(r)).sum(),
-            Ground::Scaled { kx, ky } => rings.map(|r| Euclidean.length(&scaled(r, kx, ky))).sum(),
+            Ground::Scaled { kx, ky } => rings
+                .map(|r| Euclidean.length(&r.map_coords(|c| scaled(c, kx, ky))))
+                .sum(),
             Ground::Geographic => rings.map(|r| Geodesic.length(&clamped(r))).sum(),
         }
     }
@@ -154,12 +147,12 @@ impl Ground {
     }
 }
 
-/// `r` with x and y multiplied by `kx` and `ky` (map units to ground metres).
-fn scaled(r: &LineString<f64>, kx: f64, ky: f64) -> LineString<f64> {
-    r.map_coords(|c| Coord {
+/// `c` with x and y multiplied by `kx` and `ky` (map units to ground metres).
+fn scaled(c: Coord<f64>, kx: f64, ky: f64) -> Coord<f64> {
+    Coord {
         x: c.x * kx,
         y: c.y * ky,
-    })
+    }
 }
 
 /// Latitudes clamped to ±90° (a ring at a grid's polar edge can overshoot by rounding).
@@ -174,21 +167,22 @@ fn clamped(r: &LineString<f64>) -> LineString<f64> {
 /// ([`Ground::Scaled`]), or a local azimuthal equidistant frame on the WGS84 ellipsoid centred on
 /// a query geometry (metres).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Frame {
-    centre: Option<Point<f64>>,
-    scale: Option<(f64, f64)>,
+pub enum Frame {
+    /// Map units: a projected CRS in metres.
+    Map,
+    /// Map units times `kx`, `ky` ([`Ground::Scaled`]).
+    Scaled { kx: f64, ky: f64 },
+    /// The azimuthal equidistant frame around this point (lon/lat).
+    Aeqd(Point<f64>),
 }
 
 impl Frame {
     /// `g` (map units) in this frame; borrowed unchanged in map units.
     pub fn map<'a>(&self, g: &'a Geometry<f64>) -> Cow<'a, Geometry<f64>> {
-        match (self.centre, self.scale) {
-            (Some(c), _) => Cow::Owned(to_aeqd(c, g)),
-            (None, Some((kx, ky))) => Cow::Owned(g.map_coords(|c| Coord {
-                x: c.x * kx,
-                y: c.y * ky,
-            })),
-            (None, None) => Cow::Borrowed(g),
+        match *self {
+            Frame::Map => Cow::Borrowed(g),
+            Frame::Scaled { kx, ky } => Cow::Owned(g.map_coords(|c| scaled(c, kx, ky))),
+            Frame::Aeqd(c) => Cow::Owned(to_aeqd(c, g)),
         }
     }
 
@@ -309,10 +303,7 @@ mod tests {
             let c = Point::new(-118.0, lat);
             for r in [1_000.0, 10_000.0, 100_000.0] {
                 let bound = (r / 6_371_000f64).powi(2) / 6.0;
-                let frame = Frame {
-                    centre: Some(c),
-                    scale: None,
-                };
+                let frame = Frame::Aeqd(c);
                 for (az1, az2) in [(0.0, 90.0), (30.0, 200.0), (45.0, 135.0), (10.0, 350.0)] {
                     let p = Geodesic.destination(c, az1, r);
                     let q = Geodesic.destination(c, az2, 0.7 * r);
