@@ -88,6 +88,34 @@ fn level2_surface_temperature_scale() {
 }
 
 #[test]
+fn level2_without_qa_masks_water_by_its_spectral_test() {
+    // The Liverpool crop has SR_B3–B6 but not its QA_PIXEL. Expected count from numpy on the
+    // SR DNs (gdal_translate -of ENVI; ρ = 2.75e-5·DN − 0.2, DN 0 fill; water where
+    // (ρ3 − ρ6)/(ρ3 + ρ6) > 0 and (ρ5 − ρ4)/(ρ5 + ρ4) < 0 with positive sums): 86 014 of the
+    // 115 611 pixels, the same in float32 and float64; none is ST_B10 fill.
+    let dir = tempfile::tempdir().unwrap();
+    let scene = fixture("LC08_L2SP_204023_20200927_20201006_02_T1");
+    let out = dir.path().join("st.tif");
+    let output = calibrate(&[scene.to_str().unwrap()], &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("water is, by its spectral test") && stderr.contains("SR_B6"),
+        "{stderr}"
+    );
+    let mask = seamfire::io::read_band::<u8>(&dir.path().join("st_mask.tif"), 1).unwrap();
+    let count = |reason: u8| mask.data.iter().filter(|&&f| f & reason != 0).count();
+    assert_eq!(count(seamfire::raster::MaskReason::WATER), 86_014);
+    assert_eq!(count(seamfire::raster::MaskReason::FILL), 0);
+    assert_eq!(mask.data.iter().filter(|&&f| f == 0).count(), 29_597);
+    // The temperatures are the same with or without the test.
+    assert_close(&out, &fixture("oracles/liverpool_st_b10.tif"), 1e-4, &[]);
+    // Opting out: no mask at all (the scene has no other source of flags).
+    let out_off = dir.path().join("off.tif");
+    calibrate(&[scene.to_str().unwrap(), "--no-spectral-water"], &out_off);
+    assert!(!dir.path().join("off_mask.tif").exists());
+}
+
+#[test]
 fn landsat5_uses_fallback_constants_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("bt.tif");

@@ -254,3 +254,23 @@ fn clouds_from_qa_pixel_and_c1_bqa_produce_no_zones() {
         );
     }
 }
+
+#[test]
+fn water_without_a_qa_band_is_not_background() {
+    // The Liverpool crop without its QA_PIXEL: by day the city is 7–8 K warmer than the Mersey
+    // and the Irish Sea, and with water in the background the shore becomes fire zones. The
+    // spectral water test takes 86 014 of its 115 611 pixels (numpy count, see
+    // tests/calibrate_real.rs), leaving 29 597 to the thermal test and no fire zone.
+    let dir = tempfile::tempdir().unwrap();
+    let scene = fixture("LC08_L2SP_204023_20200927_20201006_02_T1");
+    let scene = scene.to_str().unwrap();
+    let rec = detect(&[scene], &dir.path().join("masked"));
+    assert_eq!(rec["methods"][0]["valid"].as_u64(), Some(29_597));
+    assert_eq!(rec["zones"].as_array().unwrap().len(), 0);
+    let unmasked = detect(
+        &[scene, "-p", "spectral_water=false"],
+        &dir.path().join("unmasked"),
+    );
+    assert_eq!(unmasked["methods"][0]["valid"].as_u64(), Some(115_611));
+    assert!(!unmasked["zones"].as_array().unwrap().is_empty());
+}

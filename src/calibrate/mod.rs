@@ -6,6 +6,7 @@ mod lst;
 mod optical;
 mod qa;
 mod thermal;
+mod water;
 
 pub use lst::{emissivity_ndvi_threshold, land_surface_temperature, lst_single_channel_k};
 pub use optical::dn_to_reflectance;
@@ -14,6 +15,7 @@ pub use thermal::{
     GenericRequest, GenericThermal, GenericUnit, dn_to_bt_k, dn_to_st_k, generic_to_bt_k,
     radiance_to_bt_k,
 };
+pub use water::{is_water, water_mask};
 
 /// The physical quantity a calibrated raster holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

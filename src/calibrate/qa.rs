@@ -38,6 +38,11 @@ impl QaLayout {
         }
     }
 
+    /// Whether the layout has a water flag (Collection-1 `BQA` has none).
+    pub fn has_water(self) -> bool {
+        matches!(self, Self::C2QaPixel | Self::PreCollectionOli)
+    }
+
     /// Mask reasons of one QA value.
     pub fn decode(self, q: u16) -> u8 {
         let bit = |b: u16| q >> b & 1 == 1;

@@ -85,6 +85,11 @@ pub struct CalibrateArgs {
     /// of brightness temperature; needs the red and NIR bands.
     #[arg(long)]
     pub lst: bool,
+    /// Do not mask water by its spectral test (MNDWI > 0 and NDVI < 0 from the green, red,
+    /// NIR and SWIR1 bands), which a temperature's mask gets when the QA band has no water bit
+    /// or is missing and those bands are present.
+    #[arg(long)]
+    pub no_spectral_water: bool,
     #[command(flatten)]
     pub generic: GenericArgs,
     /// Memory the calibration may use (`512M`, `2G`): sizes the strips read, calibrated and

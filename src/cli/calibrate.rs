@@ -46,6 +46,7 @@ pub fn run(a: &CalibrateArgs) -> Result<()> {
         band: a.band.clone(),
         lst: a.lst,
         generic,
+        spectral_water: !a.no_spectral_water,
     };
     let plan = plan_calibration(&scene, &opts)?;
     for w in &plan.warnings {

@@ -25,6 +25,9 @@ pub struct DetectConfig {
     /// Treat QA cirrus as invalid (off by default: thin cirrus only cools BT slightly, and the
     /// pre-collection cirrus confidence flags a third of some scenes).
     pub mask_cirrus: bool,
+    /// Mask water by its spectral test (MNDWI > 0, NDVI < 0) when the scene's QA band has no
+    /// water bit (or is missing) and the optical bands are present (`calibrate::is_water`).
+    pub spectral_water: bool,
     pub contextual: ContextualParams,
     pub ksigma: KsigmaParams,
     pub otsu: OtsuParams,
@@ -79,6 +82,7 @@ impl Default for DetectConfig {
             swir_enabled: true,
             lst: false,
             mask_cirrus: false,
+            spectral_water: true,
             contextual: ContextualParams::default(),
             ksigma: KsigmaParams::default(),
             otsu: OtsuParams::default(),

@@ -99,6 +99,24 @@ impl Scene {
         }
     }
 
+    /// Green, red, near-infrared and 1.6 µm SWIR band ids for the spectral water test
+    /// ([`crate::calibrate::is_water`]): OLI B3/B4/B5/B6, TM/ETM+ B2/B3/B4/B5, their `SR_`
+    /// surface reflectance in a Level-2 product. Whether they are present is the caller's
+    /// question.
+    pub fn water_bands(&self) -> Option<[String; 4]> {
+        let ids: [&str; 4] = match self.metadata.sensor {
+            Sensor::OliTirs => ["B3", "B4", "B5", "B6"],
+            Sensor::Tm | Sensor::EtmPlus => ["B2", "B3", "B4", "B5"],
+            _ => return None,
+        };
+        let prefix = if self.metadata.level == Level::L2Sp {
+            "SR_"
+        } else {
+            ""
+        };
+        Some(ids.map(|b| format!("{prefix}{b}")))
+    }
+
     /// True for a Landsat mission.
     pub fn is_landsat(&self) -> bool {
         !matches!(self.metadata.mission, Mission::Terra | Mission::Generic)

@@ -164,6 +164,7 @@ pub fn score_background_excluding(
         &scene,
         &CalibrateOptions {
             generic,
+            spectral_water: cfg.spectral_water,
             ..CalibrateOptions::default()
         },
     )?;

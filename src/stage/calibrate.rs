@@ -10,7 +10,7 @@ use crate::scene::Scene;
 use std::path::Path;
 
 /// What to calibrate and how.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CalibrateOptions {
     /// Band id or number (`10`, `B10`, `ST_B10`); default: the scene's thermal band.
     pub band: Option<String>,
@@ -19,6 +19,20 @@ pub struct CalibrateOptions {
     /// How to read a generic (non-Landsat) raster; default: the band's own unit tag and GDAL
     /// scale/offset.
     pub generic: GenericRequest,
+    /// Mask water in a temperature's validity mask by its spectral test when the QA band
+    /// cannot say where water is and the optical bands are present (default on).
+    pub spectral_water: bool,
+}
+
+impl Default for CalibrateOptions {
+    fn default() -> Self {
+        Self {
+            band: None,
+            lst: false,
+            generic: GenericRequest::default(),
+            spectral_water: true,
+        }
+    }
 }
 
 /// The scale, offset and unit a generic raster is read with, and a log line saying where each

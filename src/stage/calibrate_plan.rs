@@ -10,7 +10,7 @@ use ndarray::Array2;
 use super::calibrate::CalibrateOptions;
 use crate::calibrate::{
     GenericRequest, GenericThermal, QaLayout, Quantity, constants, dn_to_bt_k, dn_to_reflectance,
-    dn_to_st_k, generic_to_bt_k, land_surface_temperature, qa_mask,
+    dn_to_st_k, generic_to_bt_k, land_surface_temperature, qa_mask, water_mask,
 };
 use crate::error::{Error, Result};
 use crate::io;
@@ -80,6 +80,9 @@ pub struct CalibrationPlan {
     main: Input,
     lst: Option<LstPlan>,
     qa: Option<(PathBuf, QaLayout)>,
+    /// Green, red, NIR and SWIR1 reflectance for the spectral water test, when the QA band
+    /// cannot say where water is.
+    water: Option<Box<[Input; 4]>>,
 }
 
 /// Open readers of a plan's inputs (one set per worker thread).
@@ -88,6 +91,7 @@ pub struct PlanReaders {
     main: BlockReader,
     lst: Option<(BlockReader, BlockReader)>,
     qa: Option<BlockReader>,
+    water: Option<Box<[BlockReader; 4]>>,
 }
 
 /// One calibrated block and the counts the validity checks need.
@@ -95,7 +99,8 @@ pub struct PlanReaders {
 pub struct BlockOutput {
     /// Calibrated values, NaN = nodata.
     pub values: Array2<f32>,
-    /// Validity flags (fill where `values` is NaN, plus the QA flags), when the scene has QA.
+    /// Validity flags (fill where `values` is NaN, plus the QA flags and the spectral water
+    /// test), when the scene has QA or the water test applies.
     pub mask: Option<Array2<u8>>,
     /// Input pixels that are not fill/nodata ([`InputCounts`]).
     pub input_counts: InputCounts,
@@ -109,7 +114,12 @@ pub type InputCounts = [usize; 4];
 impl CalibrationPlan {
     /// Whether a validity mask is produced.
     pub fn has_mask(&self) -> bool {
-        self.qa.is_some()
+        self.qa.is_some() || self.water.is_some()
+    }
+
+    /// Whether water is masked by the spectral test (no QA water bit, optical bands present).
+    pub fn spectral_water(&self) -> bool {
+        self.water.is_some()
     }
 
     /// The calibrated band's file.
@@ -130,10 +140,19 @@ impl CalibrationPlan {
             Some((p, _)) => Some(BlockReader::open(p, 1)?),
             None => None,
         };
+        let water = match &self.water {
+            Some(bands) => {
+                let [g, r, n, s] = &**bands;
+                let open = |i: &Input| BlockReader::open(&i.path, 1);
+                Some(Box::new([open(g)?, open(r)?, open(n)?, open(s)?]))
+            }
+            None => None,
+        };
         Ok(PlanReaders {
             main: BlockReader::open(&self.main.path, 1)?,
             lst,
             qa,
+            water,
         })
     }
 
@@ -150,8 +169,14 @@ impl CalibrationPlan {
         } else {
             0
         };
-        let mask = if self.qa.is_some() { 2 + 1 + 1 } else { 0 };
-        main_in + 4 + 4 + lst + mask
+        let mask = if self.has_mask() { 2 + 1 + 1 } else { 0 };
+        // Four DN bands and their reflectances, one at a time, and the test's booleans.
+        let water = if self.water.is_some() {
+            4 * 2 + 4 + 1
+        } else {
+            0
+        };
+        main_in + 4 + 4 + lst + mask + water
     }
 
     /// The file of the band being calibrated.
@@ -170,15 +195,26 @@ impl CalibrationPlan {
             input_counts[2] = n_nir;
             values = land_surface_temperature(&values, &red, &nir, l.wavelength_um);
         }
-        let mask = match (&self.qa, &r.qa) {
+        let mut mask = match (&self.qa, &r.qa) {
             (Some((_, layout)), Some(qa_r)) => {
                 let qa = qa_r.read::<u16>(window)?;
-                let mut mask = qa_mask(&qa.data, *layout);
-                mask.flag_where(MaskReason::FILL, |row, col| values[[row, col]].is_nan());
-                Some(mask.flags)
+                Some(qa_mask(&qa.data, *layout))
             }
             _ => None,
         };
+        if let (Some(bands), Some(readers)) = (&self.water, &r.water) {
+            let mut rho = Vec::with_capacity(4);
+            for (input, reader) in bands.iter().zip(readers.iter()) {
+                rho.push(run_kernel(input, reader, window)?.0);
+            }
+            let water = water_mask(&rho[0], &rho[1], &rho[2], &rho[3]);
+            mask.get_or_insert_with(|| ValidityMask::all_valid(values.dim()))
+                .flag_where(MaskReason::WATER, |row, col| water[[row, col]]);
+        }
+        let mask = mask.map(|mut mask| {
+            mask.flag_where(MaskReason::FILL, |row, col| values[[row, col]].is_nan());
+            mask.flags
+        });
         Ok(BlockOutput {
             values,
             mask,
@@ -310,6 +346,10 @@ pub fn plan_calibration(scene: &Scene, opts: &CalibrateOptions) -> Result<Calibr
         plan_lst(scene, &mut plan)?;
     }
     plan_qa(scene, &mut plan)?;
+    if opts.spectral_water {
+        plan_water(scene, &mut plan);
+    }
+    warn_unmasked(scene, &mut plan);
     Ok(plan)
 }
 
@@ -362,6 +402,7 @@ fn plan_generic(path: &Path, band: &str, req: GenericRequest) -> Result<Calibrat
         },
         lst: None,
         qa: None,
+        water: None,
     })
 }
 
@@ -465,6 +506,7 @@ fn plan_dn(scene: &Scene, path: &Path, band: &str) -> Result<CalibrationPlan> {
         },
         lst: None,
         qa: None,
+        water: None,
     })
 }
 
@@ -583,14 +625,6 @@ fn plan_lst(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
 fn plan_qa(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
     let m = &scene.metadata;
     let Some((qa_id, qa_path)) = scene.qa_band() else {
-        // Say that nothing is masked, rather than detect on clouds in silence.
-        if let Some((id, file)) = scene.missing_qa_file() {
-            out.warnings.push(format!(
-                "{}: names the {id} band {file}, which is not among the inputs: clouds, cloud \
-                 shadows and water are not masked",
-                m.source.display()
-            ));
-        }
         return Ok(());
     };
     let Some(layout) = QaLayout::for_band(qa_id, m.collection, m.sensor) else {
@@ -614,6 +648,73 @@ fn plan_qa(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
     )?;
     out.qa = Some((qa_path.clone(), layout));
     Ok(())
+}
+
+/// The spectral water test's bands, when the thermal output's QA cannot say where water is
+/// (no QA band, or a layout without a water bit) and the scene has them on the output's grid.
+/// Never an error: without the bands (or by night, with no reflectance) water stays unmasked,
+/// as [`warn_unmasked`] says.
+fn plan_water(scene: &Scene, out: &mut CalibrationPlan) {
+    let temperature = !matches!(
+        out.quantity,
+        Quantity::ToaReflectance | Quantity::SurfaceReflectance
+    );
+    let qa_has_water = out.qa.as_ref().is_some_and(|(_, l)| l.has_water());
+    if !temperature || qa_has_water {
+        return;
+    }
+    let Some(ids) = scene.water_bands() else {
+        return;
+    };
+    let mut inputs = Vec::with_capacity(4);
+    for id in &ids {
+        let Some(path) = scene.bands.get(id) else {
+            return;
+        };
+        // A night scene has no reflectance (plan_dn refuses it): no test, no message beyond
+        // the unmasked-water warning.
+        let Ok(p) = plan_dn(scene, path, id) else {
+            return;
+        };
+        if let Err(e) = check_same_grid(
+            p.shape,
+            &p.georef,
+            out.shape,
+            &out.georef,
+            &path.display().to_string(),
+            &band_file(scene, &out.band),
+        ) {
+            out.warnings
+                .push(format!("{e}: water is not masked by its spectral test"));
+            return;
+        }
+        inputs.push(p.main);
+    }
+    let [g, r, n, s]: [Input; 4] = inputs.try_into().expect("four bands");
+    tracing::info!(
+        "{}: water masked by its spectral test (MNDWI > 0 and NDVI < 0 from {}), the QA band \
+         having no water bit",
+        scene.input.display(),
+        ids.join(", ")
+    );
+    out.water = Some(Box::new([g, r, n, s]));
+}
+
+/// Says what the validity mask cannot hold, rather than detect on clouds in silence: the scene
+/// names a QA band that is not among the inputs.
+fn warn_unmasked(scene: &Scene, out: &mut CalibrationPlan) {
+    let Some((id, file)) = scene.missing_qa_file() else {
+        return;
+    };
+    let what = if out.water.is_some() {
+        "clouds and cloud shadows are not masked (water is, by its spectral test)"
+    } else {
+        "clouds, cloud shadows and water are not masked"
+    };
+    out.warnings.push(format!(
+        "{}: names the {id} band {file}, which is not among the inputs: {what}",
+        scene.metadata.source.display()
+    ));
 }
 
 /// The file of band `id` of `scene` for messages (the id itself when it has none).

@@ -459,6 +459,18 @@ mod identity_tests {
     }
 
     #[test]
+    fn level2_without_qa_masks_water_from_four_bands_per_strip() {
+        // No QA_PIXEL among the inputs, SR_B3–B6 present: the mask is the spectral water test.
+        let scene = "LC08_L2SP_204023_20200927_20201006_02_T1";
+        check(scene, CalibrateOptions::default(), true);
+        let off = CalibrateOptions {
+            spectral_water: false,
+            ..CalibrateOptions::default()
+        };
+        check(scene, off, false);
+    }
+
+    #[test]
     fn optical_reflectance_without_qa() {
         let opts = CalibrateOptions {
             band: Some("B4".into()),

@@ -179,6 +179,7 @@ pub fn detect_scenes(
                     band: None,
                     lst: cfg.lst,
                     generic: cfg.input,
+                    spectral_water: cfg.spectral_water,
                 },
             )
         })?;

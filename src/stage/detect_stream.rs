@@ -156,6 +156,7 @@ pub fn detect_streamed(
             band: None,
             lst: cfg.lst,
             generic: cfg.input,
+            spectral_water: cfg.spectral_water,
         },
     )?;
     let pixel_m = plan.georef.nominal_pixel_m(plan.shape.0);
