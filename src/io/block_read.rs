@@ -23,6 +23,29 @@ pub struct BlockReader {
     nodata: Option<f64>,
     unit: Unit,
     data_type: String,
+    /// Where the validity comes from, and the 1-based alpha band to read when GDAL does not
+    /// take it as the band's mask itself (a non-byte alpha, as `gdalwarp -dstalpha` writes
+    /// beside `Float32`); `None`: GDAL's mask band.
+    mask: Option<(MaskSource, Option<usize>)>,
+}
+
+/// Where a band's validity comes from when it is not its nodata value (GDAL RFC 15 mask bands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaskSource {
+    /// An alpha band (`gdalwarp -dstalpha`, OpenDroneMap, QGIS exports): 0 is transparent.
+    Alpha,
+    /// A mask band of the dataset (internal TIFF mask or `.msk` sidecar): 0 is not valid.
+    MaskBand,
+}
+
+impl MaskSource {
+    /// How a message names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            MaskSource::Alpha => "alpha band",
+            MaskSource::MaskBand => "mask band",
+        }
+    }
 }
 
 impl std::fmt::Debug for BlockReader {
@@ -52,6 +75,31 @@ impl BlockReader {
         let (nodata, unit, data_type) = (rb.no_data_value(), band_unit(&ds, &rb), {
             rb.band_type().name()
         });
+        // A nodata value, or no mask at all, is not a mask band of its own. GDAL takes a byte
+        // or UInt16 alpha band as the mask itself; another band marked alpha is read here.
+        let gdal_mask = rb
+            .mask_flags()
+            .ok()
+            .filter(|f| !f.is_all_valid() && !f.is_nodata())
+            .map(|f| {
+                let source = if f.is_alpha() {
+                    MaskSource::Alpha
+                } else {
+                    MaskSource::MaskBand
+                };
+                (source, None)
+            });
+        let alpha_band = || {
+            (1..=count)
+                .filter(|&b| b != band)
+                .find(|&b| {
+                    ds.rasterband(b).is_ok_and(|a| {
+                        a.color_interpretation() == gdal::raster::ColorInterpretation::AlphaBand
+                    })
+                })
+                .map(|b| (MaskSource::Alpha, Some(b)))
+        };
+        let mask = gdal_mask.or_else(alpha_band);
         let (cols, rows) = ds.raster_size();
         let georef = georef_of(&ds, path)?;
         Ok(Self {
@@ -63,7 +111,56 @@ impl BlockReader {
             nodata,
             unit,
             data_type,
+            mask,
         })
+    }
+
+    /// The band's mask band or alpha band, when its validity is given by one rather than by a
+    /// nodata value.
+    pub fn mask_source(&self) -> Option<MaskSource> {
+        self.mask.map(|(source, _)| source)
+    }
+
+    /// Which pixels of `window` the band's mask or alpha band marks valid (non-zero); `None`
+    /// when the band has no such mask ([`Self::mask_source`]).
+    pub fn read_valid(&self, window: PixelWindow) -> Result<Option<Array2<bool>>> {
+        let Some((_, alpha)) = self.mask else {
+            return Ok(None);
+        };
+        let rb = self
+            .ds
+            .rasterband(alpha.unwrap_or(self.band))
+            .map_err(|e| Error::gdal(&self.path, format!("band {}: {e}", self.band)))?;
+        let mask = match alpha {
+            Some(_) => rb,
+            None => rb
+                .open_mask_band()
+                .map_err(|e| Error::gdal(&self.path, format!("mask of band {}: {e}", self.band)))?,
+        };
+        // Read as f64 so that a floating-point alpha of 0.4 is not truncated to 0.
+        let buf = mask
+            .read_as::<f64>(
+                (window.col0 as isize, window.row0 as isize),
+                (window.cols, window.rows),
+                (window.cols, window.rows),
+                None,
+            )
+            .map_err(|e| {
+                Error::gdal(
+                    &self.path,
+                    format!(
+                        "cannot read the mask of band {} rows {}..{}: {e}",
+                        self.band,
+                        window.row0,
+                        window.row_end()
+                    ),
+                )
+            })?;
+        let (_, data) = buf.into_shape_and_vec();
+        let valid = Array2::from_shape_vec(window.shape(), data)
+            .map_err(|e| Error::gdal(&self.path, format!("unexpected mask shape: {e}")))?
+            .mapv(|m| m != 0.0);
+        Ok(Some(valid))
     }
 
     /// The file read.

@@ -18,7 +18,7 @@ mod vsi;
 mod warp;
 
 pub use atomic::{Staged, commit_all, stage_bytes, stage_writer, staging_path, write_atomic};
-pub use block_read::BlockReader;
+pub use block_read::{BlockReader, MaskSource};
 pub use cog::{CogOptions, Predictor, stage_cog, stage_rgba_cog, write_cog};
 pub use cog_stream::StreamedCog;
 pub use files::{disk_free_bytes, not_found, regular_file};

@@ -274,13 +274,27 @@ fn run_kernel(
     Ok(match input.kernel {
         Kernel::Generic { how, nodata } => {
             let x = reader.read::<f64>(window)?;
-            let v = generic_to_bt_k(&x.data, nodata, how);
+            let mut v = generic_to_bt_k(&x.data, nodata, how);
+            // Pixels an alpha or mask band leaves out are nodata too (GDAL RFC 15).
+            let valid = reader.read_valid(window)?;
+            if let Some(valid) = &valid {
+                v.zip_mut_with(valid, |v, &ok| {
+                    if !ok {
+                        *v = f32::NAN;
+                    }
+                });
+            }
             let n = v.iter().filter(|v| !v.is_nan()).count();
-            let given = x
-                .data
-                .iter()
-                .filter(|&&d| !d.is_nan() && nodata != Some(d))
-                .count();
+            let is_given = |&d: &f64| !d.is_nan() && nodata != Some(d);
+            let given = match &valid {
+                Some(valid) => x
+                    .data
+                    .iter()
+                    .zip(valid)
+                    .filter(|&(d, &ok)| ok && is_given(d))
+                    .count(),
+                None => x.data.iter().filter(|d| is_given(d)).count(),
+            };
             (v, n, given - n)
         }
         Kernel::St { scale, fill } => {
@@ -362,7 +376,17 @@ fn plan_generic(path: &Path, band: &str, req: GenericRequest) -> Result<Calibrat
         tracing::info!("{note}");
     }
     let mut warnings = Vec::new();
-    if info.band_count > 1 {
+    let mask = reader.mask_source();
+    if let Some(m) = mask {
+        tracing::info!(
+            "{}: pixels its {} marks transparent (0) are not processed",
+            path.display(),
+            m.label()
+        );
+    }
+    // An alpha band beside one thermal band is not a second band to choose from.
+    let alpha_band = usize::from(mask == Some(crate::io::MaskSource::Alpha));
+    if info.band_count > 1 + alpha_band {
         // A stack, or a colour rendering (3–4 Byte bands of a palette are not temperatures).
         let rendering = if (3..=4).contains(&info.band_count) && info.data_type == "Byte" {
             "; 3–4 Byte bands are usually a colour rendering, not temperatures: use the \
