@@ -374,3 +374,105 @@ fn windowed_read_matches_whole_band() {
     let err = seamfire::io::read_window::<u16>(&path, 1, (600, 0), (10, 10)).unwrap_err();
     assert!(err.to_string().contains("l8_B10.tif") && err.to_string().contains("outside"));
 }
+
+#[test]
+fn tiles_are_read_through_a_vrt_and_a_folder_of_them_says_so() {
+    // A 120 x 120 kelvin scene (290 K, ±0.3 K checkerboard, a 3 x 3 block at 304 K across the
+    // tiles' corner, rows and columns 59–61) written whole and as four 60 x 60 tiles, with a
+    // VRT mosaic of the tiles as `gdalbuildvrt` writes it.
+    let dir = tempfile::tempdir().unwrap();
+    let t = Array2::<f32>::from_shape_fn((120, 120), |(r, c)| {
+        if (59..=61).contains(&r) && (59..=61).contains(&c) {
+            304.0
+        } else {
+            290.0 + if (r + c).is_multiple_of(2) { 0.3 } else { -0.3 }
+        }
+    });
+    let whole = dir.path().join("whole.tif");
+    common::write_utm_raster(&whole, t.clone(), 30.0, Unit::Kelvin, None);
+    let tiles = dir.path().join("tiles");
+    std::fs::create_dir(&tiles).unwrap();
+    let mut sources = String::new();
+    for (i, j) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+        let name = format!("t{i}{j}.tif");
+        let part = t.slice(ndarray::s![i * 60..(i + 1) * 60, j * 60..(j + 1) * 60]);
+        let path = tiles.join(&name);
+        common::write_utm_raster(&path, part.to_owned(), 30.0, Unit::Kelvin, None);
+        // The tile's own origin: shift its geotransform to its place in the mosaic.
+        let mut ds = gdal::Dataset::open_ex(
+            &path,
+            gdal::DatasetOptions {
+                open_flags: gdal::GdalOpenFlags::GDAL_OF_UPDATE,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let (x0, y0) = (
+            500_000.0 + 1800.0 * j as f64,
+            4_400_000.0 - 1800.0 * i as f64,
+        );
+        ds.set_geo_transform(&[x0, 30.0, 0.0, y0, 0.0, -30.0])
+            .unwrap();
+        ds.close().unwrap();
+        sources.push_str(&format!(
+            "<SimpleSource><SourceFilename relativeToVRT=\"1\">tiles/{name}</SourceFilename>\
+             <SourceBand>1</SourceBand><SrcRect xOff=\"0\" yOff=\"0\" xSize=\"60\" ySize=\"60\"/>\
+             <DstRect xOff=\"{}\" yOff=\"{}\" xSize=\"60\" ySize=\"60\"/></SimpleSource>",
+            60 * j,
+            60 * i
+        ));
+    }
+    let wkt = gdal::spatial_ref::SpatialRef::from_epsg(32649)
+        .unwrap()
+        .to_wkt()
+        .unwrap()
+        .replace('"', "&quot;");
+    let vrt = dir.path().join("mosaic.vrt");
+    std::fs::write(
+        &vrt,
+        format!(
+            "<VRTDataset rasterXSize=\"120\" rasterYSize=\"120\"><SRS>{wkt}</SRS>\
+             <GeoTransform>500000, 30, 0, 4400000, 0, -30</GeoTransform>\
+             <VRTRasterBand dataType=\"Float32\" band=\"1\"><UnitType>K</UnitType>{sources}\
+             </VRTRasterBand></VRTDataset>"
+        ),
+    )
+    .unwrap();
+    let detect = |input: &Path, out: &Path| {
+        seamfire()
+            .arg("detect")
+            .arg(input)
+            .args(["--products", "none", "--out"])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let zones = |out: &Path| {
+        let rec: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("detection.json")).unwrap()).unwrap();
+        (rec["methods"][0]["valid"].clone(), rec["zones"].clone())
+    };
+    let (o_whole, o_vrt) = (dir.path().join("o_whole"), dir.path().join("o_vrt"));
+    assert!(detect(&whole, &o_whole).status.success());
+    let res = detect(&vrt, &o_vrt);
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let (valid, z) = zones(&o_vrt);
+    assert_eq!(valid, 14_400);
+    assert_eq!(z.as_array().unwrap().len(), 1, "{z}");
+    assert_eq!((valid, z), zones(&o_whole), "the mosaic is the whole scene");
+
+    // The folder itself is not a Landsat product: the message says how to give the tiles.
+    let o_dir = dir.path().join("o_dir");
+    let res = detect(&tiles, &o_dir);
+    assert!(!res.status.success());
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("4 GeoTIFF(s)") && err.contains("gdalbuildvrt mosaic.vrt"),
+        "{err}"
+    );
+    assert!(!o_dir.exists());
+}

@@ -305,9 +305,7 @@ fn pick_mtl(dir: &Path, files: &[String], prefix: Option<&str>) -> Result<PathBu
         }
     }
     mtls.sort_by_key(|f| mtl_rank(f));
-    let first = mtls
-        .first()
-        .ok_or_else(|| Error::input(dir, "no *MTL* metadata file found; name one with --mtl"))?;
+    let first = mtls.first().ok_or_else(|| no_mtl(dir, files))?;
     let distinct_products: std::collections::BTreeSet<String> = mtls
         .iter()
         .map(|f| f.split("_MTL").next().unwrap_or(f).to_ascii_uppercase())
@@ -319,6 +317,25 @@ fn pick_mtl(dir: &Path, files: &[String], prefix: Option<&str>) -> Result<PathBu
         ));
     }
     Ok(dir.join(first))
+}
+
+/// The error for a directory without an MTL: a folder of drone tiles or LST rasters is not a
+/// Landsat product, and the message says how to give them.
+fn no_mtl(dir: &Path, files: &[String]) -> Error {
+    let rasters = files.iter().filter(|f| looks_like_input(f)).count();
+    if rasters == 0 {
+        return Error::input(dir, "no *MTL* metadata file found; name one with --mtl");
+    }
+    Error::input(
+        dir,
+        format!(
+            "no *MTL* metadata file found: a directory is read as one Landsat product (name its \
+             MTL with --mtl). For the {rasters} GeoTIFF(s) here as thermal rasters without MTL \
+             (drone tiles, LST), pass one file, or mosaic them first: gdalbuildvrt mosaic.vrt \
+             {}/*.tif, then pass mosaic.vrt",
+            dir.display()
+        ),
+    )
 }
 
 fn pick_mtl_member(archive: &Path, members: &[String]) -> Result<String> {
