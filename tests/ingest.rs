@@ -476,3 +476,22 @@ fn tiles_are_read_through_a_vrt_and_a_folder_of_them_says_so() {
     );
     assert!(!o_dir.exists());
 }
+
+#[test]
+fn a_product_with_lower_case_file_names_is_the_same_product() {
+    // Some download tools and file systems lower-case names. The product's three MTL
+    // encodings (`…_mtl.txt`, `.json`, `.xml`) were then taken for three products.
+    let src = fixture("landsat-tiny-formats/LC08_L1GT_089074_20220506_20220512_02_T2");
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().to_lowercase();
+        std::fs::copy(e.path(), dir.path().join(name)).unwrap();
+    }
+    let lower = info(&[dir.path().to_str().unwrap()]);
+    let upper = info(&[src.to_str().unwrap()]);
+    assert!(s(&lower["source"]).ends_with("_mtl.txt"), "{lower}");
+    for key in ["product_id", "mission", "level", "thermal_band", "bands"] {
+        assert_eq!(lower[key], upper[key], "{key}");
+    }
+}

@@ -308,7 +308,10 @@ fn pick_mtl(dir: &Path, files: &[String], prefix: Option<&str>) -> Result<PathBu
     let first = mtls.first().ok_or_else(|| no_mtl(dir, files))?;
     let distinct_products: std::collections::BTreeSet<String> = mtls
         .iter()
-        .map(|f| f.split("_MTL").next().unwrap_or(f).to_ascii_uppercase())
+        .map(|f| {
+            let upper = f.to_ascii_uppercase();
+            upper.split("_MTL").next().unwrap_or(&upper).to_string()
+        })
         .collect();
     if distinct_products.len() > 1 {
         return Err(Error::input(
