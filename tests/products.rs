@@ -797,3 +797,40 @@ fn products_flag_is_checked_before_detection() {
     assert!(String::from_utf8_lossy(&res.stderr).contains("pdf"));
     assert!(!out.exists());
 }
+
+#[test]
+fn a_thermal_raster_without_optical_bands_is_not_a_warning() {
+    // A drone or LST raster never has optical bands: its missing orthophoto is said at INFO,
+    // so that a nightly job's log carries no warning for it; a Landsat product without its
+    // optical bands still warns (the user may have left them out).
+    let dir = tempfile::tempdir().unwrap();
+    let thermal = dir.path().join("thermal.tif");
+    thermal_raster(&thermal);
+    let stderr = run_ok(&[
+        "detect",
+        thermal.to_str().unwrap(),
+        "--products",
+        "ortho,thermal",
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert!(
+        stderr.contains("the inputs are thermal rasters only"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("WARN"), "{stderr}");
+    let stderr = run_ok(&[
+        "detect",
+        fixture("LC08_L2SP_204023_20200927_20201006_02_T1")
+            .to_str()
+            .unwrap(),
+        "--products",
+        "ortho",
+        "--out",
+        dir.path().join("l").to_str().unwrap(),
+    ]);
+    assert!(
+        stderr.contains("WARN") && stderr.contains("no optical bands among the inputs"),
+        "{stderr}"
+    );
+}

@@ -475,10 +475,17 @@ fn stage_orthophotos(
     staging: &mut Staging,
 ) -> Result<()> {
     let mut sources = Vec::new();
+    // Thermal rasters without metadata (drone mosaics, LST) never have optical bands: their
+    // missing orthophoto is expected, not something a scheduler's log should flag every run.
+    let mut thermal_only = false;
     if let Some(path) = &opts.orthophoto {
         sources.push(file_source(path)?);
     } else {
         let scenes = input_scenes(dir, record);
+        thermal_only = !scenes.is_empty()
+            && scenes
+                .iter()
+                .all(|s| s.metadata.mission == crate::mtl::Mission::Generic);
         // An input scene that cannot give reflectances (no rescaling in its MTL, unreadable
         // band) costs its orthophoto, not the other products: a warning, not an error.
         for composite in [Composite::TrueColour, Composite::SwirFalseColour] {
@@ -489,7 +496,13 @@ fn stage_orthophotos(
             }
         }
     }
-    if sources.is_empty() {
+    if sources.is_empty() && thermal_only {
+        tracing::info!(
+            "{}: no orthophoto: the inputs are thermal rasters only (give an RGB mosaic with \
+             --orthophoto FILE)",
+            dir.display()
+        );
+    } else if sources.is_empty() {
         tracing::warn!(
             "{}: no optical bands among the inputs (B4/B3/B2 or SWIR): no orthophoto",
             dir.display()
