@@ -14,7 +14,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{listing, read_json, seamfire};
+use common::{fire_zones as zones, listing, read_json, seamfire};
 use ndarray::Array2;
 use seamfire::raster::Unit;
 
@@ -57,22 +57,6 @@ fn detect_with(input: &Path, out: &Path, args: &[&str], strips: Option<usize>) -
         res.status.success(),
         String::from_utf8_lossy(&res.stderr).into_owned(),
     )
-}
-
-/// `(pixel_count, max_delta_k)` of every fire zone.
-fn zones(out: &Path) -> Vec<(u64, f64)> {
-    read_json(&out.join("fire_zones.geojson"))["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|z| {
-            let p = &z["properties"];
-            (
-                p["pixel_count"].as_u64().unwrap(),
-                p["max_delta_k"].as_f64().unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn detect(input: &Path, out: &Path, args: &[&str]) -> (bool, String) {

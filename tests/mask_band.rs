@@ -112,19 +112,11 @@ fn detect(input: &Path, out: &Path, strips: Option<usize>) -> (u64, Vec<(u64, f6
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
     assert!(res.status.success(), "{}: {stderr}", input.display());
     let rec = read_json(&out.join("detection.json"));
-    let zones = read_json(&out.join("fire_zones.geojson"))["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|z| {
-            let p = &z["properties"];
-            (
-                p["pixel_count"].as_u64().unwrap(),
-                p["max_delta_k"].as_f64().unwrap(),
-            )
-        })
-        .collect();
-    (rec["methods"][0]["valid"].as_u64().unwrap(), zones, stderr)
+    (
+        rec["methods"][0]["valid"].as_u64().unwrap(),
+        common::fire_zones(out),
+        stderr,
+    )
 }
 
 #[test]
@@ -159,17 +151,12 @@ fn calibrate_writes_nodata_where_the_alpha_band_is_transparent() {
     let dir = tempfile::tempdir().unwrap();
     let [_, alpha, _, _] = scenes(dir.path());
     let out = dir.path().join("bt.tif");
-    let res = seamfire()
-        .arg("calibrate")
-        .arg(&alpha)
-        .args(["--input-unit", "celsius", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        res.status.success(),
-        "{}",
-        String::from_utf8_lossy(&res.stderr)
+    common::run_ok(
+        seamfire()
+            .arg("calibrate")
+            .arg(&alpha)
+            .args(["--input-unit", "celsius", "--out"])
+            .arg(&out),
     );
     let bt = seamfire::io::read_band::<f32>(&out, 1).unwrap();
     for ((r, c), &v) in bt.data.indexed_iter() {

@@ -138,8 +138,19 @@ impl BlockReader {
                 .map_err(|e| Error::gdal(&self.path, format!("mask of band {}: {e}", self.band)))?,
         };
         // Read as f64 so that a floating-point alpha of 0.4 is not truncated to 0.
-        let buf = mask
-            .read_as::<f64>(
+        let values = self.read_band_window::<f64>(&mask, window, "the mask of ")?;
+        Ok(Some(values.mapv(|m| m != 0.0)))
+    }
+
+    /// `window` of `rb` (this reader's band, or its mask: `what` says which in messages).
+    fn read_band_window<T: GdalType + Copy>(
+        &self,
+        rb: &gdal::raster::RasterBand<'_>,
+        window: PixelWindow,
+        what: &str,
+    ) -> Result<Array2<T>> {
+        let buf = rb
+            .read_as::<T>(
                 (window.col0 as isize, window.row0 as isize),
                 (window.cols, window.rows),
                 (window.cols, window.rows),
@@ -149,7 +160,7 @@ impl BlockReader {
                 Error::gdal(
                     &self.path,
                     format!(
-                        "cannot read the mask of band {} rows {}..{}: {e}",
+                        "cannot read {what}band {} rows {}..{} (truncated or corrupt?): {e}",
                         self.band,
                         window.row0,
                         window.row_end()
@@ -157,10 +168,8 @@ impl BlockReader {
                 )
             })?;
         let (_, data) = buf.into_shape_and_vec();
-        let valid = Array2::from_shape_vec(window.shape(), data)
-            .map_err(|e| Error::gdal(&self.path, format!("unexpected mask shape: {e}")))?
-            .mapv(|m| m != 0.0);
-        Ok(Some(valid))
+        Array2::from_shape_vec(window.shape(), data)
+            .map_err(|e| Error::gdal(&self.path, format!("unexpected buffer shape: {e}")))
     }
 
     /// The file read.
@@ -224,27 +233,7 @@ impl BlockReader {
             .ds
             .rasterband(self.band)
             .map_err(|e| Error::gdal(&self.path, format!("band {}: {e}", self.band)))?;
-        let buf = rb
-            .read_as::<T>(
-                (window.col0 as isize, window.row0 as isize),
-                (window.cols, window.rows),
-                (window.cols, window.rows),
-                None,
-            )
-            .map_err(|e| {
-                Error::gdal(
-                    &self.path,
-                    format!(
-                        "cannot read band {} rows {}..{} (truncated or corrupt?): {e}",
-                        self.band,
-                        window.row0,
-                        window.row_end()
-                    ),
-                )
-            })?;
-        let (_, data) = buf.into_shape_and_vec();
-        let data = Array2::from_shape_vec(window.shape(), data)
-            .map_err(|e| Error::gdal(&self.path, format!("unexpected buffer shape: {e}")))?;
+        let data = self.read_band_window::<T>(&rb, window, "")?;
         Ok(Raster {
             data,
             georef: Georef {

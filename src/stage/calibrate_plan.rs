@@ -617,14 +617,7 @@ fn plan_lst(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
         })?;
         // The band's own warnings (fallback constants) are not reported, as before streaming.
         let p = plan_dn(scene, path, id)?;
-        check_same_grid(
-            p.shape,
-            &p.georef,
-            out.shape,
-            &out.georef,
-            &path.display().to_string(),
-            &band_file(scene, &out.band),
-        )?;
+        on_output_grid(&p, path, scene, out)?;
         Ok(p.main)
     };
     let (red, nir) = (refl(red_id)?, refl(nir_id)?);
@@ -700,14 +693,7 @@ fn plan_water(scene: &Scene, out: &mut CalibrationPlan) {
         let Ok(p) = plan_dn(scene, path, id) else {
             return;
         };
-        if let Err(e) = check_same_grid(
-            p.shape,
-            &p.georef,
-            out.shape,
-            &out.georef,
-            &path.display().to_string(),
-            &band_file(scene, &out.band),
-        ) {
+        if let Err(e) = on_output_grid(&p, path, scene, out) {
             out.warnings
                 .push(format!("{e}: water is not masked by its spectral test"));
             return;
@@ -739,6 +725,23 @@ fn warn_unmasked(scene: &Scene, out: &mut CalibrationPlan) {
         "{}: names the {id} band {file}, which is not among the inputs: {what}",
         scene.metadata.source.display()
     ));
+}
+
+/// Errors, naming both files, unless band plan `p` (of file `path`) is on `out`'s grid.
+fn on_output_grid(
+    p: &CalibrationPlan,
+    path: &Path,
+    scene: &Scene,
+    out: &CalibrationPlan,
+) -> Result<()> {
+    check_same_grid(
+        p.shape,
+        &p.georef,
+        out.shape,
+        &out.georef,
+        &path.display().to_string(),
+        &band_file(scene, &out.band),
+    )
 }
 
 /// The file of band `id` of `scene` for messages (the id itself when it has none).

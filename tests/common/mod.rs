@@ -120,3 +120,19 @@ pub fn write_utm_raster<T: gdal::raster::GdalType + seamfire::raster::pyramid::P
     };
     seamfire::io::write_cog(&r, path, &Default::default()).unwrap();
 }
+
+/// `(pixel_count, max_delta_k)` of every fire zone of a `seamfire detect` output directory.
+pub fn fire_zones(out: &Path) -> Vec<(u64, f64)> {
+    read_json(&out.join("fire_zones.geojson"))["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| {
+            let p = &z["properties"];
+            (
+                p["pixel_count"].as_u64().unwrap(),
+                p["max_delta_k"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
