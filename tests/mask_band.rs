@@ -97,26 +97,37 @@ fn scenes(dir: &Path) -> [PathBuf; 4] {
 
 /// `detect --products none --input-unit celsius`, whole or in strips of `strips` rows:
 /// (valid pixels, fire zones as (pixel count, max ΔT), stderr).
-fn detect(input: &Path, out: &Path, strips: Option<usize>) -> (u64, Vec<(u64, f64)>, String) {
+/// `detect --products none ARGS` (in strips of `strips` rows when given): valid pixels, fire
+/// zones as (pixel count, max ΔT), stderr.
+fn detect_with(
+    input: &Path,
+    out: &Path,
+    strips: Option<usize>,
+    args: &[&str],
+) -> (u64, Vec<(u64, f64)>, String) {
     let mut cmd = seamfire();
     if let Some(rows) = strips {
         cmd.env("SEAMFIRE_DETECT_STRIP_ROWS", rows.to_string());
     }
-    let res = cmd
-        .arg("detect")
-        .arg(input)
-        .args(["--products", "none", "--input-unit", "celsius", "--out"])
-        .arg(out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
-    assert!(res.status.success(), "{}: {stderr}", input.display());
+    let res = common::run_ok(
+        cmd.arg("detect")
+            .arg(input)
+            .args(["--products", "none"])
+            .args(args)
+            .arg("--out")
+            .arg(out),
+    );
     let rec = read_json(&out.join("detection.json"));
     (
         rec["methods"][0]["valid"].as_u64().unwrap(),
         common::fire_zones(out),
-        stderr,
+        String::from_utf8_lossy(&res.stderr).into_owned(),
     )
+}
+
+/// The scene in degrees Celsius.
+fn detect(input: &Path, out: &Path, strips: Option<usize>) -> (u64, Vec<(u64, f64)>, String) {
+    detect_with(input, out, strips, &["--input-unit", "celsius"])
 }
 
 #[test]
@@ -170,4 +181,106 @@ fn calibrate_writes_nodata_where_the_alpha_band_is_transparent() {
             assert!(v.is_nan(), "({r}, {c}) {v} on the transparent border");
         }
     }
+}
+
+/// A Byte raster on the test grid, 1 on the 5 x 5 block around the hot block (rows and
+/// columns 49–53), 255 (its nodata) on row 0, 0 elsewhere: an ECOSTRESS-style cloud mask.
+fn write_cloud_mask(path: &Path, cols: usize) {
+    let driver = gdal::DriverManager::get_driver_by_name("GTiff").unwrap();
+    let mut ds = driver
+        .create_with_band_type::<u8, _>(path, cols, N, 1)
+        .unwrap();
+    ds.set_geo_transform(&[500_000.0, 30.0, 0.0, 4_400_000.0, 0.0, -30.0])
+        .unwrap();
+    ds.set_spatial_ref(&gdal::spatial_ref::SpatialRef::from_epsg(32649).unwrap())
+        .unwrap();
+    let values: Vec<u8> = (0..N * cols)
+        .map(|i| {
+            let (r, c) = (i / cols, i % cols);
+            if r == 0 {
+                255
+            } else {
+                u8::from((49..=53).contains(&r) && (49..=53).contains(&c))
+            }
+        })
+        .collect();
+    let mut band = ds.rasterband(1).unwrap();
+    band.write((0, 0), (cols, N), &mut Buffer::new((cols, N), values))
+        .unwrap();
+    band.set_no_data_value(Some(255.0)).unwrap();
+    ds.close().unwrap();
+}
+
+#[test]
+fn an_lst_product_s_cloud_mask_beside_it_or_a_mask_file_is_not_processed() {
+    let dir = tempfile::tempdir().unwrap();
+    // The scene in kelvin, everything valid, under an ECOSTRESS (AppEEARS) name.
+    let lst = dir
+        .path()
+        .join("ECO_L2_LSTE.002_LST_doy2023183080644_aid0001.tif");
+    write(&lst, 1, |_, r, c| celsius(r, c) + 273.15)
+        .close()
+        .unwrap();
+    let (all, zones, _) = detect_kelvin(&lst, &dir.path().join("o_plain"));
+    assert_eq!((all, zones.len()), ((N * N) as u64, 1), "the hot block");
+    // Its cloud mask beside it: 25 cloudy pixels over the hot block; row 0 is the mask's
+    // nodata, which masks nothing.
+    write_cloud_mask(
+        &dir.path()
+            .join("ECO_L2_LSTE.002_cloud_mask_doy2023183080644_aid0001.tif"),
+        N,
+    );
+    let (valid, zones, stderr) = detect_kelvin(&lst, &dir.path().join("o_sibling"));
+    assert_eq!(valid, (N * N - 25) as u64, "{stderr}");
+    assert!(zones.is_empty(), "the block is under the cloud: {zones:?}");
+    assert!(stderr.contains("its cloud mask"), "{stderr}");
+
+    // The same mask given with --mask to a raster of another name.
+    let plain = dir.path().join("thermal.tif");
+    std::fs::copy(&lst, &plain).unwrap();
+    let other = dir.path().join("clouds.tif");
+    write_cloud_mask(&other, N);
+    let out = dir.path().join("o_mask");
+    let args = ["--input-unit", "kelvin", "--mask", other.to_str().unwrap()];
+    let (valid, zones, _) = detect_with(&plain, &out, None, &args);
+    assert_eq!((valid, zones.len()), ((N * N - 25) as u64, 0));
+    // calibrate flags them (64: a mask file) in its validity mask.
+    let bt = dir.path().join("bt.tif");
+    common::run_ok(
+        seamfire()
+            .arg("calibrate")
+            .arg(&plain)
+            .args(["--input-unit", "kelvin", "--mask"])
+            .arg(&other)
+            .arg("--out")
+            .arg(&bt),
+    );
+    let flags = seamfire::io::read_band::<u8>(&dir.path().join("bt_mask.tif"), 1).unwrap();
+    let flagged = flags
+        .data
+        .iter()
+        .filter(|&&f| f == seamfire::raster::MaskReason::MASK_FILE)
+        .count();
+    assert_eq!(flagged, 25);
+
+    // A mask on another grid is refused, naming it, and nothing is written.
+    let narrow = dir.path().join("narrow.tif");
+    write_cloud_mask(&narrow, N - 1);
+    let out = dir.path().join("o_narrow");
+    let res = seamfire()
+        .arg("detect")
+        .arg(&plain)
+        .args(["--products", "none", "--input-unit", "kelvin", "--mask"])
+        .arg(&narrow)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!res.status.success());
+    assert!(String::from_utf8_lossy(&res.stderr).contains("narrow.tif"));
+    assert!(!out.exists());
+}
+
+fn detect_kelvin(input: &Path, out: &Path) -> (u64, Vec<(u64, f64)>, String) {
+    detect_with(input, out, None, &["--input-unit", "kelvin"])
 }

@@ -72,7 +72,8 @@ pub fn run(a: &AccuracyArgs) -> Result<()> {
             "--exclude needs --background (generated scenes have no industrial sites)".into(),
         ));
     }
-    let (cfg, _) = detect_config(a.config.as_deref(), &a.params, a.method)?;
+    let (mut cfg, _) = detect_config(a.config.as_deref(), &a.params, a.method)?;
+    cfg.mask = a.generic.mask.clone();
     let label = a.label.clone().unwrap_or_else(|| {
         let name = cfg.thermal.method().map_or("off", |m| m.name());
         if a.params.is_empty() {

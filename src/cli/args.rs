@@ -121,6 +121,11 @@ pub struct GenericArgs {
     /// K2 (K) for `--input-unit radiance`.
     #[arg(long)]
     pub k2: Option<f64>,
+    /// A mask raster on the thermal band's grid: pixels where it is non-zero (and not its
+    /// nodata) are not processed (a cloud mask of an LST product, an Fmask, a hand-made mask).
+    /// An LST product's own `cloud_mask`/`water_mask` beside it are used without it.
+    #[arg(long, value_name = "FILE")]
+    pub mask: Option<std::path::PathBuf>,
 }
 
 impl GenericArgs {

@@ -47,6 +47,7 @@ pub fn run(a: &CalibrateArgs) -> Result<()> {
         lst: a.lst,
         generic,
         spectral_water: !a.no_spectral_water,
+        mask: a.generic.mask.clone(),
     };
     let plan = plan_calibration(&scene, &opts)?;
     for w in &plan.warnings {

@@ -97,6 +97,7 @@ fn config(a: &DetectArgs) -> Result<(DetectConfig, RiskParams)> {
     cfg.lst |= a.lst;
     cfg.swir_enabled &= !a.no_swir;
     cfg.input = a.generic.request()?;
+    cfg.mask = a.generic.mask.clone();
     Ok((cfg, risk))
 }
 

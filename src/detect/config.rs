@@ -45,6 +45,10 @@ pub struct DetectConfig {
     /// `detect`; not a TOML key.
     #[serde(skip)]
     pub input: crate::calibrate::GenericRequest,
+    /// A mask raster of the thermal band's grid (`--mask`): non-zero is not processed. Not a
+    /// TOML key (a pipeline's scene names it).
+    #[serde(skip)]
+    pub mask: Option<std::path::PathBuf>,
     /// Dotted keys (`contextual.max_window_m`) the TOML table or `--param` set: a window preset
     /// replaces defaults, never choices (`detect::preset::effective`). Not a TOML key.
     #[serde(skip)]
@@ -92,6 +96,7 @@ impl Default for DetectConfig {
             low_confidence_zones: false,
             windows: Default::default(),
             input: Default::default(),
+            mask: None,
             explicit: Default::default(),
         }
     }

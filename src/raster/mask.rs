@@ -19,6 +19,8 @@ impl MaskReason {
     pub const CIRRUS: u8 = 16;
     /// Outside the area of interest.
     pub const OUTSIDE_AOI: u8 = 32;
+    /// Marked by a mask file the user gave (`--mask`).
+    pub const MASK_FILE: u8 = 64;
 }
 
 /// Per-pixel reason flags, `[row, col]`, same grid as the raster it qualifies.

@@ -100,12 +100,22 @@ fn open_single_file(input: &Path, mtl: Option<&Path>) -> Result<Scene> {
             } else {
                 "1".into()
             };
+            let mut bands = BTreeMap::from([(band.clone(), input.to_path_buf())]);
+            // An LST product's cloud and water masks beside it, as a Landsat QA band is.
+            if !aster && !io::is_virtual(input) {
+                for (id, sibling) in super::sibling_mask_names(&name) {
+                    let path = dir.join(sibling);
+                    if path.is_file() {
+                        bands.insert(id.to_string(), path);
+                    }
+                }
+            }
             Ok(Scene {
                 input: input.to_path_buf(),
                 kind: InputKind::Raster,
                 mtl_path: None,
                 metadata,
-                bands: BTreeMap::from([(band.clone(), input.to_path_buf())]),
+                bands,
                 given_band: Some(band),
             })
         }

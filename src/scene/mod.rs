@@ -5,10 +5,12 @@
 mod bandname;
 mod discover;
 mod generic;
+mod sibling_masks;
 
 pub use bandname::{band_id_from_name, normalize_band_arg, product_prefix};
 pub use discover::open_scene;
 pub use generic::{aster_metadata, generic_metadata};
+pub use sibling_masks::{CLOUD_MASK, WATER_MASK, sibling_mask_names};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -165,6 +165,7 @@ pub fn score_background_excluding(
         &CalibrateOptions {
             generic,
             spectral_water: cfg.spectral_water,
+            mask: cfg.mask.clone(),
             ..CalibrateOptions::default()
         },
     )?;

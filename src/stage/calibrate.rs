@@ -22,6 +22,9 @@ pub struct CalibrateOptions {
     /// Mask water in a temperature's validity mask by its spectral test when the QA band
     /// cannot say where water is and the optical bands are present (default on).
     pub spectral_water: bool,
+    /// A validity raster on the band's grid whose non-zero values (other than its nodata) are
+    /// not processed (`--mask`: a cloud mask of an LST product, Fmask, a hand-made mask).
+    pub mask: Option<std::path::PathBuf>,
 }
 
 impl Default for CalibrateOptions {
@@ -31,6 +34,7 @@ impl Default for CalibrateOptions {
             lst: false,
             generic: GenericRequest::default(),
             spectral_water: true,
+            mask: None,
         }
     }
 }

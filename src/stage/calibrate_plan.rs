@@ -83,6 +83,17 @@ pub struct CalibrationPlan {
     /// Green, red, NIR and SWIR1 reflectance for the spectral water test, when the QA band
     /// cannot say where water is.
     water: Option<Box<[Input; 4]>>,
+    /// Mask rasters on the output grid: an LST product's own cloud and water masks, the
+    /// user's `--mask`.
+    masks: Vec<MaskInput>,
+}
+
+/// A mask raster: its non-zero values other than its nodata set `reason`.
+#[derive(Debug, Clone)]
+struct MaskInput {
+    path: PathBuf,
+    reason: u8,
+    nodata: Option<f64>,
 }
 
 /// Open readers of a plan's inputs (one set per worker thread).
@@ -92,6 +103,7 @@ pub struct PlanReaders {
     lst: Option<(BlockReader, BlockReader)>,
     qa: Option<BlockReader>,
     water: Option<Box<[BlockReader; 4]>>,
+    masks: Vec<BlockReader>,
 }
 
 /// One calibrated block and the counts the validity checks need.
@@ -114,7 +126,7 @@ pub type InputCounts = [usize; 4];
 impl CalibrationPlan {
     /// Whether a validity mask is produced.
     pub fn has_mask(&self) -> bool {
-        self.qa.is_some() || self.water.is_some()
+        self.qa.is_some() || self.water.is_some() || !self.masks.is_empty()
     }
 
     /// Whether water is masked by the spectral test (no QA water bit, optical bands present).
@@ -148,11 +160,17 @@ impl CalibrationPlan {
             }
             None => None,
         };
+        let masks = self
+            .masks
+            .iter()
+            .map(|m| BlockReader::open(&m.path, 1))
+            .collect::<Result<Vec<_>>>()?;
         Ok(PlanReaders {
             main: BlockReader::open(&self.main.path, 1)?,
             lst,
             qa,
             water,
+            masks,
         })
     }
 
@@ -176,7 +194,9 @@ impl CalibrationPlan {
         } else {
             0
         };
-        main_in + 4 + 4 + lst + mask + water
+        // Each mask file's window, read as f64.
+        let masks = 8 * self.masks.len();
+        main_in + 4 + 4 + lst + mask + water + masks
     }
 
     /// The file of the band being calibrated.
@@ -210,6 +230,14 @@ impl CalibrationPlan {
             let water = water_mask(&rho[0], &rho[1], &rho[2], &rho[3]);
             mask.get_or_insert_with(|| ValidityMask::all_valid(values.dim()))
                 .flag_where(MaskReason::WATER, |row, col| water[[row, col]]);
+        }
+        for (m, reader) in self.masks.iter().zip(&r.masks) {
+            let x = reader.read::<f64>(window)?.data;
+            mask.get_or_insert_with(|| ValidityMask::all_valid(values.dim()))
+                .flag_where(m.reason, |row, col| {
+                    let v = x[[row, col]];
+                    v != 0.0 && !v.is_nan() && m.nodata != Some(v)
+                });
         }
         let mask = mask.map(|mut mask| {
             mask.flag_where(MaskReason::FILL, |row, col| values[[row, col]].is_nan());
@@ -363,6 +391,7 @@ pub fn plan_calibration(scene: &Scene, opts: &CalibrateOptions) -> Result<Calibr
     if opts.spectral_water {
         plan_water(scene, &mut plan);
     }
+    plan_masks(scene, &mut plan, opts.mask.as_deref())?;
     warn_unmasked(scene, &mut plan);
     Ok(plan)
 }
@@ -427,6 +456,7 @@ fn plan_generic(path: &Path, band: &str, req: GenericRequest) -> Result<Calibrat
         lst: None,
         qa: None,
         water: None,
+        masks: Vec::new(),
     })
 }
 
@@ -531,6 +561,7 @@ fn plan_dn(scene: &Scene, path: &Path, band: &str) -> Result<CalibrationPlan> {
         lst: None,
         qa: None,
         water: None,
+        masks: Vec::new(),
     })
 }
 
@@ -708,6 +739,58 @@ fn plan_water(scene: &Scene, out: &mut CalibrationPlan) {
         ids.join(", ")
     );
     out.water = Some(Box::new([g, r, n, s]));
+}
+
+/// The mask rasters: an LST product's cloud and water masks found beside it (skipped with a
+/// warning when they do not fit its grid), and the user's `--mask` (an error when it does not).
+fn plan_masks(scene: &Scene, out: &mut CalibrationPlan, user: Option<&Path>) -> Result<()> {
+    use crate::scene::{CLOUD_MASK, WATER_MASK};
+    for (id, reason, what) in [
+        (CLOUD_MASK, MaskReason::CLOUD, "cloud"),
+        (WATER_MASK, MaskReason::WATER, "water"),
+    ] {
+        let Some(path) = scene.bands.get(id) else {
+            continue;
+        };
+        match open_mask(path, scene, out) {
+            Ok(nodata) => {
+                tracing::info!(
+                    "{}: its {what} mask {} is applied (non-zero: {what}, not processed)",
+                    scene.input.display(),
+                    path.display()
+                );
+                out.masks.push(MaskInput {
+                    path: path.clone(),
+                    reason,
+                    nodata,
+                });
+            }
+            Err(e) => out.warnings.push(format!("{e}: {what} mask not applied")),
+        }
+    }
+    if let Some(path) = user {
+        let nodata = open_mask(path, scene, out)?;
+        out.masks.push(MaskInput {
+            path: path.to_path_buf(),
+            reason: MaskReason::MASK_FILE,
+            nodata,
+        });
+    }
+    Ok(())
+}
+
+/// Opens a mask raster (band 1) and checks that it is on `out`'s grid: its nodata value.
+fn open_mask(path: &Path, scene: &Scene, out: &CalibrationPlan) -> Result<Option<f64>> {
+    let reader = BlockReader::open(path, 1)?;
+    check_same_grid(
+        reader.shape(),
+        reader.georef(),
+        out.shape,
+        &out.georef,
+        &path.display().to_string(),
+        &band_file(scene, &out.band),
+    )?;
+    Ok(reader.nodata())
 }
 
 /// Says what the validity mask cannot hold, rather than detect on clouds in silence: the scene

@@ -67,7 +67,11 @@ pub fn thermal_validity(cal: &Calibrated, mask_cirrus: bool) -> Array2<bool> {
 
 /// The mask flags that make a pixel invalid for thermal detection.
 pub fn thermal_reject_flags(mask_cirrus: bool) -> u8 {
-    let mut reject = MaskReason::FILL | MaskReason::CLOUD | MaskReason::SHADOW | MaskReason::WATER;
+    let mut reject = MaskReason::FILL
+        | MaskReason::CLOUD
+        | MaskReason::SHADOW
+        | MaskReason::WATER
+        | MaskReason::MASK_FILE;
     if mask_cirrus {
         reject |= MaskReason::CIRRUS;
     }
@@ -180,6 +184,7 @@ pub fn detect_scenes(
                     lst: cfg.lst,
                     generic: cfg.input,
                     spectral_water: cfg.spectral_water,
+                    mask: cfg.mask.clone(),
                 },
             )
         })?;

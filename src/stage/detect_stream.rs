@@ -157,6 +157,7 @@ pub fn detect_streamed(
             lst: cfg.lst,
             generic: cfg.input,
             spectral_water: cfg.spectral_water,
+            mask: cfg.mask.clone(),
         },
     )?;
     let pixel_m = plan.georef.nominal_pixel_m(plan.shape.0);
