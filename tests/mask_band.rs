@@ -284,3 +284,55 @@ fn an_lst_product_s_cloud_mask_beside_it_or_a_mask_file_is_not_processed() {
 fn detect_kelvin(input: &Path, out: &Path) -> (u64, Vec<(u64, f64)>, String) {
     detect_with(input, out, None, &["--input-unit", "kelvin"])
 }
+
+#[test]
+fn a_pipeline_scene_names_its_mask_and_validate_checks_its_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = ndarray::Array2::from_shape_fn((N, N), |(r, c)| celsius(r, c) + 273.15);
+    common::write_utm_raster(
+        &dir.path().join("thermal.tif"),
+        t,
+        30.0,
+        seamfire::raster::Unit::Kelvin,
+        None,
+    );
+    write_cloud_mask(&dir.path().join("clouds.tif"), N);
+    write_cloud_mask(&dir.path().join("narrow.tif"), N - 1);
+    let pipeline = |mask: &str| {
+        let p = dir.path().join(format!("survey_{mask}"));
+        std::fs::write(
+            &p,
+            format!(
+                "name = \"t\"\noutput = \"out\"\nproducts = [\"rasters\", \"vectors\"]\n\
+                 [[scene]]\npath = \"thermal.tif\"\nid = \"masked\"\nmask = \"{mask}\"\n\
+                 [[scene]]\npath = \"thermal.tif\"\nid = \"plain\"\n"
+            ),
+        )
+        .unwrap();
+        p
+    };
+    let good = pipeline("clouds.tif");
+    common::run_ok(seamfire().arg("validate").arg(&good));
+    common::run_ok(seamfire().arg("run").arg(&good));
+    let valid = |id: &str| {
+        let out = dir.path().join("out").join(id);
+        let rec = read_json(&out.join("detection.json"));
+        (
+            rec["methods"][0]["valid"].as_u64().unwrap(),
+            common::fire_zones(&out).len(),
+        )
+    };
+    assert_eq!(valid("masked"), ((N * N - 25) as u64, 0));
+    assert_eq!(valid("plain"), ((N * N) as u64, 1));
+    let res = seamfire()
+        .arg("validate")
+        .arg(pipeline("narrow.tif"))
+        .output()
+        .unwrap();
+    assert!(!res.status.success());
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("scene masked") && err.contains("narrow.tif"),
+        "{err}"
+    );
+}

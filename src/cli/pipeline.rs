@@ -141,11 +141,16 @@ pub fn validate(a: &ValidateArgs, quiet: bool) -> Result<()> {
                     {
                         problems.push(format!("scene {}: {} has no CRS", s.id, s.input.display()));
                     }
-                    Some(Ok(info)) if !quiet => println!(
-                        "ok  {:<40} {} x {} px, EPSG {:?}",
-                        s.id, info.width, info.height, info.georef.epsg
-                    ),
-                    Some(Ok(_)) => {}
+                    Some(Ok(info)) => {
+                        if let Some(e) = mask_problem(s.detect.mask.as_deref(), &info, &s.input) {
+                            problems.push(format!("scene {}: {e}", s.id));
+                        } else if !quiet {
+                            println!(
+                                "ok  {:<40} {} x {} px, EPSG {:?}",
+                                s.id, info.width, info.height, info.georef.epsg
+                            );
+                        }
+                    }
                     Some(Err(e)) => problems.push(format!("scene {}: {e}", s.id)),
                     None => problems.push(format!(
                         "scene {}: no raster band found in {}",
@@ -174,6 +179,29 @@ pub fn validate(a: &ValidateArgs, quiet: bool) -> Result<()> {
             problems.join("\n  ")
         )))
     }
+}
+
+/// Why a scene's `mask` file cannot be used on its thermal grid (`info`), if it cannot.
+fn mask_problem(
+    mask: Option<&std::path::Path>,
+    info: &io::RasterInfo,
+    input: &std::path::Path,
+) -> Option<String> {
+    let mask = mask?;
+    let m = match io::raster_info(mask) {
+        Ok(m) => m,
+        Err(e) => return Some(e.to_string()),
+    };
+    crate::raster::check_same_grid(
+        (m.height, m.width),
+        &m.georef,
+        (info.height, info.width),
+        &info.georef,
+        &mask.display().to_string(),
+        &input.display().to_string(),
+    )
+    .err()
+    .map(|e| e.to_string())
 }
 
 pub fn merge(a: &MergeArgs, quiet: bool) -> Result<()> {

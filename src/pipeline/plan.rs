@@ -165,6 +165,7 @@ impl Plan {
                 let mut detect =
                     DetectConfig::from_value(table, &origin.display().to_string(), &[])?;
                 detect.lst |= spec.temperature == Temperature::Lst;
+                detect.mask = s.mask.as_ref().map(|m| resolve(&base, m));
                 let id = s.id.clone().unwrap_or_else(|| default_id(&input));
                 scenes.push(PlannedScene { id, input, detect });
             }

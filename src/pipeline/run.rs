@@ -135,9 +135,9 @@ fn failed(stage: &str, e: impl std::fmt::Display) -> SceneStatus {
     }
 }
 
-/// The files a scene's result depends on: its bands and MTL (or the archive), and the
-/// pipeline's vector inputs.
-fn input_files(plan: &Plan, scene: &Scene) -> Vec<PathBuf> {
+/// The files a scene's result depends on: its bands and MTL (or the archive), its mask file,
+/// and the pipeline's vector inputs.
+fn input_files(plan: &Plan, planned: &PlannedScene, scene: &Scene) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = match scene.kind {
         InputKind::Archive => vec![scene.input.clone()],
         _ => scene
@@ -148,6 +148,7 @@ fn input_files(plan: &Plan, scene: &Scene) -> Vec<PathBuf> {
             .cloned()
             .collect(),
     };
+    files.extend(planned.detect.mask.iter().cloned());
     files.extend(plan.vector_inputs().cloned());
     files
 }
@@ -159,7 +160,7 @@ fn process(plan: &Plan, s: &PlannedScene, force: bool, line: &SceneProgress) -> 
         Ok(scene) => scene,
         Err(e) => return failed("ingest", e),
     };
-    let inputs = match identify_inputs(&input_files(plan, &scene)) {
+    let inputs = match identify_inputs(&input_files(plan, s, &scene)) {
         Ok(i) => i,
         Err(e) => return failed("ingest", e),
     };

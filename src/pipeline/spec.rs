@@ -151,6 +151,9 @@ pub struct SceneSpec {
     /// Per-scene overrides of the `[detect]` table (same keys).
     #[serde(default)]
     pub detect: Option<toml::Value>,
+    /// A mask raster on the scene's thermal grid (as `detect --mask`; relative to the file).
+    #[serde(default)]
+    pub mask: Option<PathBuf>,
 }
 
 impl PipelineSpec {
