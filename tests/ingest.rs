@@ -495,3 +495,95 @@ fn a_product_with_lower_case_file_names_is_the_same_product() {
         assert_eq!(lower[key], upper[key], "{key}");
     }
 }
+
+#[test]
+fn a_subdataset_is_read_by_its_gdal_name_and_a_container_says_which_there_are() {
+    // The 120 x 120 scene of `tiles_are_read_through_a_vrt…` (290 K ± 0.3 K, a 304 K block) as
+    // a GeoTIFF, as the one variable of a NetCDF file, and as two tables of a GeoPackage.
+    let dir = tempfile::tempdir().unwrap();
+    let t = Array2::<f32>::from_shape_fn((120, 120), |(r, c)| {
+        if (59..=61).contains(&r) && (59..=61).contains(&c) {
+            304.0
+        } else {
+            290.0 + if (r + c).is_multiple_of(2) { 0.3 } else { -0.3 }
+        }
+    });
+    let tif = dir.path().join("scene.tif");
+    common::write_utm_raster(&tif, t, 30.0, Unit::Kelvin, None);
+    let src = gdal::Dataset::open(&tif).unwrap();
+    let copy = |driver: &str, file: &str, options: &[(&str, &str)]| {
+        let mut co = gdal::raster::RasterCreationOptions::new();
+        for (k, v) in options {
+            co.set_name_value(k, v).unwrap();
+        }
+        let d = gdal::DriverManager::get_driver_by_name(driver).unwrap();
+        src.create_copy(&d, dir.path().join(file), &co)
+            .unwrap()
+            .close()
+            .unwrap();
+    };
+    copy("netCDF", "scene.nc", &[]);
+    copy(
+        "GPKG",
+        "two.gpkg",
+        &[("RASTER_TABLE", "a"), ("TILE_FORMAT", "TIFF")],
+    );
+    copy(
+        "GPKG",
+        "two.gpkg",
+        &[
+            ("RASTER_TABLE", "b"),
+            ("TILE_FORMAT", "TIFF"),
+            ("APPEND_SUBDATASET", "YES"),
+        ],
+    );
+    let detect = |input: &str, out: &str| {
+        let out = dir.path().join(out);
+        let res = seamfire()
+            .current_dir(dir.path())
+            .args([
+                "detect",
+                input,
+                "--input-unit",
+                "kelvin",
+                "--products",
+                "none",
+            ])
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        (res, out)
+    };
+    let (res, o_tif) = detect("scene.tif", "o_tif");
+    assert!(res.status.success());
+    // Relative to the working directory, as GDAL reads it.
+    let (res, o_nc) = detect("NETCDF:\"scene.nc\":Band1", "o_nc");
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let record = |o: &Path| {
+        let rec: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(o.join("detection.json")).unwrap()).unwrap();
+        (
+            rec["methods"][0]["valid"].clone(),
+            rec["zones"].as_array().unwrap().len(),
+        )
+    };
+    assert_eq!(record(&o_nc), record(&o_tif));
+    assert_eq!(record(&o_nc).1, 1);
+    // The hotspots name the scene by its file and variable, not by the raw GDAL name.
+    let csv = std::fs::read_to_string(o_nc.join("hotspots.csv")).unwrap();
+    assert!(csv.contains(",scene_Band1,"), "{csv}");
+
+    let (res, o_gpkg) = detect("two.gpkg", "o_gpkg");
+    assert!(!res.status.success());
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("holds 2 subdatasets") && err.contains("'GPKG:two.gpkg:a'"),
+        "{err}"
+    );
+    assert!(!o_gpkg.exists());
+}

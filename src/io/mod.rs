@@ -12,6 +12,7 @@ mod overviews;
 mod quicklook;
 mod read;
 mod rgba_stream;
+pub mod subdataset;
 mod vector;
 mod vector_text;
 mod vsi;

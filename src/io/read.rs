@@ -32,13 +32,44 @@ pub struct RasterInfo {
 
 pub(super) fn open(path: &Path) -> Result<Dataset> {
     super::ensure_gdal_config();
-    Dataset::open(path).map_err(|e| {
+    let ds = Dataset::open(path).map_err(|e| {
         if !crate::io::is_virtual(path) && !path.exists() {
             super::not_found(path)
         } else {
             Error::gdal(path, format!("cannot open as a raster: {e}"))
         }
-    })
+    })?;
+    if ds.raster_count() == 0 {
+        return Err(no_bands(&ds, path));
+    }
+    Ok(ds)
+}
+
+/// The error for a file GDAL opens but that has no raster band of its own: a container
+/// (NetCDF, HDF, GeoPackage) whose rasters are subdatasets, named by GDAL's subdataset names.
+fn no_bands(ds: &Dataset, path: &Path) -> Error {
+    use gdal::Metadata;
+    let names: Vec<String> = ds
+        .metadata_domain("SUBDATASETS")
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            k.ends_with("_NAME").then(|| v.to_string())
+        })
+        .collect();
+    match names.first() {
+        None => Error::input(path, "holds no raster band"),
+        Some(first) => Error::input(
+            path,
+            format!(
+                "holds {} subdatasets and no raster band of its own: name one as GDAL does, \
+                 e.g. '{first}' ({}; `gdalinfo` lists them)",
+                names.len(),
+                names.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            ),
+        ),
+    }
 }
 
 /// Errors, instead of letting the allocation abort the process (or GDAL fill terabytes of a

@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// True for GDAL virtual paths (`/vsitar/…`, `/vsizip/…`, `/vsicurl/…`, …).
+/// True for GDAL virtual paths (`/vsitar/…`, `/vsizip/…`, `/vsicurl/…`, …) and subdataset
+/// names: GDAL opens them, but they are not files to list, find beside or fingerprint.
 pub fn is_virtual(path: &Path) -> bool {
-    path.to_string_lossy().starts_with("/vsi")
+    let s = path.to_string_lossy();
+    s.starts_with("/vsi") || super::subdataset::parse(&s).is_some()
 }
 
 /// The GDAL path of `member` inside the archive at `archive`.
@@ -68,5 +70,26 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
         }
         gdal_sys::VSIFCloseL(fp);
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subdataset_names_are_virtual_and_drive_letters_are_not() {
+        for v in [
+            "NETCDF:\"lst.nc\":LST",
+            "HDF5:\"f.h5\"://SDS/LST",
+            "HDF4_EOS:EOS_GRID:\"MOD11A1.hdf\":MODIS_Grid_Daily_1km_LST:LST_Day_1km",
+            "GPKG:two.gpkg:a",
+            "/vsitar/x.tar/b.tif",
+        ] {
+            assert!(is_virtual(Path::new(v)), "{v}");
+        }
+        for p in ["C:\\data\\x.tif", "data/x.tif", "Scene:1.tif", "NETCDF:"] {
+            assert!(!is_virtual(Path::new(p)), "{p}");
+        }
     }
 }

@@ -47,7 +47,10 @@ pub struct Plan {
 }
 
 fn resolve(base: &Path, p: &Path) -> PathBuf {
-    if p.is_absolute() || p.to_string_lossy().starts_with("/vsi") {
+    let s = p.to_string_lossy();
+    if let Some(named) = crate::io::subdataset::with_base(&s, base) {
+        PathBuf::from(named)
+    } else if p.is_absolute() || s.starts_with("/vsi") {
         p.to_path_buf()
     } else {
         normalize(&base.join(p))
@@ -116,6 +119,9 @@ fn expand(base: &Path, s: &SceneSpec, origin: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn default_id(input: &Path) -> String {
+    if let Some(short) = crate::io::subdataset::short_name(&input.to_string_lossy()) {
+        return short;
+    }
     let name = input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -10,7 +10,8 @@ pub fn generic_metadata(source: &Path) -> SceneMetadata {
     SceneMetadata {
         source: source.to_path_buf(),
         root: String::new(),
-        product_id: source.file_stem().map(|s| s.to_string_lossy().into_owned()),
+        product_id: crate::io::subdataset::short_name(&source.to_string_lossy())
+            .or_else(|| source.file_stem().map(|s| s.to_string_lossy().into_owned())),
         mission: Mission::Generic,
         sensor: Sensor::Generic,
         collection: Collection::None,
