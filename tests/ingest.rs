@@ -587,3 +587,41 @@ fn a_subdataset_is_read_by_its_gdal_name_and_a_container_says_which_there_are() 
     );
     assert!(!o_gpkg.exists());
 }
+
+#[test]
+fn info_gives_a_geographic_grid_s_pixel_in_degrees_and_ground_metres() {
+    // The held-out ECOSTRESS crop is on EPSG:4326: its pixel is 0.000631°, which `info` printed
+    // as "0.000631 m". Expected ground size at the middle row's latitude φ on WGS84, by the
+    // radii of curvature: width = N cos φ · Δλ, height = M · Δφ (Δ in radians).
+    let path = fixture("ecostress-la/ECO_L2_LSTE.002_LST_doy2023207063732_aid0001_crop.tif");
+    let r = info(&[path.to_str().unwrap()]);
+    let g = &r["grid"];
+    assert_eq!(g["geographic"], true);
+    let gt: Vec<f64> = g["geotransform"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let rows = g["height"].as_f64().unwrap();
+    let phi = (gt[3] + gt[5] * rows / 2.0).to_radians();
+    let (a, f) = (6_378_137.0f64, 1.0 / 298.257_223_563);
+    let e2 = f * (2.0 - f);
+    let w = 1.0 - e2 * phi.sin().powi(2);
+    let n = a / w.sqrt();
+    let m = a * (1.0 - e2) / w.powf(1.5);
+    let want = [
+        n * phi.cos() * gt[1].to_radians(),
+        m * gt[5].abs().to_radians(),
+    ];
+    for (i, want) in want.into_iter().enumerate() {
+        let got = g["ground_pixel_m"][i].as_f64().unwrap();
+        assert!((got - want).abs() < 0.05, "{i}: {got} vs {want}");
+    }
+    let text = seamfire().arg("info").arg(&path).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("° x -") && text.contains("m on the ground"),
+        "{text}"
+    );
+}

@@ -32,8 +32,14 @@ pub struct Grid {
     pub band: String,
     pub width: usize,
     pub height: usize,
+    /// Pixel size in CRS units (degrees on a geographic grid).
     pub pixel_size_x: f64,
     pub pixel_size_y: f64,
+    /// Whether the CRS is geographic (pixel sizes in degrees).
+    pub geographic: bool,
+    /// Ground width and height of a pixel at the grid's middle row, metres (geodesic on a
+    /// geographic grid, scaled on Web Mercator or feet grids).
+    pub ground_pixel_m: [f64; 2],
     pub geotransform: [f64; 6],
     pub epsg: Option<u32>,
     pub crs_wkt: String,
@@ -75,6 +81,11 @@ fn grid_of(band: &str, info: &RasterInfo) -> Grid {
         height: info.height,
         pixel_size_x: gt[1],
         pixel_size_y: gt[5],
+        geographic: info.georef.is_geographic(),
+        ground_pixel_m: {
+            let (w, h) = info.georef.ground_pixel_m(info.height as f64 / 2.0);
+            [w, h]
+        },
         geotransform: gt,
         epsg: info.georef.epsg,
         crs_wkt: info.georef.crs_wkt.clone(),
@@ -116,16 +127,25 @@ pub fn run(args: &InfoArgs) -> Result<()> {
         let crs = g
             .epsg
             .map_or("CRS without EPSG code".into(), |e| format!("EPSG:{e}"));
+        let [w, h] = g.ground_pixel_m;
+        let size = if g.geographic {
+            format!(
+                "{}° x {}° (≈ {w:.1} m x {h:.1} m on the ground)",
+                g.pixel_size_x, g.pixel_size_y
+            )
+        } else if (w - g.pixel_size_x.abs()).abs() > 1e-6 * w
+            || (h - g.pixel_size_y.abs()).abs() > 1e-6 * h
+        {
+            format!(
+                "{} x {} CRS units (≈ {w:.2} m x {h:.2} m on the ground)",
+                g.pixel_size_x, g.pixel_size_y
+            )
+        } else {
+            format!("{} m x {} m", g.pixel_size_x, g.pixel_size_y)
+        };
         println!(
-            "grid         {} x {} px ({}), {} m x {} m, origin ({}, {}), {crs}, {}",
-            g.width,
-            g.height,
-            g.band,
-            g.pixel_size_x,
-            g.pixel_size_y,
-            g.geotransform[0],
-            g.geotransform[3],
-            g.data_type
+            "grid         {} x {} px ({}), {size}, origin ({}, {}), {crs}, {}",
+            g.width, g.height, g.band, g.geotransform[0], g.geotransform[3], g.data_type
         );
     }
     Ok(())
