@@ -336,3 +336,52 @@ fn a_pipeline_scene_names_its_mask_and_validate_checks_its_grid() {
         "{err}"
     );
 }
+
+#[test]
+fn a_shore_next_to_masked_water_is_not_a_fire() {
+    // A night scene under an ECOSTRESS name with its water mask beside it: land at 290 K
+    // (± 0.3 K), a lake (rows and columns 30–59) warmer at 296 K, its ring of shore pixels at
+    // 294 K (part water), and the 304 K block at rows and columns 80–82, far from the lake.
+    let dir = tempfile::tempdir().unwrap();
+    let lake = |r: usize, c: usize| (30..60).contains(&r) && (30..60).contains(&c);
+    let shore = |r: usize, c: usize| !lake(r, c) && (29..61).contains(&r) && (29..61).contains(&c);
+    let lst = dir
+        .path()
+        .join("ECO_L2_LSTE.002_LST_doy2023190054140_aid0001.tif");
+    write(&lst, 1, |_, r, c| {
+        if lake(r, c) {
+            296.0
+        } else if shore(r, c) {
+            294.0
+        } else if (80..=82).contains(&r) && (80..=82).contains(&c) {
+            304.0
+        } else {
+            290.0 + if (r + c).is_multiple_of(2) { 0.3 } else { -0.3 }
+        }
+    })
+    .close()
+    .unwrap();
+    let mask = dir
+        .path()
+        .join("ECO_L2_LSTE.002_water_mask_doy2023190054140_aid0001.tif");
+    write(&mask, 1, |_, r, c| f32::from(u8::from(lake(r, c))))
+        .close()
+        .unwrap();
+    let (valid, zones, stderr) = detect_kelvin(&lst, &dir.path().join("o"));
+    assert_eq!(
+        valid,
+        (N * N - 900) as u64,
+        "the lake is not processed: {stderr}"
+    );
+    assert!(stderr.contains("its water mask"), "{stderr}");
+    assert_eq!(zones.len(), 1, "the block alone, not the shore: {zones:?}");
+    assert_eq!(zones[0].0, 9);
+    // Without dropping the shore, its 124 pixels are evidence too.
+    let (_, zones, _) = detect_with(
+        &lst,
+        &dir.path().join("o_shore"),
+        None,
+        &["--input-unit", "kelvin", "-p", "drop_shore=false"],
+    );
+    assert!(zones.len() > 1, "{zones:?}");
+}

@@ -28,6 +28,8 @@ pub struct DetectConfig {
     /// Mask water by its spectral test (MNDWI > 0, NDVI < 0) when the scene's QA band has no
     /// water bit (or is missing) and the optical bands are present (`calibrate::is_water`).
     pub spectral_water: bool,
+    /// Drop thermal evidence next to masked water (a shoreline's mixed pixels: `detect::shore`).
+    pub drop_shore: bool,
     pub contextual: ContextualParams,
     pub ksigma: KsigmaParams,
     pub otsu: OtsuParams,
@@ -87,6 +89,7 @@ impl Default for DetectConfig {
             lst: false,
             mask_cirrus: false,
             spectral_water: true,
+            drop_shore: true,
             contextual: ContextualParams::default(),
             ksigma: KsigmaParams::default(),
             otsu: OtsuParams::default(),

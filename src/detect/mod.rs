@@ -15,6 +15,7 @@ pub mod plausible;
 pub mod preset;
 pub mod robust;
 pub mod scene_histogram;
+pub mod shore;
 pub mod sparse_zones;
 pub mod stitch;
 pub mod streamed;

@@ -32,6 +32,8 @@ use crate::raster::{Block, PixelWindow, for_each_block, tile};
 pub struct ThermalWindow {
     pub t: Array2<f32>,
     pub valid: Array2<bool>,
+    /// Masked water (for `shore`), when the scene's mask has any.
+    pub water: Option<Array2<bool>>,
 }
 
 /// What a streamed thermal detection found.
@@ -99,7 +101,9 @@ struct SceneStats {
 }
 
 /// The pixel test on every strip of `T` (of `−T` when `negate`): the flagged pixels in strip
-/// order, and the candidate and unresolved counts.
+/// order (without those next to water when `drop_shore`), and the candidate and unresolved
+/// counts.
+#[allow(clippy::too_many_arguments)]
 fn strip_pass<R: Send>(
     strips: &[Block],
     readers: &mut [R],
@@ -108,6 +112,7 @@ fn strip_pass<R: Send>(
     p: &ContextualParams,
     scene: Option<(f64, f64)>,
     negate: bool,
+    drop_shore: bool,
 ) -> Result<(Vec<Flagged>, usize, usize)> {
     let mut flagged = Vec::new();
     let (mut candidates, mut unresolved) = (0, 0);
@@ -125,7 +130,11 @@ fn strip_pass<R: Send>(
                 // `−T` in place: negation is exact, the same bits as a negated copy.
                 w.t.mapv_inplace(|v| -v);
             }
-            Ok(contextual_strip(&w.t, &w.valid, b, pixel_m, p, scene, bufs))
+            let mut s = contextual_strip(&w.t, &w.valid, b, pixel_m, p, scene, bufs);
+            if let (true, Some(water)) = (drop_shore, &w.water) {
+                super::shore::drop_next_to_water(&mut s.flagged, water, b.read.row0);
+            }
+            Ok(s)
         },
         |_, s| {
             candidates += s.candidates;
@@ -172,11 +181,28 @@ pub fn detect_thermal_streamed<R: Send>(
     after_first_pass();
     let scene_stats_s = start.elapsed().as_secs_f64();
     let strips = tile(shape, (strip_rows.max(1), 0), halo_rows(pixel_m, p));
-    let (mut flagged, candidates, unresolved) =
-        strip_pass(&strips, readers, read, pixel_m, p, scene_hot, false)?;
+    let (mut flagged, candidates, unresolved) = strip_pass(
+        &strips,
+        readers,
+        read,
+        pixel_m,
+        p,
+        scene_hot,
+        false,
+        cfg.drop_shore,
+    )?;
     // The cold sample (the same test on −T), only when the budget needs it.
     let cold_peaks = || -> Result<Vec<f64>> {
-        let (cold, ..) = strip_pass(&strips, readers, read, pixel_m, p, scene_cold, true)?;
+        let (cold, ..) = strip_pass(
+            &strips,
+            readers,
+            read,
+            pixel_m,
+            p,
+            scene_cold,
+            true,
+            cfg.drop_shore,
+        )?;
         Ok(budget::zone_peaks(&cold).0)
     };
     let outcome = budget::apply_to_flagged(&mut flagged, cold_peaks, valid_px, &cfg.budget)?;
@@ -197,7 +223,7 @@ pub fn detect_thermal_streamed<R: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stage::run_thermal_budgeted;
+    use crate::stage::run_thermal_near_water;
     use crate::synth::{Preset, SynthParams, generate};
 
     /// A day-like scene with NaN rows and columns on its edges, invalid (masked) pixels, and
@@ -226,9 +252,16 @@ mod tests {
         (t, valid)
     }
 
+    /// Masked water: the scattered invalid pixels of [`scene`] (its `valid` pattern), so that
+    /// evidence next to water occurs everywhere, across strip borders too.
+    fn water(rows: usize, cols: usize) -> Array2<bool> {
+        Array2::from_shape_fn((rows, cols), |(r, c)| (r * 31 + c * 17) % 97 == 0)
+    }
+
     fn streamed(
         t: &Array2<f32>,
         valid: &Array2<bool>,
+        water: Option<&Array2<bool>>,
         cfg: &DetectConfig,
         strip_rows: usize,
     ) -> StreamedThermal {
@@ -237,6 +270,7 @@ mod tests {
             Ok(ThermalWindow {
                 t: t.slice(s).to_owned(),
                 valid: valid.slice(s).to_owned(),
+                water: water.map(|w| w.slice(s).to_owned()),
             })
         };
         let mut readers = vec![(); 2];
@@ -260,10 +294,23 @@ mod tests {
         strip_rows: usize,
         cfg: &DetectConfig,
     ) -> Option<BudgetOutcome> {
+        check_with(seed, (rows, cols), strip_rows, cfg, false)
+    }
+
+    /// [`check`], with masked [`water`] when `with_water`.
+    fn check_with(
+        seed: u64,
+        (rows, cols): (usize, usize),
+        strip_rows: usize,
+        cfg: &DetectConfig,
+        with_water: bool,
+    ) -> Option<BudgetOutcome> {
         let (t, valid) = scene(seed, rows, cols, strip_rows);
+        let water = with_water.then(|| water(rows, cols));
         assert_ne!(rows % strip_rows, 0, "the last strip is partial");
-        let (whole, whole_budget) = run_thermal_budgeted(&t, &valid, 30.0, cfg).unwrap();
-        let s = streamed(&t, &valid, cfg, strip_rows);
+        let (whole, whole_budget) =
+            run_thermal_near_water(&t, &valid, water.as_ref(), 30.0, cfg).unwrap();
+        let s = streamed(&t, &valid, water.as_ref(), cfg, strip_rows);
         assert!(whole.flagged.len() > 5, "seed {seed}: something to compare");
         assert_eq!(s.stats, whole.stats, "seed {seed}");
         // Equal to the last bit, background statistics and z included: a strip's summed-area
@@ -316,6 +363,29 @@ mod tests {
     }
 
     #[test]
+    fn evidence_next_to_water_is_dropped_in_both() {
+        let cfg = DetectConfig::default();
+        let (t, valid) = scene(6, 260, 180, 64);
+        let water = water(260, 180);
+        let kept = streamed(&t, &valid, Some(&water), &cfg, 64);
+        let mut off = cfg.clone();
+        off.drop_shore = false;
+        let all = streamed(&t, &valid, Some(&water), &off, 64);
+        assert!(
+            kept.flagged.len() < all.flagged.len(),
+            "some evidence is on a shore"
+        );
+        assert!(
+            kept.flagged
+                .iter()
+                .all(|f| !crate::detect::shore::next_to_water(&water, f.row, f.col))
+        );
+        // Checked against the whole raster (with its budget).
+        check_with(6, (260, 180), 64, &cfg, true);
+        check_with(6, (260, 180), 64, &off, true);
+    }
+
+    #[test]
     fn without_the_budget_too() {
         let mut cfg = DetectConfig::default();
         cfg.budget.enabled = false;
@@ -326,7 +396,7 @@ mod tests {
     fn an_all_invalid_raster_flags_nothing() {
         let t = Array2::from_elem((70, 40), f32::NAN);
         let valid = Array2::from_elem((70, 40), true);
-        let s = streamed(&t, &valid, &DetectConfig::default(), 16);
+        let s = streamed(&t, &valid, None, &DetectConfig::default(), 16);
         assert!(s.flagged.is_empty());
         assert_eq!(s.stats, DetectionStats::default());
     }

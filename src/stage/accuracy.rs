@@ -6,7 +6,6 @@
 use ndarray::{Array2, Zip};
 use serde::Serialize;
 
-use super::detect::run_thermal;
 use crate::calibrate::{QaLayout, qa_mask};
 use crate::detect::accuracy::{Accuracy, TruthObject, evaluate};
 use crate::detect::cluster::label_components;
@@ -50,6 +49,8 @@ pub fn score_scene_excluding(
     exclusions: Option<&Exclusions>,
 ) -> Score {
     let valid = scene_validity(scene);
+    let water = Zip::from(&scene.qa_pixel).map_collect(|&q| q == crate::synth::qa::QA_WATER);
+    let water = water.iter().any(|&w| w).then_some(water);
     let pixel_m = scene.georef.nominal_pixel_m(scene.bt_k.nrows());
     let (cfg, _) = crate::detect::preset::effective(cfg, pixel_m);
     let cfg = &cfg;
@@ -69,7 +70,9 @@ pub fn score_scene_excluding(
         .collect();
     let flagged_of = |t: &Array2<f32>| -> Array2<bool> {
         let mut mask = Array2::from_elem(t.dim(), false);
-        if let Some(d) = run_thermal(t, &valid, pixel_m, cfg) {
+        if let Some((d, _)) =
+            super::detect::run_thermal_near_water(t, &valid, water.as_ref(), pixel_m, cfg)
+        {
             // Fire zones only: low-confidence evidence is not a zone (unless configured).
             for f in d
                 .flagged
@@ -170,6 +173,7 @@ pub fn score_background_excluding(
         },
     )?;
     let valid = thermal_validity(&cal, cfg.mask_cirrus);
+    let water = super::detect::water_of(&cal);
     let exclusions = match exclude {
         Some((file, buffer_m)) => {
             let (e, warnings) = crate::io::read_exclusions(file, &cal.raster.georef, buffer_m)?;
@@ -184,8 +188,18 @@ pub fn score_background_excluding(
     let mut total = Score::default();
     for &seed in seeds {
         let p = SynthParams::new(seed, rows, cols, Preset::Day);
-        let planted =
+        let mut planted =
             crate::synth::plant_into(&cal.raster.data, &valid, cal.raster.georef.clone(), &p);
+        // The background's masked water, as a generated scene's QA says it (`detect::shore`).
+        if let Some(water) = &water {
+            Zip::from(&mut planted.qa_pixel)
+                .and(water)
+                .for_each(|q, &w| {
+                    if w {
+                        *q = crate::synth::qa::QA_WATER;
+                    }
+                });
+        }
         let s = score_scene_excluding(&planted, cfg, exclusions.as_ref());
         total.planted.add(&s.planted);
         total.background.add(&s.background);

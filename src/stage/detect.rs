@@ -104,14 +104,53 @@ pub fn run_thermal_budgeted(
     pixel_m: f64,
     cfg: &DetectConfig,
 ) -> Option<(Detection, Option<BudgetOutcome>)> {
-    let mut det = run_method(t, valid, pixel_m, cfg)?;
+    run_thermal_near_water(t, valid, None, pixel_m, cfg)
+}
+
+/// The masked water of a calibrated band, when its mask has any.
+pub fn water_of(cal: &Calibrated) -> Option<Array2<bool>> {
+    let flags = &cal.mask.as_ref()?.flags;
+    flags
+        .iter()
+        .any(|&f| f & MaskReason::WATER != 0)
+        .then(|| flags.mapv(|f| f & MaskReason::WATER != 0))
+}
+
+/// [`run_thermal_budgeted`] on a scene with masked `water`: with `drop_shore`, the evidence
+/// next to it is dropped before the budget (`detect::shore`), for the local-background methods.
+pub fn run_thermal_near_water(
+    t: &Array2<f32>,
+    valid: &Array2<bool>,
+    water: Option<&Array2<bool>>,
+    pixel_m: f64,
+    cfg: &DetectConfig,
+) -> Option<(Detection, Option<BudgetOutcome>)> {
+    let shore = water.filter(|_| cfg.drop_shore);
+    let run_method = |t: &Array2<f32>| {
+        let mut det = run_method(t, valid, pixel_m, cfg)?;
+        if let (Some(water), Method::Contextual | Method::Multiscale) = (shore, det.method) {
+            let before: Vec<(usize, usize)> = det.flagged.iter().map(|f| (f.row, f.col)).collect();
+            crate::detect::shore::drop_next_to_water(&mut det.flagged, water, 0);
+            if det.flagged.len() != before.len() {
+                for &(r, c) in &before {
+                    det.classes[[r, c]] = crate::detect::confidence::NONE;
+                }
+                for f in &det.flagged {
+                    det.classes[[f.row, f.col]] = f.confidence;
+                }
+                det.stats.flagged = det.flagged.len();
+            }
+        }
+        Some(det)
+    };
+    let mut det = run_method(t)?;
     let outcome = match det.method {
         Method::Contextual | Method::Multiscale if cfg.budget.enabled => {
             // The mirror image: the same test on −T samples the background texture's tail
             // without the fires (`detect::budget`), when the scene is too smooth for a fit on
             // its own evidence.
             let cold_peaks = || {
-                run_method(&t.mapv(|v| -v), valid, pixel_m, cfg)
+                run_method(&t.mapv(|v| -v))
                     .map(|cold| budget::zone_peaks(&cold.flagged).0)
                     .unwrap_or_default()
             };
@@ -208,8 +247,9 @@ pub fn detect_scenes(
         let name = cfg.thermal.method().map_or("thermal", |m| m.name());
         let (cfg_eff, preset) = crate::detect::preset::effective(cfg, pixel_m);
         windows = Some(preset);
+        let water = water_of(&cal);
         let det = timed(&mut timings, name, || {
-            run_thermal_budgeted(&cal.raster.data, &valid, pixel_m, &cfg_eff)
+            run_thermal_near_water(&cal.raster.data, &valid, water.as_ref(), pixel_m, &cfg_eff)
         });
         if let Some((det, outcome)) = det {
             detections.push(det);

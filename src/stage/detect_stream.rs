@@ -37,6 +37,7 @@ use crate::detect::strip::window_classes;
 use crate::detect::{Flagged, confidence, sparse_zones, stitch};
 use crate::error::{Error, Result};
 use crate::io::{CogOptions, Staged, StreamedCog};
+use crate::raster::MaskReason;
 use crate::raster::{PixelWindow, Unit, for_each_block, tile};
 use crate::render::stretch::{RANGE_TAG, Sampler, sampled_range_tag};
 use crate::scene::Scene;
@@ -283,9 +284,16 @@ fn thermal_window(out: BlockOutput, reject: u8) -> ThermalWindow {
             .and(flags)
             .for_each(|v, &f| *v &= f & reject == 0);
     }
+    let water = out.mask.as_ref().and_then(|flags| {
+        flags
+            .iter()
+            .any(|&f| f & MaskReason::WATER != 0)
+            .then(|| flags.mapv(|f| f & MaskReason::WATER != 0))
+    });
     ThermalWindow {
         t: out.values,
         valid,
+        water,
     }
 }
 

@@ -29,7 +29,7 @@ pub use calibrate_stream::{
 };
 pub use detect::{
     SceneDetection, Timing, detect_scenes, merge_classes, run_thermal, run_thermal_budgeted,
-    thermal_validity,
+    run_thermal_near_water, thermal_validity,
 };
 pub use read_dn::{DnBand, read_dn};
 pub use swir::{B7_SATURATED_DN, SwirBands, read_swir_bands};

@@ -166,9 +166,17 @@ impl ThermalScratch {
             Some(s) => Cow::Borrowed(bytemuck::cast_slice(s)),
             None => Cow::Owned(win.t.iter().flat_map(|v| v.to_ne_bytes()).collect()),
         };
-        let valid: Cow<'_, [u8]> = match win.valid.as_slice() {
-            Some(s) => Cow::Borrowed(bytemuck::cast_slice(s)),
-            None => Cow::Owned(win.valid.iter().map(|&v| u8::from(v)).collect()),
+        // Bit 0: valid; bit 1: masked water (for `detect::shore`).
+        let valid: Cow<'_, [u8]> = match (win.valid.as_slice(), &win.water) {
+            (Some(s), None) => Cow::Borrowed(bytemuck::cast_slice(s)),
+            (_, Some(water)) => Cow::Owned(
+                win.valid
+                    .iter()
+                    .zip(water)
+                    .map(|(&v, &w)| u8::from(v) | u8::from(w) << 1)
+                    .collect(),
+            ),
+            (None, None) => Cow::Owned(win.valid.iter().map(|&v| u8::from(v)).collect()),
         };
         let written = self
             .file
@@ -210,7 +218,11 @@ impl ThermalScratch {
             }
             return None;
         }
-        let valid: Vec<bool> = valid.into_iter().map(|v| v != 0).collect();
+        let water = valid
+            .iter()
+            .any(|&v| v & 2 != 0)
+            .then(|| valid.iter().map(|&v| v & 2 != 0).collect::<Vec<bool>>());
+        let valid: Vec<bool> = valid.into_iter().map(|v| v & 1 != 0).collect();
         let inputs = self.inputs.lock().ok().map_or([0; 4], |counts| {
             counts[w.row0..w.row0 + w.rows]
                 .iter()
@@ -220,6 +232,10 @@ impl ThermalScratch {
             ThermalWindow {
                 t: Array2::from_shape_vec((w.rows, w.cols), t).ok()?,
                 valid: Array2::from_shape_vec((w.rows, w.cols), valid).ok()?,
+                water: match water {
+                    Some(w_) => Some(Array2::from_shape_vec((w.rows, w.cols), w_).ok()?),
+                    None => None,
+                },
             },
             inputs,
         ))
@@ -253,7 +269,11 @@ mod tests {
             !t[[r, c]].is_nan() && (r + w.row0) % 5 != 1
         });
         let n = valid.iter().filter(|&&v| v).count();
-        (ThermalWindow { t, valid }, [n, 0, 0, 0])
+        // Water on every 11th column, so the scratch's water bit is tested too.
+        let water = Some(Array2::from_shape_fn((w.rows, w.cols), |(_, c)| {
+            (c + w.col0) % 11 == 3
+        }));
+        (ThermalWindow { t, valid, water }, [n, 0, 0, 0])
     }
 
     /// `s.read(w)` with [`source`] as the input, counting the input reads in `reads`.
