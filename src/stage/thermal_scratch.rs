@@ -218,11 +218,8 @@ impl ThermalScratch {
             }
             return None;
         }
-        let water = valid
-            .iter()
-            .any(|&v| v & 2 != 0)
-            .then(|| valid.iter().map(|&v| v & 2 != 0).collect::<Vec<bool>>());
-        let valid: Vec<bool> = valid.into_iter().map(|v| v & 1 != 0).collect();
+        // One pass over the bytes; the water array only when a pixel has the bit.
+        let (valid, water) = decode_flags(valid);
         let inputs = self.inputs.lock().ok().map_or([0; 4], |counts| {
             counts[w.row0..w.row0 + w.rows]
                 .iter()
@@ -240,6 +237,23 @@ impl ThermalScratch {
             inputs,
         ))
     }
+}
+
+/// Validity (bit 0) and masked water (bit 1, `None` when no pixel has it) of stored bytes.
+fn decode_flags(bytes: Vec<u8>) -> (Vec<bool>, Option<Vec<bool>>) {
+    if !bytes.iter().any(|&b| b & 2 != 0) {
+        // The common case: reuse the buffer, as `bool` is a byte of 0 or 1.
+        return (bytes.into_iter().map(|b| b & 1 != 0).collect(), None);
+    }
+    let mut water = Vec::with_capacity(bytes.len());
+    let valid = bytes
+        .into_iter()
+        .map(|b| {
+            water.push(b & 2 != 0);
+            b & 1 != 0
+        })
+        .collect();
+    (valid, Some(water))
 }
 
 #[cfg(test)]
