@@ -375,19 +375,25 @@ fn windowed_read_matches_whole_band() {
     assert!(err.to_string().contains("l8_B10.tif") && err.to_string().contains("outside"));
 }
 
+/// 120 x 120 kelvin values: 290 K with a ±0.3 K checkerboard and a 3 x 3 block at 304 K at
+/// rows and columns 59–61 (across the corner of four 60 x 60 tiles).
+fn block_scene() -> Array2<f32> {
+    Array2::<f32>::from_shape_fn((120, 120), |(r, c)| {
+        if (59..=61).contains(&r) && (59..=61).contains(&c) {
+            304.0
+        } else {
+            290.0 + if (r + c).is_multiple_of(2) { 0.3 } else { -0.3 }
+        }
+    })
+}
+
 #[test]
 fn tiles_are_read_through_a_vrt_and_a_folder_of_them_says_so() {
     // A 120 x 120 kelvin scene (290 K, ±0.3 K checkerboard, a 3 x 3 block at 304 K across the
     // tiles' corner, rows and columns 59–61) written whole and as four 60 x 60 tiles, with a
     // VRT mosaic of the tiles as `gdalbuildvrt` writes it.
     let dir = tempfile::tempdir().unwrap();
-    let t = Array2::<f32>::from_shape_fn((120, 120), |(r, c)| {
-        if (59..=61).contains(&r) && (59..=61).contains(&c) {
-            304.0
-        } else {
-            290.0 + if (r + c).is_multiple_of(2) { 0.3 } else { -0.3 }
-        }
-    });
+    let t = block_scene();
     let whole = dir.path().join("whole.tif");
     common::write_utm_raster(&whole, t.clone(), 30.0, Unit::Kelvin, None);
     let tiles = dir.path().join("tiles");
@@ -501,13 +507,7 @@ fn a_subdataset_is_read_by_its_gdal_name_and_a_container_says_which_there_are() 
     // The 120 x 120 scene of `tiles_are_read_through_a_vrt…` (290 K ± 0.3 K, a 304 K block) as
     // a GeoTIFF, as the one variable of a NetCDF file, and as two tables of a GeoPackage.
     let dir = tempfile::tempdir().unwrap();
-    let t = Array2::<f32>::from_shape_fn((120, 120), |(r, c)| {
-        if (59..=61).contains(&r) && (59..=61).contains(&c) {
-            304.0
-        } else {
-            290.0 + if (r + c).is_multiple_of(2) { 0.3 } else { -0.3 }
-        }
-    });
+    let t = block_scene();
     let tif = dir.path().join("scene.tif");
     common::write_utm_raster(&tif, t, 30.0, Unit::Kelvin, None);
     let src = gdal::Dataset::open(&tif).unwrap();
