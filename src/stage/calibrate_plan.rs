@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use ndarray::Array2;
 
 use super::calibrate::CalibrateOptions;
+use super::calibrate_masks::{MaskInput, plan_masks, plan_water, warn_unmasked};
 use crate::calibrate::{
     GenericRequest, GenericThermal, QaLayout, Quantity, constants, dn_to_bt_k, dn_to_reflectance,
     dn_to_st_k, generic_to_bt_k, land_surface_temperature, qa_mask, water_mask,
@@ -45,7 +46,7 @@ enum Kernel {
 
 /// One input band: where it is and how its pixels become physical values.
 #[derive(Debug, Clone)]
-struct Input {
+pub(super) struct Input {
     path: PathBuf,
     kernel: Kernel,
 }
@@ -77,23 +78,15 @@ pub struct CalibrationPlan {
     /// point when they come from a floating-point raster (continuous values), none when they
     /// come from integer counts (DNs, scaled integers: few distinct values).
     pub predictor: crate::io::Predictor,
-    main: Input,
+    pub(super) main: Input,
     lst: Option<LstPlan>,
-    qa: Option<(PathBuf, QaLayout)>,
+    pub(super) qa: Option<(PathBuf, QaLayout)>,
     /// Green, red, NIR and SWIR1 reflectance for the spectral water test, when the QA band
     /// cannot say where water is.
-    water: Option<Box<[Input; 4]>>,
+    pub(super) water: Option<Box<[Input; 4]>>,
     /// Mask rasters on the output grid: an LST product's own cloud and water masks, the
     /// user's `--mask`.
-    masks: Vec<MaskInput>,
-}
-
-/// A mask raster: its non-zero values other than its nodata set `reason`.
-#[derive(Debug, Clone)]
-struct MaskInput {
-    path: PathBuf,
-    reason: u8,
-    nodata: Option<f64>,
+    pub(super) masks: Vec<MaskInput>,
 }
 
 /// Open readers of a plan's inputs (one set per worker thread).
@@ -484,7 +477,7 @@ fn open_dn(path: &Path) -> Result<(BlockReader, Option<u16>)> {
     Ok((reader, fill))
 }
 
-fn plan_dn(scene: &Scene, path: &Path, band: &str) -> Result<CalibrationPlan> {
+pub(super) fn plan_dn(scene: &Scene, path: &Path, band: &str) -> Result<CalibrationPlan> {
     let m = &scene.metadata;
     let cal = m.calibration.get(band).copied().unwrap_or_default();
     let (reader, fill) = open_dn(path)?;
@@ -698,120 +691,8 @@ fn plan_qa(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
     Ok(())
 }
 
-/// The spectral water test's bands, when the thermal output's QA cannot say where water is
-/// (no QA band, or a layout without a water bit) and the scene has them on the output's grid.
-/// Never an error: without the bands (or by night, with no reflectance) water stays unmasked,
-/// as [`warn_unmasked`] says.
-fn plan_water(scene: &Scene, out: &mut CalibrationPlan) {
-    let temperature = !matches!(
-        out.quantity,
-        Quantity::ToaReflectance | Quantity::SurfaceReflectance
-    );
-    let qa_has_water = out.qa.as_ref().is_some_and(|(_, l)| l.has_water());
-    if !temperature || qa_has_water {
-        return;
-    }
-    let Some(ids) = scene.water_bands() else {
-        return;
-    };
-    let mut inputs = Vec::with_capacity(4);
-    for id in &ids {
-        let Some(path) = scene.bands.get(id) else {
-            return;
-        };
-        // A night scene has no reflectance (plan_dn refuses it): no test, no message beyond
-        // the unmasked-water warning.
-        let Ok(p) = plan_dn(scene, path, id) else {
-            return;
-        };
-        if let Err(e) = on_output_grid(&p, path, scene, out) {
-            out.warnings
-                .push(format!("{e}: water is not masked by its spectral test"));
-            return;
-        }
-        inputs.push(p.main);
-    }
-    let [g, r, n, s]: [Input; 4] = inputs.try_into().expect("four bands");
-    tracing::info!(
-        "{}: water masked by its spectral test (MNDWI > 0 and NDVI < 0 from {}), the QA band \
-         having no water bit",
-        scene.input.display(),
-        ids.join(", ")
-    );
-    out.water = Some(Box::new([g, r, n, s]));
-}
-
-/// The mask rasters: an LST product's cloud and water masks found beside it (skipped with a
-/// warning when they do not fit its grid), and the user's `--mask` (an error when it does not).
-fn plan_masks(scene: &Scene, out: &mut CalibrationPlan, user: Option<&Path>) -> Result<()> {
-    use crate::scene::{CLOUD_MASK, WATER_MASK};
-    for (id, reason, what) in [
-        (CLOUD_MASK, MaskReason::CLOUD, "cloud"),
-        (WATER_MASK, MaskReason::WATER, "water"),
-    ] {
-        let Some(path) = scene.bands.get(id) else {
-            continue;
-        };
-        match open_mask(path, scene, out) {
-            Ok(nodata) => {
-                tracing::info!(
-                    "{}: its {what} mask {} is applied (non-zero: {what}, not processed)",
-                    scene.input.display(),
-                    path.display()
-                );
-                out.masks.push(MaskInput {
-                    path: path.clone(),
-                    reason,
-                    nodata,
-                });
-            }
-            Err(e) => out.warnings.push(format!("{e}: {what} mask not applied")),
-        }
-    }
-    if let Some(path) = user {
-        let nodata = open_mask(path, scene, out)?;
-        out.masks.push(MaskInput {
-            path: path.to_path_buf(),
-            reason: MaskReason::MASK_FILE,
-            nodata,
-        });
-    }
-    Ok(())
-}
-
-/// Opens a mask raster (band 1) and checks that it is on `out`'s grid: its nodata value.
-fn open_mask(path: &Path, scene: &Scene, out: &CalibrationPlan) -> Result<Option<f64>> {
-    let reader = BlockReader::open(path, 1)?;
-    check_same_grid(
-        reader.shape(),
-        reader.georef(),
-        out.shape,
-        &out.georef,
-        &path.display().to_string(),
-        &band_file(scene, &out.band),
-    )?;
-    Ok(reader.nodata())
-}
-
-/// Says what the validity mask cannot hold, rather than detect on clouds in silence: the scene
-/// names a QA band that is not among the inputs.
-fn warn_unmasked(scene: &Scene, out: &mut CalibrationPlan) {
-    let Some((id, file)) = scene.missing_qa_file() else {
-        return;
-    };
-    let what = if out.water.is_some() {
-        "clouds and cloud shadows are not masked (water is, by its spectral test)"
-    } else {
-        "clouds, cloud shadows and water are not masked"
-    };
-    out.warnings.push(format!(
-        "{}: names the {id} band {file}, which is not among the inputs: {what}",
-        scene.metadata.source.display()
-    ));
-}
-
 /// Errors, naming both files, unless band plan `p` (of file `path`) is on `out`'s grid.
-fn on_output_grid(
+pub(super) fn on_output_grid(
     p: &CalibrationPlan,
     path: &Path,
     scene: &Scene,
@@ -828,7 +709,7 @@ fn on_output_grid(
 }
 
 /// The file of band `id` of `scene` for messages (the id itself when it has none).
-fn band_file(scene: &Scene, id: &str) -> String {
+pub(super) fn band_file(scene: &Scene, id: &str) -> String {
     scene
         .bands
         .get(id)

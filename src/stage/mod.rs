@@ -3,6 +3,7 @@
 
 mod accuracy;
 mod calibrate;
+mod calibrate_masks;
 mod calibrate_plan;
 mod calibrate_stream;
 mod detect;
