@@ -5,11 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::calibrate_plan::{CalibrationPlan, Input, band_file, on_output_grid, plan_dn};
+use super::calibrate_plan::{CalibrationPlan, Input, on_output_grid, open_on_grid, plan_dn};
 use crate::calibrate::Quantity;
 use crate::error::Result;
-use crate::io::BlockReader;
-use crate::raster::{MaskReason, check_same_grid};
+use crate::raster::MaskReason;
 use crate::scene::Scene;
 
 /// A mask raster: its non-zero values other than its nodata set `reason`.
@@ -109,16 +108,7 @@ pub(super) fn plan_masks(
 
 /// Opens a mask raster (band 1) and checks that it is on `out`'s grid: its nodata value.
 fn open_mask(path: &Path, scene: &Scene, out: &CalibrationPlan) -> Result<Option<f64>> {
-    let reader = BlockReader::open(path, 1)?;
-    check_same_grid(
-        reader.shape(),
-        reader.georef(),
-        out.shape,
-        &out.georef,
-        &path.display().to_string(),
-        &band_file(scene, &out.band),
-    )?;
-    Ok(reader.nodata())
+    Ok(open_on_grid(path, scene, out)?.nodata())
 }
 
 /// Says what the validity mask cannot hold, rather than detect on clouds in silence: the scene

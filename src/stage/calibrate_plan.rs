@@ -678,17 +678,28 @@ fn plan_qa(scene: &Scene, out: &mut CalibrationPlan) -> Result<()> {
         return Ok(());
     };
     super::read_dn::require_single_band(&io::raster_info(qa_path)?, qa_path)?;
-    let qa = BlockReader::open(qa_path, 1)?;
-    check_same_grid(
-        qa.shape(),
-        qa.georef(),
-        out.shape,
-        &out.georef,
-        &qa_path.display().to_string(),
-        &band_file(scene, &out.band),
-    )?;
+    open_on_grid(qa_path, scene, out)?;
     out.qa = Some((qa_path.clone(), layout));
     Ok(())
+}
+
+/// Opens band 1 of `path`, a raster that qualifies `out` pixel by pixel (QA, mask), and errors,
+/// naming both files, unless it is on `out`'s grid.
+pub(super) fn open_on_grid(
+    path: &Path,
+    scene: &Scene,
+    out: &CalibrationPlan,
+) -> Result<BlockReader> {
+    let reader = BlockReader::open(path, 1)?;
+    check_same_grid(
+        reader.shape(),
+        reader.georef(),
+        out.shape,
+        &out.georef,
+        &path.display().to_string(),
+        &band_file(scene, &out.band),
+    )?;
+    Ok(reader)
 }
 
 /// Errors, naming both files, unless band plan `p` (of file `path`) is on `out`'s grid.
