@@ -385,3 +385,71 @@ fn a_shore_next_to_masked_water_is_not_a_fire() {
     );
     assert!(zones.len() > 1, "{zones:?}");
 }
+
+#[test]
+fn a_pipeline_scene_says_how_to_read_a_raster_without_a_unit() {
+    // The scene in degrees Celsius without a unit tag: a pipeline names the unit per scene, as
+    // `detect --input-unit` does; the unit is part of the scene's parameters, so changing it
+    // reprocesses the scene (here into a refusal: the same values read as kelvin).
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("c.tif"), 1, |_, r, c| celsius(r, c))
+        .close()
+        .unwrap();
+    let pipeline = |unit: &str| {
+        let p = dir.path().join("survey.toml");
+        std::fs::write(
+            &p,
+            format!(
+                "name = \"t\"\noutput = \"out\"\nproducts = [\"rasters\", \"vectors\"]\n\
+                 [[scene]]\npath = \"c.tif\"\nid = \"c\"\n{unit}"
+            ),
+        )
+        .unwrap();
+        p
+    };
+    let outcome = || {
+        let v = read_json(&dir.path().join("out/run.json"));
+        v["scenes"][0]["outcome"]["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let res = seamfire().arg("run").arg(pipeline("")).output().unwrap();
+    assert!(!res.status.success(), "no unit: the scene fails");
+    assert_eq!(outcome(), "failed");
+    common::run_ok(
+        seamfire()
+            .arg("run")
+            .arg(pipeline("input_unit = \"celsius\"")),
+    );
+    assert_eq!(outcome(), "done");
+    let out = dir.path().join("out/c");
+    let rec = read_json(&out.join("detection.json"));
+    assert_eq!(rec["methods"][0]["valid"].as_u64(), Some((N * N) as u64));
+    assert_eq!(common::fire_zones(&out).len(), 1, "the 304 K block");
+    common::run_ok(
+        seamfire()
+            .arg("run")
+            .arg(pipeline("input_unit = \"celsius\"")),
+    );
+    assert_eq!(outcome(), "skipped", "unchanged");
+    let res = seamfire()
+        .arg("run")
+        .arg(pipeline("input_unit = \"kelvin\""))
+        .output()
+        .unwrap();
+    assert!(!res.status.success());
+    assert_eq!(
+        outcome(),
+        "failed",
+        "reprocessed with the new unit, and refused"
+    );
+    // Radiance needs K1 and K2: a usage error naming the file.
+    let res = seamfire()
+        .arg("validate")
+        .arg(pipeline("input_unit = \"radiance\"\nk1 = 774.9"))
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("survey.toml"));
+}

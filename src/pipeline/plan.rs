@@ -172,6 +172,7 @@ impl Plan {
                     DetectConfig::from_value(table, &origin.display().to_string(), &[])?;
                 detect.lst |= spec.temperature == Temperature::Lst;
                 detect.mask = s.mask.as_ref().map(|m| resolve(&base, m));
+                detect.input = s.generic_request(origin)?;
                 let id = s.id.clone().unwrap_or_else(|| default_id(&input));
                 scenes.push(PlannedScene { id, input, detect });
             }

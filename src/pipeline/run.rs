@@ -169,6 +169,11 @@ fn process(plan: &Plan, s: &PlannedScene, force: bool, line: &SceneProgress) -> 
         "water": plan.water, "buildings": plan.buildings, "risk": plan.risk, "known_buffer_m": plan.known_buffer_m, "vectors": plan.vectors,
         "render": [plan.render.thermal, plan.render.ortho, plan.render.sheets, plan.render.qgis],
     });
+    // How a raster without metadata is read decides its temperatures: part of the parameters,
+    // only when given (so that other runs keep their parameter hash).
+    if s.detect.input != crate::calibrate::GenericRequest::default() {
+        params["input"] = json!(format!("{:?}", s.detect.input));
+    }
     // Only when given, so that runs without an exclusion layer keep their parameter hash.
     if let Some(e) = &plan.exclude {
         params["exclude"] = json!(e);
