@@ -625,3 +625,58 @@ fn info_gives_a_geographic_grid_s_pixel_in_degrees_and_ground_metres() {
         "{text}"
     );
 }
+
+#[test]
+fn a_pipeline_scene_named_by_subdataset_is_redone_when_its_container_changes() {
+    // The block scene as the variable of a NetCDF file, named in a pipeline relative to it:
+    // the run resolves the file against the pipeline's folder, skips the scene when nothing
+    // changed, and redoes it when the container file is rewritten.
+    let dir = tempfile::tempdir().unwrap();
+    let tif = dir.path().join("scene.tif");
+    let nc = dir.path().join("scene.nc");
+    let write_nc = |offset_k: f32| {
+        common::write_utm_raster(&tif, block_scene() + offset_k, 30.0, Unit::Kelvin, None);
+        let d = gdal::DriverManager::get_driver_by_name("netCDF").unwrap();
+        let co = gdal::raster::RasterCreationOptions::new();
+        gdal::Dataset::open(&tif)
+            .unwrap()
+            .create_copy(&d, &nc, &co)
+            .unwrap()
+            .close()
+            .unwrap();
+    };
+    write_nc(0.0);
+    let pipeline = dir.path().join("survey.toml");
+    std::fs::write(
+        &pipeline,
+        "name = \"t\"\noutput = \"out\"\nproducts = [\"rasters\"]\n[[scene]]\n\
+         path = 'NETCDF:\"scene.nc\":Band1'\ninput_unit = \"kelvin\"\n",
+    )
+    .unwrap();
+    let outcome = || {
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("out/run.json")).unwrap())
+                .unwrap();
+        let s = &v["scenes"][0];
+        (
+            s["scene_id"].as_str().unwrap().to_string(),
+            s["outcome"]["status"].as_str().unwrap().to_string(),
+        )
+    };
+    // Run from elsewhere: the file is found through the pipeline's folder.
+    let run = || {
+        common::run_ok(
+            seamfire()
+                .current_dir(std::env::temp_dir())
+                .arg("run")
+                .arg(&pipeline),
+        )
+    };
+    run();
+    assert_eq!(outcome(), ("scene_Band1".into(), "done".into()));
+    run();
+    assert_eq!(outcome().1, "skipped");
+    write_nc(0.5);
+    run();
+    assert_eq!(outcome().1, "done", "the container changed");
+}

@@ -140,12 +140,20 @@ fn failed(stage: &str, e: impl std::fmt::Display) -> SceneStatus {
 fn input_files(plan: &Plan, planned: &PlannedScene, scene: &Scene) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = match scene.kind {
         InputKind::Archive => vec![scene.input.clone()],
+        // A subdataset name stands for the container file it names; other virtual paths
+        // (`/vsicurl/…`) have no file here to fingerprint.
         _ => scene
             .bands
             .values()
             .chain(scene.mtl_path.iter())
+            .filter_map(|p| {
+                let s = p.to_string_lossy();
+                match crate::io::subdataset::parse(&s) {
+                    Some(name) => Some(PathBuf::from(name.file)),
+                    None => (!crate::io::is_virtual(p)).then(|| p.clone()),
+                }
+            })
             .filter(|p| !crate::io::is_virtual(p))
-            .cloned()
             .collect(),
     };
     files.extend(planned.detect.mask.iter().cloned());
