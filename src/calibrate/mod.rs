@@ -12,8 +12,8 @@ pub use lst::{emissivity_ndvi_threshold, land_surface_temperature, lst_single_ch
 pub use optical::dn_to_reflectance;
 pub use qa::{QaLayout, qa_mask};
 pub use thermal::{
-    GenericRequest, GenericThermal, GenericUnit, dn_to_bt_k, dn_to_st_k, generic_to_bt_k,
-    radiance_to_bt_k,
+    GenericRequest, GenericThermal, GenericUnit, InputUnit, RequestError, dn_to_bt_k, dn_to_st_k,
+    generic_to_bt_k, radiance_to_bt_k,
 };
 pub use water::{is_water, water_mask};
 

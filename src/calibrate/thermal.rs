@@ -90,6 +90,24 @@ pub enum GenericUnit {
     Radiance(ThermalConstants),
 }
 
+/// The unit a user names for a generic raster (`--input-unit`, a pipeline's `input_unit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputUnit {
+    Kelvin,
+    Celsius,
+    Radiance,
+}
+
+/// Why a unit and Planck constants do not go together ([`GenericRequest::from_parts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestError {
+    /// `radiance` without both K1 and K2.
+    RadianceNeedsConstants,
+    /// K1 or K2 without a unit (they mean something only with `radiance`).
+    ConstantsNeedRadiance,
+}
+
 /// What the user said about a generic raster; what they leave out comes from the file.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct GenericRequest {
@@ -99,6 +117,35 @@ pub struct GenericRequest {
     pub scale: Option<f64>,
     /// Replaces the band's GDAL offset; `None`: the band's offset (0 when it has none).
     pub offset: Option<f64>,
+}
+
+impl GenericRequest {
+    /// The request of a named unit, scale, offset and Planck constants (K1/K2 are used with
+    /// `radiance` only, and are an error without any unit). The CLI and pipelines word the
+    /// error in their own terms.
+    pub fn from_parts(
+        unit: Option<InputUnit>,
+        scale: Option<f64>,
+        offset: Option<f64>,
+        k1: Option<f64>,
+        k2: Option<f64>,
+    ) -> std::result::Result<Self, RequestError> {
+        let unit = match (unit, k1, k2) {
+            (None, None, None) => None,
+            (None, ..) => return Err(RequestError::ConstantsNeedRadiance),
+            (Some(InputUnit::Kelvin), ..) => Some(GenericUnit::Kelvin),
+            (Some(InputUnit::Celsius), ..) => Some(GenericUnit::Celsius),
+            (Some(InputUnit::Radiance), Some(k1), Some(k2_k)) => {
+                Some(GenericUnit::Radiance(ThermalConstants { k1, k2_k }))
+            }
+            (Some(InputUnit::Radiance), ..) => return Err(RequestError::RadianceNeedsConstants),
+        };
+        Ok(Self {
+            unit,
+            scale,
+            offset,
+        })
+    }
 }
 
 /// Generic raster → kelvin (NaN where `x` is NaN or equals `nodata`, and where the result is

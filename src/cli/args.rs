@@ -107,7 +107,7 @@ pub struct CalibrateArgs {
 pub struct GenericArgs {
     /// Unit of a generic raster (no MTL) after scale and offset. Default: the band's unit tag.
     #[arg(long, value_enum)]
-    pub input_unit: Option<InputUnit>,
+    pub input_unit: Option<crate::calibrate::InputUnit>,
     /// Scale of a generic raster's values (`value = raw · scale + offset`). Default: the band's
     /// GDAL scale metadata (e.g. 0.02 for ECOSTRESS LST), else 1.
     #[arg(long)]
@@ -131,37 +131,21 @@ pub struct GenericArgs {
 impl GenericArgs {
     /// The request these arguments make (errors on `radiance` without K1/K2).
     pub fn request(&self) -> crate::error::Result<crate::calibrate::GenericRequest> {
-        use crate::calibrate::{GenericRequest, GenericUnit};
+        use crate::calibrate::{GenericRequest, RequestError};
         use crate::error::Error;
-        use crate::mtl::ThermalConstants;
-        let unit = match (self.input_unit, self.k1, self.k2) {
-            (None, None, None) => None,
-            (None, ..) => {
-                return Err(Error::Usage("--k1/--k2 need --input-unit radiance".into()));
-            }
-            (Some(InputUnit::Kelvin), ..) => Some(GenericUnit::Kelvin),
-            (Some(InputUnit::Celsius), ..) => Some(GenericUnit::Celsius),
-            (Some(InputUnit::Radiance), Some(k1), Some(k2_k)) => {
-                Some(GenericUnit::Radiance(ThermalConstants { k1, k2_k }))
-            }
-            (Some(InputUnit::Radiance), ..) => {
-                return Err(Error::Usage(
-                    "--input-unit radiance needs --k1 and --k2".into(),
-                ));
-            }
-        };
-        Ok(GenericRequest {
-            unit,
-            scale: self.scale,
-            offset: self.offset,
-        })
+        GenericRequest::from_parts(self.input_unit, self.scale, self.offset, self.k1, self.k2)
+            .map_err(|e| {
+                Error::Usage(
+                    match e {
+                        RequestError::ConstantsNeedRadiance => {
+                            "--k1/--k2 need --input-unit radiance"
+                        }
+                        RequestError::RadianceNeedsConstants => {
+                            "--input-unit radiance needs --k1 and --k2"
+                        }
+                    }
+                    .into(),
+                )
+            })
     }
-}
-
-/// Unit of a generic thermal raster.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputUnit {
-    Kelvin,
-    Celsius,
-    Radiance,
 }

@@ -157,7 +157,7 @@ pub struct SceneSpec {
     /// How to read a raster without Landsat metadata, as `detect --input-unit/--scale/--offset
     /// /--k1/--k2` (default: the band's unit tag and GDAL scale/offset).
     #[serde(default)]
-    pub input_unit: Option<InputUnit>,
+    pub input_unit: Option<crate::calibrate::InputUnit>,
     #[serde(default)]
     pub scale: Option<f64>,
     #[serde(default)]
@@ -168,41 +168,24 @@ pub struct SceneSpec {
     pub k2: Option<f64>,
 }
 
-/// `input_unit` of a scene.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum InputUnit {
-    Kelvin,
-    Celsius,
-    Radiance,
-}
-
 impl SceneSpec {
     /// The generic-raster request of this scene; an error (naming `origin`) for radiance
     /// without both K1 and K2, or K1/K2 without radiance.
     pub fn generic_request(&self, origin: &Path) -> Result<crate::calibrate::GenericRequest> {
-        use crate::calibrate::{GenericRequest, GenericUnit};
-        use crate::mtl::ThermalConstants;
-        let unit = match (self.input_unit, self.k1, self.k2) {
-            (None, None, None) => None,
-            (Some(InputUnit::Kelvin), None, None) => Some(GenericUnit::Kelvin),
-            (Some(InputUnit::Celsius), None, None) => Some(GenericUnit::Celsius),
-            (Some(InputUnit::Radiance), Some(k1), Some(k2_k)) => {
-                Some(GenericUnit::Radiance(ThermalConstants { k1, k2_k }))
-            }
-            (Some(InputUnit::Radiance), ..) => {
-                return Err(Error::Usage(format!(
-                    "{}: input_unit = \"radiance\" needs k1 and k2",
-                    origin.display()
-                )));
-            }
-            _ => {
-                return Err(Error::Usage(format!(
-                    "{}: k1/k2 need input_unit = \"radiance\"",
-                    origin.display()
-                )));
-            }
-        };
+        use crate::calibrate::{GenericRequest, RequestError};
+        let request =
+            GenericRequest::from_parts(self.input_unit, self.scale, self.offset, self.k1, self.k2)
+                .map_err(|e| {
+                    let why = match e {
+                        RequestError::RadianceNeedsConstants => {
+                            "input_unit = \"radiance\" needs k1 and k2"
+                        }
+                        RequestError::ConstantsNeedRadiance => {
+                            "k1/k2 need input_unit = \"radiance\""
+                        }
+                    };
+                    Error::Usage(format!("{}: {why}", origin.display()))
+                })?;
         for (name, v) in [("scale", self.scale), ("offset", self.offset)] {
             if v.is_some_and(|v| !v.is_finite() || (name == "scale" && v == 0.0)) {
                 return Err(Error::Usage(format!(
@@ -212,11 +195,7 @@ impl SceneSpec {
                 )));
             }
         }
-        Ok(GenericRequest {
-            unit,
-            scale: self.scale,
-            offset: self.offset,
-        })
+        Ok(request)
     }
 }
 

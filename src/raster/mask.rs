@@ -23,6 +23,14 @@ impl MaskReason {
     pub const MASK_FILE: u8 = 64;
 }
 
+/// Where `reason` is set in `flags`; `None` when it is set nowhere (no array to carry).
+pub fn where_flagged(flags: &Array2<u8>, reason: u8) -> Option<Array2<bool>> {
+    flags
+        .iter()
+        .any(|&f| f & reason != 0)
+        .then(|| flags.mapv(|f| f & reason != 0))
+}
+
 /// Per-pixel reason flags, `[row, col]`, same grid as the raster it qualifies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidityMask {

@@ -19,7 +19,7 @@ pub mod pyramid;
 
 pub use blocks::{Block, PixelWindow, tile};
 pub use georef::{GeoTransform, Georef, SCALE_TOLERANCE};
-pub use mask::{MaskReason, ValidityMask};
+pub use mask::{MaskReason, ValidityMask, where_flagged};
 pub use ordered::for_each_block;
 
 use ndarray::Array2;

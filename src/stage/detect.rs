@@ -109,11 +109,7 @@ pub fn run_thermal_budgeted(
 
 /// The masked water of a calibrated band, when its mask has any.
 pub fn water_of(cal: &Calibrated) -> Option<Array2<bool>> {
-    let flags = &cal.mask.as_ref()?.flags;
-    flags
-        .iter()
-        .any(|&f| f & MaskReason::WATER != 0)
-        .then(|| flags.mapv(|f| f & MaskReason::WATER != 0))
+    crate::raster::where_flagged(&cal.mask.as_ref()?.flags, MaskReason::WATER)
 }
 
 /// [`run_thermal_budgeted`] on a scene with masked `water`: with `drop_shore`, the evidence

@@ -284,12 +284,10 @@ fn thermal_window(out: BlockOutput, reject: u8) -> ThermalWindow {
             .and(flags)
             .for_each(|v, &f| *v &= f & reject == 0);
     }
-    let water = out.mask.as_ref().and_then(|flags| {
-        flags
-            .iter()
-            .any(|&f| f & MaskReason::WATER != 0)
-            .then(|| flags.mapv(|f| f & MaskReason::WATER != 0))
-    });
+    let water = out
+        .mask
+        .as_ref()
+        .and_then(|flags| crate::raster::where_flagged(flags, MaskReason::WATER));
     ThermalWindow {
         t: out.values,
         valid,
