@@ -654,14 +654,8 @@ fn a_pipeline_scene_named_by_subdataset_is_redone_when_its_container_changes() {
     )
     .unwrap();
     let outcome = || {
-        let v: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(dir.path().join("out/run.json")).unwrap())
-                .unwrap();
-        let s = &v["scenes"][0];
-        (
-            s["scene_id"].as_str().unwrap().to_string(),
-            s["outcome"]["status"].as_str().unwrap().to_string(),
-        )
+        let mut all = common::outcome_of(&dir.path().join("out"));
+        all.pop_first().unwrap()
     };
     // Run from elsewhere: the file is found through the pipeline's folder.
     let run = || {

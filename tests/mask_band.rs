@@ -407,13 +407,7 @@ fn a_pipeline_scene_says_how_to_read_a_raster_without_a_unit() {
         .unwrap();
         p
     };
-    let outcome = || {
-        let v = read_json(&dir.path().join("out/run.json"));
-        v["scenes"][0]["outcome"]["status"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let outcome = || common::outcome_of(&dir.path().join("out"))["c"].clone();
     let res = seamfire().arg("run").arg(pipeline("")).output().unwrap();
     assert!(!res.status.success(), "no unit: the scene fails");
     assert_eq!(outcome(), "failed");

@@ -136,3 +136,20 @@ pub fn fire_zones(out: &Path) -> Vec<(u64, f64)> {
         })
         .collect()
 }
+
+/// Scene → what the last run did (`done`, `skipped`, `failed`) from `run.json`.
+pub fn outcome_of(root: &Path) -> std::collections::BTreeMap<String, String> {
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("run.json")).unwrap()).unwrap();
+    v["scenes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["scene_id"].as_str().unwrap().to_string(),
+                s["outcome"]["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
