@@ -14,6 +14,8 @@ use seamfire::stage::{
 };
 use seamfire::synth::{Preset, SynthParams, generate};
 
+mod common;
+
 const SEEDS: [u64; 4] = [11, 12, 13, 14];
 const SIZE: usize = 768;
 
@@ -186,4 +188,56 @@ fn day_held_out_landsat_without_qa_meets_the_day_target_with_water_masked() {
     );
     assert!(p.recall(2) >= 0.95, "≥ 6 K recall {}", p.recall(2));
     assert!(background_rate(&unmasked) > 10.0, "{unmasked:?}");
+}
+
+#[test]
+fn accuracy_lists_every_planted_object_with_its_outcome() {
+    // `seamfire accuracy --objects`: one row per planted object of the generated scene, each
+    // with the size and peak the generator planted (regenerated here from the same seed), and
+    // as many `zone` rows as the table counts found objects.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("objects.csv");
+    let out = common::run_ok(
+        common::seamfire()
+            .args([
+                "accuracy",
+                "--preset",
+                "night",
+                "--seeds",
+                "3",
+                "--size",
+                "256",
+                "--objects",
+            ])
+            .arg(&csv),
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("background,seed,id,kind,pixels,peak_delta_k,outcome,max_delta_k,max_z,bg_std_k")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let scene = generate(&SynthParams::new(3, 256, 256, Preset::Night));
+    assert_eq!(rows.len(), scene.objects.len());
+    assert!(rows.len() > 1);
+    for (row, o) in rows.iter().zip(&scene.objects) {
+        assert_eq!(row[..3], ["generated night 256²", "3", &o.id.to_string()]);
+        assert_eq!(row[4], o.pixels.to_string());
+        assert_eq!(row[5], format!("{:.3}", o.peak_delta_k));
+        assert!(["zone", "low", "missed"].contains(&row[6]), "{row:?}");
+        assert_eq!(row[7].is_empty(), row[6] == "missed", "{row:?}");
+    }
+    // The table's "(found/total)" of the three bins, summed.
+    let found: usize = table
+        .split('(')
+        .skip(1)
+        .map(|s| s.split('/').next().unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(
+        rows.iter().filter(|r| r[6] == "zone").count(),
+        found,
+        "{table}"
+    );
 }

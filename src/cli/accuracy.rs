@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::detect::{MethodArg, detect_config};
+use crate::detect::object_outcome::{CSV_HEADER, csv_row};
 use crate::error::{Error, Result};
 use crate::stage::{TABLE_HEADER, score_background_excluding, score_generated, table_row};
 use crate::synth::Preset;
@@ -58,6 +59,11 @@ pub struct AccuracyArgs {
         value_name = "M"
     )]
     pub exclude_buffer_m: f64,
+    /// Also write every planted object's outcome to this CSV file (background, seed, id, kind,
+    /// pixels, planted peak, `zone`/`low`/`missed`, measured excess, z, background spread):
+    /// why a bin's recall is what it is.
+    #[arg(long, value_name = "FILE")]
+    pub objects: Option<PathBuf>,
 }
 
 pub fn run(a: &AccuracyArgs) -> Result<()> {
@@ -90,6 +96,7 @@ pub fn run(a: &AccuracyArgs) -> Result<()> {
     } else {
         Vec::new()
     };
+    let mut rows = vec![CSV_HEADER.to_string()];
     for &preset in &presets {
         let score = score_generated(preset, &a.seeds, a.size, &cfg);
         println!(
@@ -100,6 +107,8 @@ pub fn run(a: &AccuracyArgs) -> Result<()> {
                 &score
             )
         );
+        let name = format!("generated {} {}²", preset.name(), a.size);
+        rows.extend(score.objects.iter().map(|(s, o)| csv_row(&name, *s, o)));
     }
     let generic = a.generic.request()?;
     for bg in &a.background {
@@ -113,6 +122,12 @@ pub fn run(a: &AccuracyArgs) -> Result<()> {
             "{}",
             table_row(&label, &format!("{name} x{}", a.seeds.len()), &total)
         );
+        let name = bg.to_string_lossy();
+        rows.extend(total.objects.iter().map(|(s, o)| csv_row(&name, *s, o)));
+    }
+    if let Some(file) = &a.objects {
+        rows.push(String::new());
+        crate::io::write_atomic(file, rows.join("\n").as_bytes())?;
     }
     Ok(())
 }

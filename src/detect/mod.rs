@@ -9,6 +9,7 @@ pub mod config;
 pub mod contextual;
 pub mod ksigma;
 pub mod multiscale;
+pub mod object_outcome;
 pub mod otsu;
 pub mod params;
 pub mod plausible;

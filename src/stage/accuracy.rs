@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::calibrate::{QaLayout, qa_mask};
 use crate::detect::accuracy::{Accuracy, TruthObject, evaluate};
 use crate::detect::cluster::label_components;
-use crate::detect::confidence;
 use crate::detect::config::DetectConfig;
+use crate::detect::object_outcome::{self, ObjectOutcome, Planted};
 use crate::raster::{GeoTransform, MaskReason};
 use crate::synth::{Preset, SynthParams, SynthScene, generate};
 use crate::vector::exclude::Exclusions;
@@ -18,12 +18,24 @@ use crate::vector::polygonize::zone_polygon_by;
 use geo::Geometry;
 
 /// Scores of one configuration over several scenes.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Score {
     /// Planted scenes.
     pub planted: Accuracy,
     /// Backgrounds alone: every flagged zone is false.
     pub background: Accuracy,
+    /// What became of each planted object (objects inside an excluded site are left out), with
+    /// the seed of its scene.
+    pub objects: Vec<(u64, ObjectOutcome)>,
+}
+
+impl Score {
+    /// Adds another scene's scores.
+    pub fn add(&mut self, o: Score) {
+        self.planted.add(&o.planted);
+        self.background.add(&o.background);
+        self.objects.extend(o.objects);
+    }
 }
 
 /// Validity of a synthetic scene: QA_PIXEL (fill, cloud, shadow, water) and not NaN.
@@ -35,9 +47,10 @@ pub fn scene_validity(scene: &SynthScene) -> Array2<bool> {
         .map_collect(|&f, &t| f & reject == 0 && !t.is_nan())
 }
 
-/// Scores `cfg`'s thermal method on one scene (planted and background-only).
-pub fn score_scene(scene: &SynthScene, cfg: &DetectConfig) -> Score {
-    score_scene_excluding(scene, cfg, None)
+/// Scores `cfg`'s thermal method on one scene (planted and background-only); `seed` labels its
+/// objects.
+pub fn score_scene(scene: &SynthScene, seed: u64, cfg: &DetectConfig) -> Score {
+    score_scene_excluding(scene, seed, cfg, None)
 }
 
 /// [`score_scene`] with known non-fire heat sources: a fire zone within the buffer of one of
@@ -45,6 +58,7 @@ pub fn score_scene(scene: &SynthScene, cfg: &DetectConfig) -> Score {
 /// sheet or report line), so it is neither a false zone nor a found object here.
 pub fn score_scene_excluding(
     scene: &SynthScene,
+    seed: u64,
     cfg: &DetectConfig,
     exclusions: Option<&Exclusions>,
 ) -> Score {
@@ -68,31 +82,52 @@ pub fn score_scene_excluding(
             peak_delta_k: o.peak_delta_k,
         })
         .collect();
-    let flagged_of = |t: &Array2<f32>| -> Array2<bool> {
-        let mut mask = Array2::from_elem(t.dim(), false);
-        if let Some((d, _)) =
-            super::detect::run_thermal_near_water(t, &valid, water.as_ref(), pixel_m, cfg)
-        {
-            // Fire zones only: low-confidence evidence is not a zone (unless configured).
-            for f in d
-                .flagged
-                .iter()
-                .filter(|f| cfg.low_confidence_zones || f.confidence >= confidence::NOMINAL)
-            {
-                mask[[f.row, f.col]] = true;
-            }
+    let zone_of = |f: &crate::detect::Flagged| object_outcome::in_zone(f, cfg.low_confidence_zones);
+    let detect_on = |t: &Array2<f32>| -> Vec<crate::detect::Flagged> {
+        super::detect::run_thermal_near_water(t, &valid, water.as_ref(), pixel_m, cfg)
+            .map(|(d, _)| d.flagged)
+            .unwrap_or_default()
+    };
+    let mask_of = |flagged: &[crate::detect::Flagged]| -> Array2<bool> {
+        let mut mask = Array2::from_elem(valid.dim(), false);
+        // Fire zones only: low-confidence evidence is not a zone (unless configured).
+        for f in flagged.iter().filter(|f| zone_of(f)) {
+            mask[[f.row, f.col]] = true;
         }
         if let Some(e) = exclusions {
             drop_excluded_zones(&mut mask, e, &scene.georef.transform);
         }
         mask
     };
-    let planted = evaluate(&flagged_of(&scene.bt_k), &scene.truth_id, &objects, &valid);
+    let flagged = detect_on(&scene.bt_k);
+    let planted = evaluate(&mask_of(&flagged), &scene.truth_id, &objects, &valid);
+    let counted: std::collections::HashSet<u32> = objects.iter().map(|o| o.id).collect();
+    let planted_objects: Vec<Planted> = scene
+        .objects
+        .iter()
+        .filter(|o| counted.contains(&o.id))
+        .map(|o| Planted {
+            id: o.id,
+            kind: match o.kind {
+                crate::synth::ObjectKind::Blob => "blob",
+                crate::synth::ObjectKind::Strip => "strip",
+            },
+            pixels: o.pixels,
+            peak_delta_k: o.peak_delta_k,
+        })
+        .collect();
+    let outcomes = object_outcome::outcomes(&flagged, &scene.truth_id, &planted_objects, zone_of);
     let empty = Array2::<u32>::zeros(scene.truth_id.dim());
-    let background = evaluate(&flagged_of(&scene.background_k), &empty, &[], &valid);
+    let background = evaluate(
+        &mask_of(&detect_on(&scene.background_k)),
+        &empty,
+        &[],
+        &valid,
+    );
     Score {
         planted,
         background,
+        objects: outcomes.into_iter().map(|o| (seed, o)).collect(),
     }
 }
 
@@ -133,9 +168,11 @@ fn labels_near_sites(
 pub fn score_generated(preset: Preset, seeds: &[u64], size: usize, cfg: &DetectConfig) -> Score {
     let mut total = Score::default();
     for &seed in seeds {
-        let s = score_scene(&generate(&SynthParams::new(seed, size, size, preset)), cfg);
-        total.planted.add(&s.planted);
-        total.background.add(&s.background);
+        total.add(score_scene(
+            &generate(&SynthParams::new(seed, size, size, preset)),
+            seed,
+            cfg,
+        ));
     }
     total
 }
@@ -200,9 +237,12 @@ pub fn score_background_excluding(
                     }
                 });
         }
-        let s = score_scene_excluding(&planted, cfg, exclusions.as_ref());
-        total.planted.add(&s.planted);
-        total.background.add(&s.background);
+        total.add(score_scene_excluding(
+            &planted,
+            seed,
+            cfg,
+            exclusions.as_ref(),
+        ));
     }
     Ok(total)
 }
@@ -232,6 +272,7 @@ pub const TABLE_HEADER: &str = "| method / parameters | scene | recall < 3 K | r
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::object_outcome::Outcome;
     use crate::vector::ExcludedSite;
     use geo::Point;
 
@@ -263,11 +304,11 @@ mod tests {
             }
         }
         let cfg = DetectConfig::default();
-        let plain = score_scene(&scene, &cfg);
+        let plain = score_scene(&scene, 3, &cfg);
         // A site on the refinery's centre pixel, 0 m buffer: its zone (the 3 x 3 px around it,
         // found: 15 K is above the 5 K ceiling) is excluded, exactly one false zone less.
         let on_refinery = Exclusions::new(vec![site_at(&scene, r0, c0)], 0.0, "t".into());
-        let ex = score_scene_excluding(&scene, &cfg, Some(&on_refinery));
+        let ex = score_scene_excluding(&scene, 3, &cfg, Some(&on_refinery));
         assert!(plain.background.false_zones >= 1, "{plain:?}");
         assert_eq!(ex.background.false_zones, plain.background.false_zones - 1);
         assert_eq!(ex.planted.false_zones, plain.planted.false_zones - 1);
@@ -292,12 +333,27 @@ mod tests {
             })
             .expect("an isolated object");
         let on_object = Exclusions::new(vec![site_at(&scene, o.2, o.3)], 0.0, "t".into());
-        let ex = score_scene_excluding(&scene, &cfg, Some(&on_object));
+        let ex = score_scene_excluding(&scene, 3, &cfg, Some(&on_object));
         let bin = crate::detect::accuracy::delta_bin(o.1);
         let total = |s: &Score, b: usize| s.planted.objects[b][1];
         assert_eq!(total(&ex, bin), total(&plain, bin) - 1, "object {}", o.0);
         let others: usize = (0..3).filter(|&b| b != bin).map(|b| total(&ex, b)).sum();
         let others_plain: usize = (0..3).filter(|&b| b != bin).map(|b| total(&plain, b)).sum();
         assert_eq!(others, others_plain);
+        assert!(plain.objects.iter().any(|(_, x)| x.id == o.0));
+        assert!(
+            !ex.objects.iter().any(|(_, x)| x.id == o.0),
+            "left out with it"
+        );
+        assert_eq!(ex.objects.len(), plain.objects.len() - 1);
+        // Every object has a row, and the rows' fire zones are the recall's detections.
+        let counted = |s: &Score, i: usize| s.planted.objects.iter().map(|b| b[i]).sum::<usize>();
+        assert_eq!(plain.objects.len(), counted(&plain, 1));
+        let zones = plain
+            .objects
+            .iter()
+            .filter(|(_, x)| x.outcome == Outcome::Zone);
+        assert_eq!(zones.count(), counted(&plain, 0));
+        assert!(plain.objects.iter().all(|(seed, _)| *seed == 3));
     }
 }
